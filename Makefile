@@ -1,0 +1,56 @@
+# Samen — the two commands of the quick start are `make run` and `make test`.
+# Everything they need (a virtual environment with pinned packages, compiled catalogs) is
+# made here, so they work on a fresh machine with Python 3.11.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+LANGUAGES := nl en ar uk ru ti fa tr so
+# The suite runs every database test on PostgreSQL too when one answers here; empty to skip.
+SAMEN_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export SAMEN_TEST_POSTGRES_URL
+
+.PHONY: run test lint format install texts-extract texts-update texts-compile texts-new clean
+
+run: install texts-compile
+	$(BIN)/samen run
+
+test: install texts-compile lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(VENV)/.installed
+
+# Reinstall when the dependencies or their pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+# The catalog cycle: extract the source strings, merge them into every catalog, compile.
+texts-extract: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project=Samen --copyright-holder="Samen contributors" -o locales/messages.pot bot
+
+texts-update: texts-extract
+	$(BIN)/pybabel -q update -i locales/messages.pot -d locales --no-fuzzy-matching \
+		--ignore-obsolete
+
+texts-compile: install
+	$(BIN)/pybabel -q compile -d locales
+
+# make texts-new LANG=am
+texts-new: texts-extract
+	$(BIN)/pybabel init -i locales/messages.pot -d locales -l $(LANG)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find locales -name '*.mo' -delete

@@ -1,0 +1,1 @@
+"""Channels turn a messaging platform's updates into service calls and results into messages."""

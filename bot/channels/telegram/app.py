@@ -1,0 +1,50 @@
+"""The application factory: nothing is built at import time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.request import BaseRequest
+
+from bot.channels.telegram import handlers
+from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
+from bot.config import Settings
+from bot.runtime import Runtime
+
+SamenApplication = Application[Any, SamenContext, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    request: BaseRequest | None = None,
+) -> SamenApplication:
+    """Create the python-telegram-bot application with every handler registered.
+
+    `request` replaces the HTTP layer (tests pass a fake Bot API); `TELEGRAM_API_URL` points
+    the real one at a local Bot API server.
+    """
+    runtime = runtime or Runtime.create(settings)
+    api = settings.telegram_api_url
+    builder = (
+        Application.builder()
+        .token(settings.require_token())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(context=SamenContext))
+        # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
+        .rate_limiter(AIORateLimiter(max_retries=1))
+        .post_shutdown(_close_runtime)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data[RUNTIME_KEY] = runtime
+    handlers.register(app)
+    return app
+
+
+async def _close_runtime(app: SamenApplication) -> None:
+    await runtime_of(app).close()

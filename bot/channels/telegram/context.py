@@ -1,0 +1,30 @@
+"""The callback context our handlers receive: PTB's, plus typed access to the runtime."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Translator, negotiate
+from bot.runtime import Runtime
+
+RUNTIME_KEY = "samen.runtime"
+
+
+class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def runtime(self) -> Runtime:
+        return runtime_of(self.application)
+
+    def translator_for_user(self, update: Update) -> Translator:
+        """A translator from Telegram's language_code, for when no member is known (yet)."""
+        runtime = self.runtime
+        user = update.effective_user
+        code = user.language_code if user else None
+        return runtime.catalogs.translator(negotiate(code, runtime.settings.default_locale))
+
+
+def runtime_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
+    return application.bot_data[RUNTIME_KEY]

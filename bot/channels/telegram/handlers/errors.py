@@ -1,0 +1,36 @@
+"""When a handler fails: log it with the update id, apologise to the member in their language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.channels.telegram.context import SamenContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: SamenContext) -> None:
+    """Log the failure and tell the member something went wrong."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("handler failed", exc_info=context.error, extra={"update_id": update_id})
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    t = context.translator_for_user(update)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            t.gettext("Sorry, something went wrong on our side. Please try again in a moment."),
+        )
+    except TelegramError:
+        log.warning("could not send apology", extra={"update_id": update_id})
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_error_handler(on_error)

@@ -1,0 +1,151 @@
+"""Typed settings from the environment and an optional `.env` file, validated at start-up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///samen.db"
+DEFAULT_API_URL = "https://api.telegram.org"
+
+# Plain schemes are accepted and mapped to the async drivers Samen ships with.
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the variable, never a secret value."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; every option has a default that works on one machine."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    telegram_api_url: str = Field(default=DEFAULT_API_URL, alias="TELEGRAM_API_URL")
+    default_locale: str = Field(default="nl", alias="SAMEN_DEFAULT_LOCALE")
+    default_time_zone: str = Field(default="Europe/Amsterdam", alias="SAMEN_DEFAULT_TIME_ZONE")
+    coordinator_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, alias="SAMEN_COORDINATOR_IDS"
+    )
+    locales_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "locales", alias="SAMEN_LOCALES_DIR"
+    )
+    log_level: str = Field(default="INFO", alias="SAMEN_LOG_LEVEL")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
+            # The message must not echo the value: it is a secret.
+            raise ValueError("does not look like a bot token (expected <digits>:<secret>)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL") from None
+        driver = _DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError(
+                f"unsupported scheme {url.drivername!r}; use sqlite:/// or postgresql://"
+            )
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("default_time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if not re.match(r"^[a-z]{2,3}(-[A-Z]{2})?$", value):
+            raise ValueError("must be a language code such as nl, ar or fa-AF")
+        return value
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("must be numeric Telegram user ids separated by commas")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def safe_database_url(self) -> str:
+        """The database URL with any password masked, for messages and logs."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    def require_token(self) -> str:
+        if self.telegram_bot_token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the "
+                "environment or in a .env file"
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; raise ConfigError with one readable line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            field = str(error["loc"][0]) if error["loc"] else "settings"
+            name = _env_name(field)
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}: {message}")
+        raise ConfigError("; ".join(problems)) from None
+
+
+def _env_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    if info is not None and info.alias:
+        return info.alias
+    return field.upper()

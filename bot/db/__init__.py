@@ -1,0 +1,33 @@
+"""The database: models, engine, migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db import migrate
+from bot.db.engine import create_engine
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached; the message is safe to print (no password)."""
+
+
+async def check_connection(engine: AsyncEngine, safe_url: str) -> None:
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError, OSError) as exc:
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        raise DatabaseUnavailable(f"cannot reach the database at {safe_url} ({reason})") from exc
+
+
+async def prepare_database(database_url: str, safe_url: str) -> None:
+    """Check the database is reachable and bring its schema to the newest migration."""
+    engine = create_engine(database_url)
+    try:
+        await check_connection(engine, safe_url)
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,56 @@
+"""Logging: ids, not content; never a token."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+# Fields our code passes as `extra=` and that belong in the line.
+_CONTEXT_FIELDS = ("update_id", "kind", "member_id", "outbox_id", "chat_id", "locale", "state")
+# The shape of a Bot API token, also inside a URL such as /bot123:ABC.../sendMessage.
+_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+
+
+class RedactSecrets(logging.Filter):
+    """Replace known secrets, and anything shaped like a bot token, before a line is written."""
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        super().__init__()
+        self._secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "[redacted]")
+        return _TOKEN_SHAPE.sub("[redacted]", text)
+
+
+class ContextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        context = " ".join(
+            f"{name}={getattr(record, name)}" for name in _CONTEXT_FIELDS if hasattr(record, name)
+        )
+        return f"{line} {context}" if context else line
+
+
+def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # The HTTP client logs every request URL, and Bot API URLs contain the token.
+    # aiosqlite logs every statement with its parameters at DEBUG: personal data.
+    for noisy in ("httpx", "httpcore", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(max(logging.INFO, root.level))

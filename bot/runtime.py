@@ -1,0 +1,43 @@
+"""What the bot needs while it runs, created once by the application factory and passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.db.engine import create_engine, create_session_factory
+from bot.i18n import Catalogs
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    catalogs: Catalogs
+    # Tests replace the clock to move time; the database stays the source of truth.
+    clock: Clock = field(default=system_clock)
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
+        engine = create_engine(settings.database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=create_session_factory(engine),
+            catalogs=Catalogs(settings.locales_dir, settings.default_time_zone),
+            clock=clock,
+        )
+
+    async def close(self) -> None:
+        await self.engine.dispose()

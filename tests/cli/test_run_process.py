@@ -1,0 +1,118 @@
+"""`samen run` as a real process: polls a fake Bot API over HTTP, answers, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.i18n.translator import FSI, PDI
+from tests.conftest import TEST_TOKEN
+from tests.factories import AMIRA, UpdateFactory
+from tests.fakes.http_server import FakeBotAPIServer
+
+# Generous: this is about behaviour, not speed, on a loaded 2-core machine.
+TIMEOUT = 60
+
+
+def samen_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SAMEN_", "TELEGRAM_", "DATABASE_"))
+    }
+    env.update(extra)
+    return env
+
+
+def test_run_polls_answers_start_in_arabic_and_stops_on_sigterm(tmp_path: Path) -> None:
+    with FakeBotAPIServer() as fake:
+        fake.api.queue_update(UpdateFactory().text(AMIRA, "/start"))
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the bot mid-log.
+        log_file = (tmp_path / "samen.log").open("w+")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=samen_env(
+                tmp_path,
+                TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                TELEGRAM_API_URL=fake.url,
+                SAMEN_LOG_LEVEL="DEBUG",
+            ),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            answered = fake.api.wait_for(
+                lambda calls: any(c.method == "sendMessage" for c in calls), timeout=TIMEOUT
+            )
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=TIMEOUT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            log_file.seek(0)
+            output = log_file.read()
+            log_file.close()
+        assert answered, output
+        reply = fake.api.sent(AMIRA.id)[0]
+        assert reply.text is not None
+        assert reply.text.startswith(f"أهلاً بك في Samen يا {FSI}Amira{PDI}!")
+        assert process.returncode == 0, output
+        assert TEST_TOKEN in fake.tokens_seen  # it really used the token...
+        assert TEST_TOKEN not in output  # ...and never logged it, even at DEBUG
+        assert TEST_TOKEN.split(":")[1] not in output
+        assert "Traceback" not in output
+        assert (tmp_path / "samen.db").exists()  # SQLite by default, migrated on start
+
+
+def test_run_without_a_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=samen_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "samen.db").exists()  # nothing written
+
+
+def test_an_unreachable_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=samen_env(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            DATABASE_URL="postgresql://samen:hunter2@127.0.0.1:1/samen",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 2
+    assert "cannot reach the database" in result.stderr
+    assert "hunter2" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TEST_TOKEN not in result.stderr
+
+
+def test_an_unknown_database_scheme_is_refused(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=tmp_path,
+        env=samen_env(tmp_path, DATABASE_URL="mysql://root@localhost/samen"),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("samen: DATABASE_URL: unsupported scheme 'mysql'")
+    assert not list(tmp_path.iterdir())

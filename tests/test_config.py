@@ -1,0 +1,82 @@
+"""Settings: typed, validated, and never echoing a secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+SECRET = "987654321:super-secret-token-value-0123456789"
+
+
+def test_defaults_work_on_one_machine() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.database_url == "sqlite+aiosqlite:///samen.db"
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.default_locale == "nl"
+    assert settings.default_time_zone == "Europe/Amsterdam"
+    assert settings.coordinator_ids == []
+
+
+def test_plain_database_schemes_get_the_async_drivers() -> None:
+    assert load_settings(_env_file=None, DATABASE_URL="sqlite:///x.db").database_url == (
+        "sqlite+aiosqlite:///x.db"
+    )
+    pg = load_settings(_env_file=None, DATABASE_URL="postgresql://u:pw@db/samen")
+    assert pg.database_url == "postgresql+asyncpg://u:pw@db/samen"
+    assert "pw" not in pg.safe_database_url()
+
+
+def test_coordinator_ids_are_read_from_a_comma_separated_list(monkeypatch) -> None:
+    monkeypatch.setenv("SAMEN_COORDINATOR_IDS", "111, 222")
+    assert load_settings(_env_file=None).coordinator_ids == [111, 222]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/samen", "DATABASE_URL: unsupported scheme"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL"),
+        ("TELEGRAM_API_URL", "ftp://example", "TELEGRAM_API_URL"),
+        ("SAMEN_DEFAULT_TIME_ZONE", "Europe/Atlantis", "SAMEN_DEFAULT_TIME_ZONE"),
+        ("SAMEN_DEFAULT_LOCALE", "Dutch", "SAMEN_DEFAULT_LOCALE"),
+        ("SAMEN_COORDINATOR_IDS", "@someone", "SAMEN_COORDINATOR_IDS"),
+    ],
+)
+def test_an_invalid_setting_names_the_variable(monkeypatch, variable, value, expected) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as error:
+        load_settings(_env_file=None)
+    assert expected in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_a_malformed_token_is_refused_without_echoing_it(monkeypatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token " + SECRET)
+    with pytest.raises(ConfigError) as error:
+        load_settings(_env_file=None)
+    assert "TELEGRAM_BOT_TOKEN" in str(error.value)
+    assert SECRET not in str(error.value)
+    assert "super-secret" not in repr(error.value)
+
+
+def test_the_token_is_never_in_the_settings_repr(monkeypatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", SECRET)
+    settings = load_settings(_env_file=None)
+    assert SECRET not in repr(settings)
+    assert SECRET not in str(settings.model_dump())
+    assert settings.require_token() == SECRET
+
+
+def test_a_missing_token_is_one_clear_line() -> None:
+    settings = load_settings(_env_file=None)
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
+        settings.require_token()
+
+
+def test_settings_are_read_from_a_dotenv_file(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={SECRET}\nSAMEN_DEFAULT_LOCALE=ar\n")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.require_token() == SECRET
+    assert settings.default_locale == "ar"
