@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -49,6 +49,7 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parent.parent / "locales", alias="SAMEN_LOCALES_DIR"
     )
     log_level: str = Field(default="INFO", alias="SAMEN_LOG_LEVEL")
+    log_format: Literal["plain", "json"] = Field(default="plain", alias="SAMEN_LOG_FORMAT")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 # Fields our code passes as `extra=` and that belong in the line.
 _CONTEXT_FIELDS = ("update_id", "kind", "member_id", "outbox_id", "chat_id", "locale", "state")
@@ -42,9 +44,32 @@ class ContextFormatter(logging.Formatter):
         return f"{line} {context}" if context else line
 
 
-def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in _CONTEXT_FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(
+    level: str = "INFO", secrets: Iterable[str] = (), json_format: bool = False
+) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if json_format:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -53,4 +78,7 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     # aiosqlite logs every statement with its parameters at DEBUG: personal data.
     for noisy in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(max(logging.INFO, root.level))
+    # At DEBUG python-telegram-bot logs whole updates and requests: names and message texts.
+    # Personal data stays out of our logs, so its loggers stop at INFO.
+    for chatty in ("telegram", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))

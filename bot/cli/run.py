@@ -26,7 +26,7 @@ def register(commands: Any) -> None:
 def run(_args: argparse.Namespace) -> int:
     config = settings()
     token = config.require_token()
-    configure_logging(config.log_level, secrets=[token])
+    configure_logging(config.log_level, secrets=[token], json_format=config.log_format == "json")
     # Migrate before polling starts, in a loop of its own: a database problem is one clear
     # line and exit 2, not a traceback from inside the application.
     asyncio.run(prepare_database(config.database_url, config.safe_database_url()))

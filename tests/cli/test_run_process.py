@@ -65,6 +65,8 @@ def test_run_polls_answers_start_in_arabic_and_stops_on_sigterm(tmp_path: Path) 
         assert TEST_TOKEN not in output  # ...and never logged it, even at DEBUG
         assert TEST_TOKEN.split(":")[1] not in output
         assert "Traceback" not in output
+        assert "amira_invented" not in output  # no personal data, even at DEBUG
+        assert reply.text not in output
         assert (tmp_path / "samen.db").exists()  # SQLite by default, migrated on start
 
 
