@@ -101,6 +101,7 @@ class Errors:
     CHAT_NOT_FOUND = ApiError(400, "Bad Request: chat not found")
     TOO_LONG = ApiError(400, "Bad Request: message is too long")
     SERVER = ApiError(502, "Bad Gateway")
+    UNAUTHORIZED = ApiError(401, "Unauthorized")
     TIMEOUT = ApiError(0, "timed out", timeout=True)
     CONFLICT = ApiError(
         409,

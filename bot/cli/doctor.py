@@ -1,0 +1,174 @@
+"""`samen doctor`: check an installation and say plainly what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sqlalchemy.engine import make_url
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.db import DatabaseUnavailable, check_connection, migrate
+from bot.db.engine import create_engine
+from bot.i18n import LANGUAGES
+
+OK, WARN, FAIL = "ok", "warning", "FAIL"
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("doctor", help="check settings, database, catalogs and Telegram")
+    parser.add_argument(
+        "--offline", action="store_true", help="skip the checks that call the Bot API"
+    )
+    parser.set_defaults(handler=doctor)
+
+
+def doctor(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        _print([Check("settings", FAIL, str(exc))])
+        return 1
+    checks = asyncio.run(run_checks(settings, offline=args.offline))
+    _print(checks)
+    return 1 if any(c.status == FAIL for c in checks) else 0
+
+
+async def run_checks(settings: Settings, *, offline: bool = False) -> list[Check]:
+    checks = [_settings(settings), await _database(settings), *_catalogs(settings)]
+    if not offline and settings.telegram_bot_token is not None:
+        checks.extend(await _telegram(settings))
+    return checks
+
+
+def _settings(settings: Settings) -> Check:
+    if settings.telegram_bot_token is None:
+        return Check("settings", FAIL, "TELEGRAM_BOT_TOKEN is not set")
+    return Check(
+        "settings",
+        OK,
+        f"database {settings.safe_database_url()}, Bot API {settings.telegram_api_url}, "
+        f"default language {settings.default_locale}, time zone {settings.default_time_zone}",
+    )
+
+
+async def _database(settings: Settings) -> Check:
+    missing = _missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        return Check(
+            "database",
+            FAIL,
+            f"{missing} does not exist: `samen run` or `samen db upgrade` creates it",
+        )
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine, settings.safe_database_url())
+        current = await migrate.current_revision(engine)
+    except DatabaseUnavailable as exc:
+        return Check("database", FAIL, str(exc))
+    finally:
+        await engine.dispose()
+    head = migrate.head_revision()
+    if current != head:
+        return Check(
+            "database",
+            FAIL,
+            f"schema at {current or 'empty'}, newest is {head}: run `samen db upgrade`",
+        )
+    return Check("database", OK, f"reachable, schema up to date ({head})")
+
+
+def _missing_sqlite_file(database_url: str) -> str | None:
+    """A SQLite file that is not there (connecting would create it; a doctor only looks)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return None if Path(url.database).exists() else url.database
+
+
+def _catalogs(settings: Settings) -> list[Check]:
+    checks = []
+    for catalog in sorted({lang.catalog for lang in LANGUAGES}):
+        directory = settings.locales_dir / catalog / "LC_MESSAGES"
+        po_path, mo_path = directory / "messages.po", directory / "messages.mo"
+        if not po_path.exists():
+            checks.append(Check(f"catalog {catalog}", FAIL, f"{po_path} is missing"))
+            continue
+        with po_path.open("rb") as handle:
+            po = read_po(handle, locale=catalog)
+        untranslated = sum(1 for m in po if m.id and not _translated(m.string))
+        errors = sum(len(errs) for _m, errs in po.check())
+        try:
+            write_mo(BytesIO(), po)
+        except Exception as exc:  # any failure to compile is what we report
+            checks.append(Check(f"catalog {catalog}", FAIL, f"does not compile: {exc}"))
+            continue
+        if errors or untranslated:
+            detail = f"{untranslated} untranslated, {errors} with errors"
+            checks.append(Check(f"catalog {catalog}", FAIL, detail))
+        elif not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            checks.append(
+                Check(f"catalog {catalog}", WARN, "not compiled: run `make texts-compile`")
+            )
+        else:
+            checks.append(Check(f"catalog {catalog}", OK, f"{len(po)} messages"))
+    return checks
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
+async def _telegram(settings: Settings) -> list[Check]:
+    api = settings.telegram_api_url
+    bot = Bot(
+        settings.require_token(),
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        request=HTTPXRequest(connect_timeout=10, read_timeout=10),
+    )
+    checks = []
+    try:
+        async with bot:
+            me = bot.bot
+            checks.append(Check("Bot API", OK, f"reachable as @{me.username} (id {me.id})"))
+            info = await bot.get_webhook_info()
+    except InvalidToken:
+        return [Check("Bot API", FAIL, "Telegram refused the token (TELEGRAM_BOT_TOKEN)")]
+    except TelegramError as exc:
+        return [Check("Bot API", FAIL, f"{api} not reachable: {type(exc).__name__}")]
+    if info.url:
+        detail = f"a webhook is set; {info.pending_update_count} updates pending"
+        status = OK
+    else:
+        detail = f"no webhook set (long polling); {info.pending_update_count} updates pending"
+        status = OK
+    if info.last_error_message:
+        status = WARN
+        detail += f"; Telegram's last delivery error: {info.last_error_message}"
+    checks.append(Check("webhook", status, detail))
+    return checks
+
+
+def _print(checks: list[Check]) -> None:
+    width = max(len(c.name) for c in checks)
+    for check in checks:
+        print(f"{check.status:>7}  {check.name:<{width}}  {check.detail}")
+    failed = sum(1 for c in checks if c.status == FAIL)
+    print("all checks passed" if not failed else f"{failed} check(s) failed")
