@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="SAMEN_LOG_LEVEL")
     log_format: Literal["plain", "json"] = Field(default="plain", alias="SAMEN_LOG_FORMAT")
 
+    # Webhook mode (`samen run --webhook`, or set SAMEN_WEBHOOK_URL); polling is the default.
+    webhook_url: str | None = Field(default=None, alias="SAMEN_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="SAMEN_WEBHOOK_SECRET")
+    webhook_path: str = Field(default="/telegram", alias="SAMEN_WEBHOOK_PATH")
+    listen_host: str = Field(default="127.0.0.1", alias="SAMEN_LISTEN_HOST")
+    listen_port: int = Field(default=8080, ge=1, le=65535, alias="SAMEN_LISTEN_PORT")
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
@@ -79,6 +86,30 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
         return value.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be the public https:// address Telegram posts updates to")
+        return value.rstrip("/") if value else None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.match(
+            r"^[A-Za-z0-9_-]{16,256}$", value.get_secret_value()
+        ):
+            raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not re.match(r"^/[A-Za-z0-9/_-]*$", value):
+            raise ValueError("must be a path such as /telegram")
+        return value
 
     @field_validator("default_time_zone")
     @classmethod
@@ -129,6 +160,15 @@ class Settings(BaseSettings):
                 "environment or in a .env file"
             )
         return self.telegram_bot_token.get_secret_value()
+
+    def require_webhook(self) -> tuple[str, str]:
+        """The public webhook URL (with path) and the secret, or a ConfigError naming both."""
+        if not self.webhook_url or self.webhook_secret is None:
+            raise ConfigError(
+                "webhook mode needs SAMEN_WEBHOOK_URL (the public https:// address) and "
+                "SAMEN_WEBHOOK_SECRET (16-256 characters of A-Z, a-z, 0-9, _ and -)"
+            )
+        return self.webhook_url + self.webhook_path, self.webhook_secret.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -20,6 +20,16 @@ def system_clock() -> datetime:
 
 
 @dataclass
+class Heartbeats:
+    """When each periodic job last finished a pass, in this process (for /healthz)."""
+
+    last: dict[str, datetime] = field(default_factory=dict)
+
+    def beat(self, job: str, now: datetime) -> None:
+        self.last[job] = now
+
+
+@dataclass
 class Runtime:
     settings: Settings
     engine: AsyncEngine
@@ -27,6 +37,7 @@ class Runtime:
     catalogs: Catalogs
     # Tests replace the clock to move time; the database stays the source of truth.
     clock: Clock = field(default=system_clock)
+    heartbeats: Heartbeats = field(default_factory=Heartbeats)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 from bot.i18n.translator import FSI, PDI
 from tests.conftest import TEST_TOKEN
@@ -118,3 +122,76 @@ def test_an_unknown_database_scheme_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("samen: DATABASE_URL: unsupported scheme 'mysql'")
     assert not list(tmp_path.iterdir())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    secret = "invented-webhook-secret-0123456789"
+    port = free_port()
+    with FakeBotAPIServer() as fake:
+        log_file = (tmp_path / "samen.log").open("w+")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--webhook"],
+            cwd=tmp_path,
+            env=samen_env(
+                tmp_path,
+                TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                TELEGRAM_API_URL=fake.url,
+                SAMEN_WEBHOOK_URL="https://samen.invalid",
+                SAMEN_WEBHOOK_SECRET=secret,
+                SAMEN_LISTEN_PORT=str(port),
+                SAMEN_LOG_LEVEL="DEBUG",
+            ),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            registered = fake.api.wait_for(
+                lambda calls: any(c.method == "setWebhook" for c in calls), timeout=TIMEOUT
+            )
+            assert registered
+            call = fake.api.calls_to("setWebhook")[0]
+            assert call.params["url"] == "https://samen.invalid/telegram"
+            assert call.params["secret_token"] == secret
+            base = f"http://127.0.0.1:{port}"
+            update = UpdateFactory().text(AMIRA, "/start")
+            health = _until_serving(base)
+            assert health.status_code == 200, health.text
+            refused = httpx.post(f"{base}/telegram", json=update, timeout=TIMEOUT)
+            assert refused.status_code == 403
+            accepted = httpx.post(
+                f"{base}/telegram",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                timeout=TIMEOUT,
+            )
+            assert accepted.status_code == 200
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=TIMEOUT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            log_file.seek(0)
+            output = log_file.read()
+            log_file.close()
+        assert len(fake.api.sent(AMIRA.id)) == 1, output
+        assert process.returncode == 0, output
+        assert secret not in output
+        assert TEST_TOKEN not in output
+
+
+def _until_serving(base: str) -> httpx.Response:
+    """The health endpoint, once the server accepts connections (bounded, not timed)."""
+    last_error: Exception | None = None
+    for _ in range(600):
+        try:
+            return httpx.get(f"{base}/healthz", timeout=TIMEOUT)
+        except httpx.TransportError as exc:
+            last_error = exc
+            time.sleep(0.1)
+    raise AssertionError(f"webhook server never answered: {last_error!r}")
