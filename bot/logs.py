@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from telegram.error import Conflict
+
 # Fields our code passes as `extra=` and that belong in the line.
 _CONTEXT_FIELDS = ("update_id", "kind", "member_id", "outbox_id", "chat_id", "locale", "state")
 # The shape of a Bot API token, also inside a URL such as /bot123:ABC.../sendMessage.
@@ -33,6 +35,16 @@ class RedactSecrets(logging.Filter):
         for secret in self._secrets:
             text = text.replace(secret, "[redacted]")
         return _TOKEN_SHAPE.sub("[redacted]", text)
+
+
+class DropPollingConflicts(logging.Filter):
+    """A 409 Conflict while polling is reported once, in one line, by the error handler; the
+    updater's own traceback for its last clean-up poll would only repeat it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            return not isinstance(record.exc_info[1], Conflict)
+        return True
 
 
 class ContextFormatter(logging.Formatter):
@@ -82,3 +94,6 @@ def configure_logging(
     # Personal data stays out of our logs, so its loggers stop at INFO.
     for chatty in ("telegram", "apscheduler"):
         logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))
+    updater = logging.getLogger("telegram.ext.Updater")
+    if not any(isinstance(f, DropPollingConflicts) for f in updater.filters):
+        updater.addFilter(DropPollingConflicts())

@@ -38,6 +38,8 @@ class Runtime:
     # Tests replace the clock to move time; the database stays the source of truth.
     clock: Clock = field(default=system_clock)
     heartbeats: Heartbeats = field(default_factory=Heartbeats)
+    # Why the bot stopped by itself (e.g. a second poller), for the exit message.
+    stop_reason: str | None = None
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:

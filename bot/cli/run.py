@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from typing import Any
 
 import uvicorn
@@ -22,6 +23,8 @@ from bot.db import prepare_database
 from bot.logs import configure_logging
 
 log = logging.getLogger(__name__)
+
+EXIT_CONFLICT = 3
 
 
 def register(commands: Any) -> None:
@@ -50,11 +53,15 @@ def run(args: argparse.Namespace) -> int:
         asyncio.run(serve_webhook(app, config))
     else:
         log.info("starting to poll for updates")
+        runtime = runtime_of(app)
         app.run_polling(
             allowed_updates=Update.ALL_TYPES,
             stop_signals=(signal.SIGINT, signal.SIGTERM),
             close_loop=True,
         )
+        if runtime.stop_reason:
+            print(f"samen: {runtime.stop_reason}", file=sys.stderr)
+            return EXIT_CONFLICT
     log.info("stopped")
     return 0
 

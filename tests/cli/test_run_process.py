@@ -15,6 +15,7 @@ import httpx
 from bot.i18n.translator import FSI, PDI
 from tests.conftest import TEST_TOKEN
 from tests.factories import AMIRA, UpdateFactory
+from tests.fakes.bot_api import Errors
 from tests.fakes.http_server import FakeBotAPIServer
 
 # Generous: this is about behaviour, not speed, on a loaded 2-core machine.
@@ -195,3 +196,21 @@ def _until_serving(base: str) -> httpx.Response:
             last_error = exc
             time.sleep(0.1)
     raise AssertionError(f"webhook server never answered: {last_error!r}")
+
+
+def test_a_second_poller_exits_with_one_clear_line_on_409(tmp_path: Path) -> None:
+    with FakeBotAPIServer() as fake:
+        fake.api.fail(Errors.CONFLICT, method="getUpdates", times=None)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=samen_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_URL=fake.url),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    assert result.returncode == 3, result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("samen: another instance is already polling Telegram")
+    assert "Traceback" not in result.stderr
+    assert TEST_TOKEN not in result.stderr

@@ -173,6 +173,11 @@ class FakeBotAPI:
                 return error.status, error.body()
             return 200, {"ok": True, "result": self._result(method, params)}
 
+    def error_for(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        """The arranged error for a call that is answered elsewhere (long polling)."""
+        with self._lock:
+            return self._matching_error(method, params)
+
     def take_updates(self, offset: int | None, limit: int = 100) -> list[dict[str, Any]]:
         with self._lock:
             if offset is not None:

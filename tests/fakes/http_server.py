@@ -69,6 +69,10 @@ def _make_handler(server: FakeBotAPIServer) -> type[BaseHTTPRequestHandler]:
             method = parts[1]
             params, files = _parse(self.headers.get("Content-Type", ""), body)
             if method == "getUpdates":
+                error = server.api.error_for(method, params)
+                if error is not None:
+                    self._send(error.status, error.body())
+                    return
                 self._send(200, {"ok": True, "result": _long_poll(server.api, params)})
                 return
             try:

@@ -6,16 +6,27 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Conflict, TelegramError
 from telegram.ext import Application
 
 from bot.channels.telegram.context import SamenContext
 
 log = logging.getLogger(__name__)
 
+CONFLICT_REASON = (
+    "another instance is already polling Telegram with this bot token (409 Conflict); "
+    "stopping this one. Run one poller, or use webhook mode for several instances."
+)
+
 
 async def on_error(update: object, context: SamenContext) -> None:
     """Log the failure and tell the member something went wrong."""
+    if isinstance(context.error, Conflict):
+        # Another process polls with this token: fighting over updates loses some of them.
+        context.runtime.stop_reason = CONFLICT_REASON
+        log.error("another instance is polling Telegram with this token (409 Conflict)")
+        context.application.stop_running()
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("handler failed", exc_info=context.error, extra={"update_id": update_id})
     if not isinstance(update, Update) or update.effective_chat is None:
