@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.db.models import Member
 from bot.i18n import Translator, negotiate
 from bot.runtime import Runtime
 
@@ -24,6 +25,12 @@ class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         user = update.effective_user
         code = user.language_code if user else None
         return runtime.catalogs.translator(negotiate(code, runtime.settings.default_locale))
+
+    def translator(self, update: Update, member: Member | None) -> Translator:
+        """The member's own language (and time zone) once known, else Telegram's guess."""
+        if member is not None and member.locale:
+            return self.runtime.catalogs.translator(member.locale, member.time_zone)
+        return self.translator_for_user(update)
 
 
 def runtime_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
