@@ -109,14 +109,14 @@ class Settings(BaseSettings):
     @field_validator("bot_username")
     @classmethod
     def _username(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^[A-Za-z][A-Za-z0-9_]{4,31}$", value):
+        if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", value):
             raise ValueError("must be the bot's Telegram username, e.g. samen_utrecht_bot")
         return value
 
     @field_validator("default_community")
     @classmethod
     def _community_code(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^[A-Za-z0-9_-]{1,32}$", value):
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
             raise ValueError("must be a community code (letters, digits, _ and -)")
         return value
 

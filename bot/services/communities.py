@@ -26,7 +26,7 @@ class CommunityError(ValueError):
 
 
 def code_is_well_formed(code: str | None) -> bool:
-    return bool(code) and CODE_PATTERN.match(code or "") is not None
+    return bool(code) and CODE_PATTERN.fullmatch(code or "") is not None
 
 
 def new_code() -> str:

@@ -57,10 +57,10 @@ def encode(callback: Callback) -> str:
         case ConsentAnswer(version, agree):
             parts = ["consent", str(version), "yes" if agree else "no"]
         case StepChoice(flow, version, choice):
-            if not _FLOW.match(flow) or flow in _RESERVED:
+            if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
             parts = [flow, str(version), choice]
-    if not all(_PART.match(part) for part in parts):
+    if not all(_PART.fullmatch(part) for part in parts):
         raise ValueError(f"callback parts must be short ids: {parts!r}")
     data = ":".join(parts)
     if len(data.encode()) > MAX_BYTES:
@@ -73,15 +73,15 @@ def decode(data: str | None) -> Callback | None:
     if not data or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None
     parts = data.split(":")
-    if not all(_PART.match(part) for part in parts):
+    if not all(_PART.fullmatch(part) for part in parts):
         return None
     match parts:
         case ["lang", tag]:
             return LanguageChoice(tag)
-        case ["consent", version, ("yes" | "no") as answer] if _VERSION.match(version):
+        case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
             return ConsentAnswer(int(version), answer == "yes")
         case [flow, version, choice] if (
-            _FLOW.match(flow) and flow not in _RESERVED and _VERSION.match(version)
+            _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
             return StepChoice(flow, int(version), choice)
     return None
