@@ -113,10 +113,16 @@ async def _has_somewhere_to_go(session: AsyncSession, member: Member | None) -> 
 async def ask_consent(
     session: AsyncSession, member: Member, *, then: str | None, now: datetime
 ) -> Dialog:
-    """Put the member at the consent step, to continue with `then` once they agree."""
-    dialog = await dialogs.set(
-        session, member.id, FLOW, CONSENT, {"then": then} if then else {}, now=now
-    )
+    """Put the member at the consent step, to continue with `then` once they agree.
+
+    A community the member came for (waiting in the onboarding) is kept.
+    """
+    current = await dialogs.get(session, member.id)
+    data = dict(current.data) if current is not None and current.flow == FLOW else {}
+    data.pop("then", None)
+    if then:
+        data["then"] = then
+    dialog = await dialogs.set(session, member.id, FLOW, CONSENT, data, now=now)
     await session.commit()
     return dialog
 

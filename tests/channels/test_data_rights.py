@@ -7,14 +7,21 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import (
+    Answer,
+    AnswerSource,
     AuditEvent,
     CheckIn,
     CheckInKind,
     CheckInState,
+    Meeting,
     Member,
     OutboxMessage,
     OutboxState,
+    Question,
+    QuestionKind,
     Role,
+    Rsvp,
+    RsvpStatus,
 )
 from bot.services import members, privacy, roles
 from tests.channels.journeys import CODE, onboard
@@ -196,3 +203,75 @@ async def test_delete_erases_roles_and_queued_messages_but_keeps_anonymous_count
 
 async def test_delete_for_someone_unknown(bot: BotHarness) -> None:
     assert await bot.say(OLENA, "/delete") == ["Samen нічого не зберігає про вас."]
+
+
+async def test_mydata_and_delete_cover_answers_rsvps_and_check_ins(bot: BotHarness) -> None:
+    community = await create_community(bot.runtime, code=CODE)
+    await onboard(bot, SANNE)
+    now = bot.runtime.clock()
+    async with bot.runtime.sessions() as session:
+        sanne = await members.find_by_telegram_id(session, SANNE.id)
+        assert sanne is not None
+        meeting = Meeting(
+            community_id=community.id,
+            starts_at=now + timedelta(days=3),
+            time_zone="Europe/Amsterdam",
+            source_locale="nl",
+        )
+        question = Question(community_id=community.id, kind=QuestionKind.TEXT, source_locale="nl")
+        session.add_all([meeting, question])
+        await session.flush()
+        session.add_all(
+            [
+                Rsvp(meeting_id=meeting.id, member_id=sanne.id, status=RsvpStatus.GOING),
+                CheckIn(
+                    member_id=sanne.id,
+                    community_id=community.id,
+                    meeting_id=meeting.id,
+                    kind=CheckInKind.REMINDER,
+                    due_at=now + timedelta(days=2),
+                ),
+                Answer(
+                    member_id=sanne.id,
+                    community_id=community.id,
+                    meeting_id=meeting.id,
+                    question_id=question.id,
+                    source=AnswerSource.MEETING,
+                    kind=QuestionKind.TEXT,
+                    text="Graag iets over huurtoeslag",
+                    locale="nl",
+                ),
+            ]
+        )
+        await session.commit()
+
+    calls = await bot.feed(bot.updates.text(SANNE, "/mydata"))
+    text = calls[0].text or ""
+    assert "1 antwoord op vragen." in text
+    assert "1 reactie op een uitnodiging." in text
+    assert "1 gepland bericht." in text
+    document = json_document(calls[1])
+    assert document["answers"][0]["text"] == "Graag iets over huurtoeslag"
+    assert document["rsvps"] == [
+        {"meeting_id": 1, "status": "going", "updated_at": document["rsvps"][0]["updated_at"]}
+    ]
+    assert document["pending_checkins"][0]["kind"] == "reminder"
+
+    await bot.say(SANNE, "/delete")
+    await bot.tap(SANNE, "Ja, verwijder alles")
+    async with bot.runtime.sessions() as session:
+        assert (await session.scalars(select(Answer))).all() == []
+        assert (await session.scalars(select(Rsvp))).all() == []
+        assert (await session.scalars(select(CheckIn))).all() == []
+        # The meeting and its question are the organisers', not Sanne's: they stay.
+        assert len((await session.scalars(select(Meeting))).all()) == 1
+        erased = await session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "member.erase")
+        )
+    assert erased is not None
+    assert {k: erased.details[k] for k in ("answers", "rsvps", "checkins", "stories")} == {
+        "answers": 1,
+        "rsvps": 1,
+        "checkins": 1,
+        "stories": 0,
+    }

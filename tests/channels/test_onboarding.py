@@ -255,3 +255,28 @@ async def test_a_member_can_belong_to_several_communities(bot: BotHarness) -> No
         story = await session.scalar(select(Answer))
     assert story is not None
     assert story.community_id == 2
+
+
+async def test_share_before_consent_keeps_the_community_the_member_came_for(
+    bot: BotHarness,
+) -> None:
+    await create_community(bot.runtime, code=CODE)
+    await bot.say(SANNE, f"/start {CODE}")
+    calls = await bot.feed(bot.updates.text(SANNE, "/share"))
+    assert calls[0].button_texts == ["Ja, ik ga akkoord", "Nu niet"]
+    answered = await bot.tap(SANNE, "Ja, ik ga akkoord")
+    assert (answered[-1].text or "").startswith(
+        "Bedankt! Je bent nu lid van Invented Buurtkamer Oost."
+    )
+    assert await count(bot, Membership) == 1
+
+
+async def test_delete_before_consent_waits_for_its_buttons(bot: BotHarness) -> None:
+    await create_community(bot.runtime, code=CODE)
+    await bot.say(SANNE, f"/start {CODE}")
+    await bot.say(SANNE, "/delete")
+    replies = await bot.say(SANNE, "ja hoor")
+    assert replies[0].startswith("Antwoord alsjeblieft met de knoppen.\n\nWil je echt alles")
+    await bot.tap(SANNE, "Ja, verwijder alles")
+    assert await count(bot, Member) == 0
+    assert await count(bot, DialogState) == 0

@@ -37,6 +37,12 @@ async def on_message(update: Update, context: SamenContext) -> None:
         lead = t.gettext("Please answer with one of the two buttons below.")
         await prompts.consent(context, chat_id, t, notice_version, lead=lead)
         return
+    if dialog is not None and dialog.flow == prompts.ERASE_FLOW:
+        # Erasure is a right with or without consent: it only ever waits for a button.
+        await prompts.erase(
+            context, chat_id, t, dialog, lead=t.gettext("Please answer with the buttons.")
+        )
+        return
     if member is None or not members.consent_is_current(member, notice_version):
         # Nothing of the message is kept: first the member has to agree.
         await require_consent(update, context, member)
