@@ -7,15 +7,20 @@ a language change shows exactly the same step again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram import callbacks, keyboards
 from bot.channels.telegram.context import SamenContext
-from bot.db.models import Community
 from bot.i18n import N_, Translator
 from bot.services import onboarding, profiles, stories
 from bot.services.dialogs import Dialog
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Community
+
 
 ERASE_FLOW = "erase"
 ERASE_CONFIRM = "confirm"

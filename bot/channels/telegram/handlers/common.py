@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
@@ -10,9 +11,13 @@ from telegram.ext import filters
 
 from bot.channels.telegram import prompts
 from bot.channels.telegram.context import SamenContext
-from bot.db.models import Member
 from bot.i18n import Translator
 from bot.services import members, onboarding, privacy
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Member
+
 
 log = logging.getLogger(__name__)
 

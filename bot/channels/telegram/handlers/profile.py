@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
@@ -10,10 +10,13 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.channels.telegram import callbacks, prompts
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, require_consent, retire_buttons
-from bot.db.models import Member
 from bot.i18n import Translator
 from bot.services import dialogs, members, privacy, profiles
 from bot.services.dialogs import Dialog
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Member
 
 
 async def tap(update: Update, context: SamenContext) -> None:

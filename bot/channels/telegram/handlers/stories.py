@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update, Voice
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -15,11 +15,14 @@ from bot.channels.telegram.handlers.common import (
     require_consent,
     retire_buttons,
 )
-from bot.db.models import Member
 from bot.i18n import Translator
 from bot.services import dialogs, members, privacy, stories
 from bot.services.dialogs import Dialog
 from bot.services.stories import BeginKind
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Member
 
 
 async def share(update: Update, context: SamenContext) -> None:
