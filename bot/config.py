@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     webhook_path: str = Field(default="/telegram", alias="SAMEN_WEBHOOK_PATH")
     listen_host: str = Field(default="127.0.0.1", alias="SAMEN_LISTEN_HOST")
     listen_port: int = Field(default=8080, ge=1, le=65535, alias="SAMEN_LISTEN_PORT")
+    # Used to print deep links without asking Telegram (getMe) first.
+    bot_username: str | None = Field(default=None, alias="SAMEN_BOT_USERNAME")
+    # The code of the community `/start` without a code joins; none: people need a link.
+    default_community: str | None = Field(default=None, alias="SAMEN_DEFAULT_COMMUNITY")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -125,6 +129,27 @@ class Settings(BaseSettings):
     def _locale(cls, value: str) -> str:
         if not re.match(r"^[a-z]{2,3}(-[A-Z]{2})?$", value):
             raise ValueError("must be a language code such as nl, ar or fa-AF")
+        return value
+
+    @field_validator("bot_username", "default_community", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip().removeprefix("@") if isinstance(value, str) else value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", value):
+            raise ValueError("must be the bot's Telegram username, e.g. samen_utrecht_bot")
+        return value
+
+    @field_validator("default_community")
+    @classmethod
+    def _community_code(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
+            raise ValueError("must be a community code (letters, digits, _ and -)")
         return value
 
     @field_validator("coordinator_ids", mode="before")

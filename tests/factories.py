@@ -140,3 +140,27 @@ class UpdateFactory:
             "new_reaction": [{"type": "emoji", "emoji": emoji}],
         }
         return {"update_id": next(self._update_ids), "message_reaction": reaction}
+
+
+async def create_community(
+    runtime: Any,
+    *,
+    name: str = "Invented Buurtkamer Oost",
+    code: str = "buurt-oost-4f9k",
+    default_locale: str = "nl",
+    time_zone: str = "Europe/Amsterdam",
+) -> Any:
+    """A community made through the service, as `samen community create` makes it."""
+    from bot.services import communities
+
+    async with runtime.sessions() as session:
+        community = await communities.create(
+            session,
+            name=name,
+            default_locale=default_locale,
+            time_zone=time_zone,
+            code=code,
+            now=runtime.clock(),
+        )
+        await session.commit()
+        return community

@@ -80,3 +80,22 @@ def test_settings_are_read_from_a_dotenv_file(tmp_path, monkeypatch) -> None:
     settings = load_settings()
     assert settings.require_token() == SECRET
     assert settings.default_locale == "ar"
+
+
+def test_bot_username_and_default_community(monkeypatch) -> None:
+    assert load_settings(_env_file=None).bot_username is None
+    assert load_settings(_env_file=None).default_community is None
+    monkeypatch.setenv("SAMEN_BOT_USERNAME", "@samen_utrecht_bot")
+    monkeypatch.setenv("SAMEN_DEFAULT_COMMUNITY", "buurt-oost-4f9k")
+    settings = load_settings(_env_file=None)
+    assert settings.bot_username == "samen_utrecht_bot"
+    assert settings.default_community == "buurt-oost-4f9k"
+    monkeypatch.setenv("SAMEN_DEFAULT_COMMUNITY", "")
+    assert load_settings(_env_file=None).default_community is None
+    monkeypatch.setenv("SAMEN_BOT_USERNAME", "not a name")
+    with pytest.raises(ConfigError, match="SAMEN_BOT_USERNAME"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("SAMEN_BOT_USERNAME", "samen_bot")
+    monkeypatch.setenv("SAMEN_DEFAULT_COMMUNITY", "oost west")
+    with pytest.raises(ConfigError, match="SAMEN_DEFAULT_COMMUNITY"):
+        load_settings(_env_file=None)

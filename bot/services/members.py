@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Member
+from bot.db.models import (
+    CheckIn,
+    CheckInState,
+    Member,
+    Membership,
+    OutboxMessage,
+    OutboxState,
+)
 from bot.i18n import find_language, negotiate
 
 
@@ -48,3 +56,132 @@ async def register_contact(
     member.last_seen_at = now
     await session.commit()
     return member
+
+
+async def get(session: AsyncSession, member_id: int) -> Member | None:
+    return await session.get(Member, member_id)
+
+
+async def seen(session: AsyncSession, telegram_user_id: int, now: datetime) -> Member | None:
+    """Note that a known member wrote: they are reachable again if they had blocked the bot.
+
+    Telegram tells us about a block only when a send fails (403); a member who writes again
+    has evidently unblocked us. Unknown users are not stored here.
+    """
+    member = await find_by_telegram_id(session, telegram_user_id)
+    if member is None:
+        return None
+    member.last_seen_at = now
+    member.blocked_at = None
+    await session.commit()
+    return member
+
+
+async def set_locale(session: AsyncSession, member: Member, tag: str) -> bool:
+    """Speak `tag` with the member from now on; False for a language Samen has no catalog for."""
+    language = find_language(tag)
+    if language is None:
+        return False
+    member.locale = language.tag
+    await session.flush()
+    return True
+
+
+def consent_is_current(member: Member | None, notice_version: int) -> bool:
+    """Whether the member agreed to this version of the privacy notice."""
+    return (
+        member is not None
+        and member.consent_given_at is not None
+        and member.consent_version == notice_version
+    )
+
+
+async def record_consent(
+    session: AsyncSession, member: Member, notice_version: int, now: datetime
+) -> None:
+    """Record agreement to a notice version and when; the caller commits."""
+    member.consent_version = notice_version
+    member.consent_given_at = now
+    await session.flush()
+
+
+async def stop(session: AsyncSession, member: Member, now: datetime) -> tuple[int, int]:
+    """Stop every broadcast and check-in at once (this is not deletion).
+
+    Queued outbox rows for the member fail with reason `member_stopped`, pending check-ins are
+    cancelled, and `stopped_at` keeps new ones from being sent until /start.
+    Returns (outbox rows stopped, check-ins cancelled). The caller commits.
+    """
+    if member.stopped_at is None:
+        member.stopped_at = now
+    outbox = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.member_id == member.id,
+            OutboxMessage.state == OutboxState.QUEUED,
+        )
+        .values(state=OutboxState.FAILED, reason="member_stopped", updated_at=now)
+    )
+    checkins = await session.execute(
+        update(CheckIn)
+        .where(CheckIn.member_id == member.id, CheckIn.state == CheckInState.PENDING)
+        .values(state=CheckInState.CANCELLED, reason="member_stopped")
+    )
+    await session.flush()
+    return outbox.rowcount or 0, checkins.rowcount or 0
+
+
+async def resume(session: AsyncSession, member: Member) -> bool:
+    """Undo /stop; False when the member had not stopped. The caller commits."""
+    if member.stopped_at is None:
+        return False
+    member.stopped_at = None
+    await session.flush()
+    return True
+
+
+async def save_profile(
+    session: AsyncSession,
+    member: Member,
+    *,
+    learn_topics: list[str] | None = None,
+    learn_text: str | None = None,
+    offer_topics: list[str] | None = None,
+    offer_text: str | None = None,
+    municipality: str | None = None,
+) -> None:
+    """Store the parts of the profile given (None leaves a field as it is). Caller commits."""
+    if learn_topics is not None:
+        member.learn_topics = list(learn_topics)
+    if learn_text is not None:
+        member.learn_text = learn_text
+    if offer_topics is not None:
+        member.offer_topics = list(offer_topics)
+    if offer_text is not None:
+        member.offer_text = offer_text
+    if municipality is not None:
+        member.municipality = municipality
+    await session.flush()
+
+
+async def reachable_members(
+    session: AsyncSession, community_id: int, notice_version: int
+) -> Sequence[Member]:
+    """The members a broadcast in this community may reach, by id.
+
+    Members of the community who agreed to the current privacy notice, did not /stop and have
+    not blocked the bot. Invitations, announcements and check-ins all go through this.
+    """
+    query = (
+        select(Member)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(
+            Membership.community_id == community_id,
+            Member.consent_given_at.is_not(None),
+            Member.consent_version == notice_version,
+            Member.stopped_at.is_(None),
+            Member.blocked_at.is_(None),
+        )
+        .order_by(Member.id)
+    )
+    return (await session.scalars(query)).all()

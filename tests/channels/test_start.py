@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot.db.models import Member
 from bot.i18n.translator import FSI, PDI
-from tests.factories import AMIRA, DAWIT, GROUP_CHAT, LUCAS, OLENA, SANNE
+from tests.channels.journeys import CODE
+from tests.factories import AMIRA, DAWIT, LUCAS, OLENA, SANNE, create_community
 from tests.harness import BotHarness
 
 
@@ -16,7 +17,8 @@ async def test_an_arabic_speaker_is_greeted_in_arabic(bot: BotHarness) -> None:
     replies = await bot.say(AMIRA, "/start")
     assert replies == [
         f"أهلاً بك في Samen يا {FSI}Amira{PDI}! مع مجتمعك يمكنك مشاركة ما يهمك، "
-        "ومعرفة مواعيد اللقاءات والمساهمة في تشكيلها."
+        "ومعرفة مواعيد اللقاءات والمساهمة في تشكيلها.\n\n"
+        "للانضمام إلى مجتمعك، افتح الرابط أو امسح رمز QR الذي حصلت عليه من منظمتك."
     ]
     assert bot.api.sent()[0].chat_id == AMIRA.id
 
@@ -30,20 +32,22 @@ async def test_greetings_follow_each_users_language_code(bot: BotHarness) -> Non
 
 
 async def test_start_remembers_only_what_is_needed_to_answer(bot: BotHarness) -> None:
-    await bot.say(AMIRA, "/start")
+    await create_community(bot.runtime, code=CODE)
+    await bot.say(AMIRA, f"/start {CODE}")
     async with bot.runtime.sessions() as session:
         member = await session.scalar(select(Member).where(Member.telegram_user_id == AMIRA.id))
     assert member is not None
     assert member.locale == "ar"
     assert member.consent_given_at is None
-    # No name or username before consent.
+    # No name or username before consent (and none after: Samen does not need them).
     assert member.display_name is None
     assert member.username is None
 
 
 async def test_start_twice_keeps_one_member(bot: BotHarness) -> None:
-    await bot.say(AMIRA, "/start")
-    await bot.say(AMIRA, "/start")
+    await create_community(bot.runtime, code=CODE)
+    await bot.say(AMIRA, f"/start {CODE}")
+    await bot.say(AMIRA, f"/start {CODE}")
     async with bot.runtime.sessions() as session:
         members = (await session.scalars(select(Member))).all()
     assert len(members) == 1
@@ -62,10 +66,6 @@ async def test_an_update_nobody_handles_is_logged_by_id_and_ignored(
     assert "🎉" not in caplog.text
 
 
-async def test_start_in_a_group_is_not_answered_as_a_private_chat(bot: BotHarness) -> None:
-    assert await bot.feed(bot.updates.text(SANNE, "/start", chat=GROUP_CHAT)) == []
-
-
 async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
     bot: BotHarness, caplog, monkeypatch
 ) -> None:
@@ -75,7 +75,8 @@ async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(members, "register_contact", broken)
-    update = bot.updates.text(OLENA, "/start")
+    await create_community(bot.runtime, code=CODE)
+    update = bot.updates.text(OLENA, f"/start {CODE}")
     replies = await bot.feed(update)
     assert [call.text for call in replies] == [
         "Вибачте, у нас щось пішло не так. Спробуйте ще раз за хвилину."

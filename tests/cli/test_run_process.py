@@ -66,6 +66,10 @@ def test_run_polls_answers_start_in_arabic_and_stops_on_sigterm(tmp_path: Path) 
         assert reply.text is not None
         assert reply.text.startswith(f"أهلاً بك في Samen يا {FSI}Amira{PDI}!")
         assert process.returncode == 0, output
+        # post_init registered the translated command menu before polling began.
+        menus = fake.api.calls_to("setMyCommands")
+        assert len(menus) == 10, output
+        assert {c.params.get("language_code") for c in menus} >= {"nl", "ar", "ti", "uk"}
         assert TEST_TOKEN in fake.tokens_seen  # it really used the token...
         assert TEST_TOKEN not in output  # ...and never logged it, even at DEBUG
         assert TEST_TOKEN.split(":")[1] not in output

@@ -44,6 +44,9 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    file_names: dict[str, str] = field(default_factory=dict)
+    # What the fake answered (e.g. the sent message, with its message_id); None on an error.
+    result: Any = None
 
     @property
     def chat_id(self) -> int | None:
@@ -159,19 +162,24 @@ class FakeBotAPI:
     # --- answering ---------------------------------------------------------------------------
 
     def handle(
-        self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None
+        self,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, bytes] | None = None,
+        file_names: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
         """Record the call and return (HTTP status, JSON body) as Telegram would."""
         with self._lock:
-            if method != "getUpdates":
-                self.calls.append(ApiCall(method, params, files or {}))
-                self.changed.notify_all()
             error = self._matching_error(method, params)
+            result = self._result(method, params) if error is None else None
+            if method != "getUpdates":
+                self.calls.append(ApiCall(method, params, files or {}, file_names or {}, result))
+                self.changed.notify_all()
             if error is not None:
                 if error.timeout:
                     raise TimeoutError("fake timeout")
                 return error.status, error.body()
-            return 200, {"ok": True, "result": self._result(method, params)}
+            return 200, {"ok": True, "result": result}
 
     def error_for(self, method: str, params: dict[str, Any]) -> ApiError | None:
         """The arranged error for a call that is answered elsewhere (long polling)."""
@@ -289,6 +297,7 @@ class FakeRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
+        names: dict[str, str] = {}
         if request_data is not None:
             # Python values as PTB would serialise them: dicts for keyboards, ints for ids.
             params = json.loads(json.dumps(request_data.parameters))
@@ -296,8 +305,9 @@ class FakeRequest(BaseRequest):
                 for name, part in request_data.multipart_data.items():
                     content = part[1]
                     files[name] = content if isinstance(content, bytes) else content.read()
+                    names[name] = part[0]
         try:
-            status, body = self.api.handle(api_method, params, files)
+            status, body = self.api.handle(api_method, params, files, names)
         except TimeoutError as exc:
             raise TimedOut("fake Bot API timed out") from exc
         return status, json.dumps(body).encode()

@@ -7,7 +7,7 @@ from typing import Any
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
 
-from bot.channels.telegram import handlers
+from bot.channels.telegram import handlers, menus
 from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
 from bot.config import Settings
 from bot.runtime import Runtime
@@ -36,6 +36,8 @@ def build_application(
         .context_types(ContextTypes(context=SamenContext))
         # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
         .rate_limiter(AIORateLimiter(max_retries=1))
+        # The translated command menu is registered once the bot is up (not in tests' way).
+        .post_init(menus.publish)
         .post_shutdown(_close_runtime)
     )
     if request is not None:

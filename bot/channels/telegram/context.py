@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, negotiate
 from bot.runtime import Runtime
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Member
+
 
 RUNTIME_KEY = "samen.runtime"
 
@@ -24,6 +29,12 @@ class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         user = update.effective_user
         code = user.language_code if user else None
         return runtime.catalogs.translator(negotiate(code, runtime.settings.default_locale))
+
+    def translator(self, update: Update, member: Member | None) -> Translator:
+        """The member's own language (and time zone) once known, else Telegram's guess."""
+        if member is not None and member.locale:
+            return self.runtime.catalogs.translator(member.locale, member.time_zone)
+        return self.translator_for_user(update)
 
 
 def runtime_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:

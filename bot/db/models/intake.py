@@ -91,7 +91,7 @@ class Answer(Base):
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     text: Mapped[str | None] = mapped_column(Text)
     # Structured value: chosen option indexes, a scale number, a yes/no, an ISO date.
-    value: Mapped[Any] = mapped_column(JsonData)
+    value: Mapped[Any | None] = mapped_column(JsonData)
     # Voice notes are referenced, not downloaded.
     voice_file_id: Mapped[str | None] = mapped_column(String(255))
     voice_duration: Mapped[int | None] = mapped_column(Integer)

@@ -6,11 +6,35 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.channels.telegram.handlers import errors, fallback, start
+from bot.channels.telegram.handlers import (
+    consent,
+    data_rights,
+    dialogue,
+    errors,
+    fallback,
+    groups,
+    help,
+    language,
+    presence,
+    profile,
+    start,
+    stories,
+)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    presence.register(app)
+    # Group chats first: nothing below is meant for them.
+    groups.register(app)
     start.register(app)
+    language.register(app)
+    consent.register(app)
+    profile.register(app)
+    stories.register(app)
+    data_rights.register(app)
+    help.register(app)
+    # After every command and button: plain messages go to the member's current step.
+    dialogue.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.
     fallback.register(app)
     errors.register(app)

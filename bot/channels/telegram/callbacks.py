@@ -1,0 +1,99 @@
+"""Callback data: what a button says when it is tapped. Opaque ids, never labels.
+
+Three shapes cover every button:
+
+- `lang:<tag>` — choose a language (idempotent, valid at any time);
+- `consent:<notice version>:yes|no` — answer a version of the privacy notice;
+- `<flow>:<state version>:<choice>` — a choice at a dialogue step, valid only while the
+  member's dialogue state still has that flow and version.
+
+Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
+`decode` returns None for anything malformed, and handlers re-check every decoded value
+against the database (the member comes from the update, never from the data).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+_PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+_FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
+_VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
+_RESERVED = {"lang", "consent"}
+
+
+class CallbackTooLong(ValueError):
+    """Encoded data would not fit in Telegram's 64 bytes."""
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    tag: str
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    version: int
+    agree: bool
+
+
+@dataclass(frozen=True)
+class StepChoice:
+    flow: str
+    version: int
+    choice: str
+
+
+Callback = LanguageChoice | ConsentAnswer | StepChoice
+
+
+def encode(callback: Callback) -> str:
+    """The callback data for a button; raises ValueError for parts that could not round-trip."""
+    match callback:
+        case LanguageChoice(tag):
+            parts = ["lang", tag]
+        case ConsentAnswer(version, agree):
+            parts = ["consent", str(version), "yes" if agree else "no"]
+        case StepChoice(flow, version, choice):
+            if not _FLOW.fullmatch(flow) or flow in _RESERVED:
+                raise ValueError(f"invalid flow name {flow!r}")
+            parts = [flow, str(version), choice]
+    if not all(_PART.fullmatch(part) for part in parts):
+        raise ValueError(f"callback parts must be short ids: {parts!r}")
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackTooLong(data)
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse callback data; None for anything that is not exactly one of our shapes."""
+    if not data or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None
+    parts = data.split(":")
+    if not all(_PART.fullmatch(part) for part in parts):
+        return None
+    match parts:
+        case ["lang", tag]:
+            return LanguageChoice(tag)
+        case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
+            return ConsentAnswer(int(version), answer == "yes")
+        case [flow, version, choice] if (
+            _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
+        ):
+            return StepChoice(flow, int(version), choice)
+    return None
+
+
+def lang(tag: str) -> str:
+    return encode(LanguageChoice(tag))
+
+
+def consent(version: int, agree: bool) -> str:
+    return encode(ConsentAnswer(version, agree))
+
+
+def step(flow: str, version: int, choice: str) -> str:
+    return encode(StepChoice(flow, version, choice))

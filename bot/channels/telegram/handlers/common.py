@@ -1,0 +1,69 @@
+"""Small pieces the journeys share: filters, the neutral answer to a stale button."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
+from telegram.ext import filters
+
+from bot.channels.telegram import prompts
+from bot.channels.telegram.context import SamenContext
+from bot.i18n import Translator
+from bot.services import members, onboarding, privacy
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Member
+
+
+log = logging.getLogger(__name__)
+
+# New messages in a private chat (edited ones are answered separately).
+PRIVATE_MESSAGES = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+async def neutral(query: CallbackQuery, t: Translator) -> None:
+    """Answer a stale, forged or foreign button without changing anything."""
+    log.info("stale or invalid callback", extra={"kind": "callback_query"})
+    await query.answer(t.gettext("This button is no longer active."))
+
+
+async def retire_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the message that was just answered, so it cannot be tapped twice."""
+    if query.message is None:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError:
+        # Too old to edit, or already without buttons: the answer itself still counts.
+        log.debug("could not remove buttons")
+
+
+async def require_consent(
+    update: Update, context: SamenContext, member: Member | None, *, then: str | None = None
+) -> None:
+    """Store nothing; show the privacy notice so the member can agree (to the new version)."""
+    runtime = context.runtime
+    user = update.effective_user
+    if user is None:
+        return
+    if member is not None:
+        async with runtime.sessions() as session:
+            member = await members.get(session, member.id)
+            if member is not None:
+                await onboarding.ask_consent(session, member, then=then, now=runtime.clock())
+    t = context.translator(update, member)
+    if member is not None and member.consent_version is not None:
+        lead = t.gettext(
+            "We have changed how Samen handles your information. Please read it again and "
+            "tell us if you agree."
+        )
+    else:
+        lead = t.gettext(
+            "I have not kept your message. Before I keep anything you tell me, I need your "
+            "permission."
+        )
+    await prompts.consent(context, user.id, t, privacy.current_notice_version(), lead=lead)

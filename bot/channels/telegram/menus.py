@@ -1,0 +1,82 @@
+"""The command menu, translated: Telegram shows each user the list for their app's language.
+
+`publish` runs once at start-up (the application's post_init) and registers the list for
+every language Samen speaks, for private chats. A member who picks a language other than
+their app's gets the list in that language for their own chat too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.channels.telegram.context import runtime_of
+from bot.i18n import LANGUAGES, N_, Translator
+
+log = logging.getLogger(__name__)
+
+# (command, description): the order is the order of the menu and of /help.
+COMMANDS = (
+    ("share", N_("Share your story")),
+    ("language", N_("Change the language")),
+    ("mydata", N_("See what Samen stores about you")),
+    ("stop", N_("Stop all messages")),
+    ("start", N_("Start, or get messages again")),
+    ("delete", N_("Delete everything about you")),
+    ("help", N_("What you can do")),
+)
+
+
+def commands(t: Translator) -> list[BotCommand]:
+    return [BotCommand(name, t.gettext(description)) for name, description in COMMANDS]
+
+
+def help_text(t: Translator) -> str:
+    lines = [t.gettext("This is what you can do:")]
+    lines += [f"/{name} — {t.gettext(description)}" for name, description in COMMANDS]
+    return "\n".join(lines)
+
+
+def menu_languages() -> list[str]:
+    """The two-letter codes Telegram accepts for setMyCommands (Dari has none: fa covers it)."""
+    codes: list[str] = []
+    for language in LANGUAGES:
+        code = language.tag.split("-")[0]
+        if len(code) == 2 and code not in codes:
+            codes.append(code)
+    return codes
+
+
+async def publish(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the menu for every language, and a default for all others (post_init)."""
+    runtime = runtime_of(app)
+    scope = BotCommandScopeAllPrivateChats()
+    try:
+        default = runtime.catalogs.translator(runtime.settings.default_locale)
+        await app.bot.set_my_commands(commands(default), scope=scope)
+        for code in menu_languages():
+            t = runtime.catalogs.translator(code)
+            await app.bot.set_my_commands(commands(t), scope=scope, language_code=code)
+    except TelegramError as exc:
+        # The bot works without a menu; do not keep it from starting.
+        log.warning("could not register the command menu: %s", type(exc).__name__)
+
+
+async def publish_for_chat(bot: Bot, chat_id: int, t: Translator) -> None:
+    """Show one member the menu in the language they chose."""
+    try:
+        await bot.set_my_commands(commands(t), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not set the chat's menu: %s", type(exc).__name__)
+
+
+async def forget_chat(bot: Bot, chat_id: int) -> None:
+    """Drop a member's own menu (on erasure): Telegram should not keep their choice either."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not delete the chat's menu: %s", type(exc).__name__)

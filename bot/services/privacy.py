@@ -1,0 +1,15 @@
+"""The privacy notice members agree to, by version.
+
+The notice's text lives in the catalogs; this number says which text it is. Bump it whenever
+the notice changes what is stored, who sees it or for how long: every member is then asked
+again (and treated as not consented) before anything new about them is stored.
+"""
+
+from __future__ import annotations
+
+NOTICE_VERSION = 1
+
+
+def current_notice_version() -> int:
+    """The version members must have agreed to; read at call time so a bump takes effect."""
+    return NOTICE_VERSION

@@ -1,0 +1,99 @@
+"""The optional profile: what a member would like to learn, what they could contribute, and
+where they live. Every step can be skipped; each is stored as soon as it is finished."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Member
+from bot.services import dialogs, members
+from bot.services.dialogs import Dialog
+
+FLOW = "profile"
+LEARN = "learn"
+OFFER = "offer"
+PLACE = "place"
+STEPS = (LEARN, OFFER, PLACE)
+
+# Opaque keys; their labels are translated by the channel.
+LEARN_TOPICS = ("dutch", "work", "study", "digital", "health", "money")
+OFFER_TOPICS = ("translate", "cook", "teach", "children", "repair", "sport")
+TOPICS = {LEARN: LEARN_TOPICS, OFFER: OFFER_TOPICS}
+
+MAX_TOPIC_TEXT = 500
+MAX_MUNICIPALITY = 120
+
+
+class TextTooLong(ValueError):
+    def __init__(self, limit: int):
+        super().__init__(f"longer than {limit} characters")
+        self.limit = limit
+
+
+def text_limit(step: str) -> int:
+    return MAX_MUNICIPALITY if step == PLACE else MAX_TOPIC_TEXT
+
+
+async def start(session: AsyncSession, member_id: int, *, now: datetime) -> Dialog:
+    """Begin the profile at its first step."""
+    dialog = await dialogs.set(session, member_id, FLOW, LEARN, {"selected": []}, now=now)
+    await session.commit()
+    return dialog
+
+
+def selected(dialog: Dialog) -> list[str]:
+    return [str(topic) for topic in dialog.data.get("selected", [])]
+
+
+async def toggle(
+    session: AsyncSession, dialog: Dialog, topic: str, *, now: datetime
+) -> Dialog | None:
+    """Select or unselect a topic at a topic step; None when the topic is not offered there."""
+    if topic not in TOPICS.get(dialog.step, ()):
+        return None
+    chosen = selected(dialog)
+    chosen = [t for t in chosen if t != topic] if topic in chosen else [*chosen, topic]
+    # Keep the order of the list, so the profile reads the same way in every language.
+    chosen = [t for t in TOPICS[dialog.step] if t in chosen]
+    dialog = await dialogs.update(session, dialog, now=now, selected=chosen)
+    await session.commit()
+    return dialog
+
+
+async def finish_step(
+    session: AsyncSession,
+    member: Member,
+    dialog: Dialog,
+    *,
+    now: datetime,
+    text: str | None = None,
+    skip: bool = False,
+) -> Dialog | None:
+    """Store this step (unless skipped) and move on; None when the profile is complete.
+
+    Raises TextTooLong (nothing changes) for free text over the step's limit.
+    """
+    if text is not None:
+        text = text.strip()
+        if len(text) > text_limit(dialog.step):
+            raise TextTooLong(text_limit(dialog.step))
+    if not skip:
+        topics = selected(dialog)
+        if dialog.step == LEARN:
+            await members.save_profile(session, member, learn_topics=topics, learn_text=text)
+        elif dialog.step == OFFER:
+            await members.save_profile(session, member, offer_topics=topics, offer_text=text)
+        elif dialog.step == PLACE and text:
+            await members.save_profile(session, member, municipality=text)
+    index = STEPS.index(dialog.step)
+    if index + 1 == len(STEPS):
+        await dialogs.clear(session, member.id, now=now)
+        await session.commit()
+        return None
+    dialog = await dialogs.set(
+        session, member.id, FLOW, STEPS[index + 1], {"selected": []}, now=now
+    )
+    await session.commit()
+    return dialog

@@ -1,0 +1,75 @@
+"""The command menu is registered per language, and /help says the same in words."""
+
+from __future__ import annotations
+
+from bot.channels.telegram import menus
+from bot.channels.telegram.app import build_application
+from bot.config import Settings
+from bot.runtime import Runtime
+from tests.channels.journeys import CODE, onboard
+from tests.factories import AMIRA, SANNE, create_community
+from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
+from tests.harness import BotHarness
+
+COMMAND_NAMES = ["share", "language", "mydata", "stop", "start", "delete", "help"]
+
+
+def test_the_application_registers_the_menu_when_it_starts(settings: Settings) -> None:
+    app = build_application(settings, request=FakeRequest(FakeBotAPI()))
+    assert app.post_init is menus.publish
+
+
+async def test_menus_are_registered_per_language(bot: BotHarness) -> None:
+    await menus.publish(bot.app)
+    calls = bot.api.calls_to("setMyCommands")
+    by_language = {call.params.get("language_code"): call for call in calls}
+    assert list(by_language) == [None, "nl", "en", "ar", "uk", "ru", "ti", "fa", "tr", "so"]
+    for call in calls:
+        assert call.params["scope"] == {"type": "all_private_chats"}
+        assert [c["command"] for c in call.params["commands"]] == COMMAND_NAMES
+    described = {
+        code: call.params["commands"][0]["description"] for code, call in by_language.items()
+    }
+    assert described[None] == "Je verhaal delen"  # the default language, Dutch
+    assert described["en"] == "Share your story"
+    assert described["ar"] == "شارك قصتك"
+    assert described["uk"] == "Поділитися своєю історією"
+    assert described["ti"] == "ዛንታኻ ኣካፍል"
+    assert described["so"] == "Wadaag sheekadaada"
+    for call in calls:
+        for command in call.params["commands"]:
+            assert 3 <= len(command["description"]) <= 256
+
+
+async def test_a_failing_menu_registration_does_not_stop_the_bot(
+    bot: BotHarness, runtime: Runtime
+) -> None:
+    bot.api.fail(Errors.SERVER, method="setMyCommands", times=None)
+    await menus.publish(bot.app)  # logs a warning, raises nothing
+    assert bot.api.calls_to("setMyCommands")
+
+
+async def test_choosing_a_language_sets_the_members_own_menu(bot: BotHarness) -> None:
+    await create_community(bot.runtime, code=CODE)
+    await onboard(bot, SANNE)
+    await bot.say(SANNE, "/language")
+    await bot.tap(SANNE, "العربية")
+    call = bot.api.calls_to("setMyCommands")[-1]
+    assert call.params["scope"] == {"type": "chat", "chat_id": SANNE.id}
+    assert call.params["commands"][0]["description"] == "شارك قصتك"
+    # From now on she is answered in Arabic.
+    assert (await bot.say(SANNE, "/help"))[0].startswith("هذا ما يمكنك فعله:")
+
+
+async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) -> None:
+    assert await bot.say(SANNE, "/help") == [
+        "Dit kun je doen:\n"
+        "/share — Je verhaal delen\n"
+        "/language — Taal wijzigen\n"
+        "/mydata — Zien wat Samen over jou bewaart\n"
+        "/stop — Alle berichten stoppen\n"
+        "/start — Beginnen, of weer berichten krijgen\n"
+        "/delete — Alles over jou verwijderen\n"
+        "/help — Wat je kunt doen"
+    ]
+    assert (await bot.say(AMIRA, "/help"))[0].splitlines()[1] == "/share — شارك قصتك"
