@@ -9,10 +9,12 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram import handlers
 from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
+from bot.channels.telegram.delivery import OutboxWorker, build_outbox
 from bot.config import Settings
 from bot.runtime import Runtime
 
 SamenApplication = Application[Any, SamenContext, Any, Any, Any, Any]
+OUTBOX_KEY = "samen.outbox"
 
 
 def build_application(
@@ -36,14 +38,30 @@ def build_application(
         .context_types(ContextTypes(context=SamenContext))
         # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
         .rate_limiter(AIORateLimiter(max_retries=1))
+        # The outbox and the periodic jobs start with polling and stop before the runtime.
+        .post_init(_start_outbox)
+        .post_stop(_stop_outbox)
         .post_shutdown(_close_runtime)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data[RUNTIME_KEY] = runtime
+    app.bot_data[OUTBOX_KEY] = build_outbox(runtime, role="run", request=request)
     handlers.register(app)
     return app
+
+
+def outbox_of(app: SamenApplication) -> OutboxWorker:
+    return app.bot_data[OUTBOX_KEY]
+
+
+async def _start_outbox(app: SamenApplication) -> None:
+    await outbox_of(app).start()
+
+
+async def _stop_outbox(app: SamenApplication) -> None:
+    await outbox_of(app).stop()
 
 
 async def _close_runtime(app: SamenApplication) -> None:

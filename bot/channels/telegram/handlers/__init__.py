@@ -6,11 +6,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.channels.telegram.handlers import errors, fallback, start
+from bot.channels.telegram.handlers import broadcasts, errors, fallback, incoming, start
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Group -1, before every journey: duplicates stop here, returning members are reachable.
+    incoming.register(app)
     start.register(app)
+    broadcasts.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.
     fallback.register(app)
     errors.register(app)
