@@ -212,10 +212,15 @@ async def claim(session: AsyncSession, *, instance: str, now: datetime, limit: i
         .limit(limit)
     )
     if _is_postgres(session):
-        due = due.with_for_update(skip_locked=True)
+        # A materialized CTE: as `IN (subquery … LIMIT)` PostgreSQL may run the subquery
+        # again per row and claim more than `limit` rows.
+        locked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        claimable = OutboxMessage.id == locked.c.id
+    else:
+        claimable = OutboxMessage.id.in_(due)
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due), OutboxMessage.state == OutboxState.QUEUED)
+        .where(claimable, OutboxMessage.state == OutboxState.QUEUED)
         .values(
             state=OutboxState.SENDING,
             attempts=OutboxMessage.attempts + 1,
@@ -334,7 +339,11 @@ async def record(
             table.c.id == bindparam("b_id"),
             table.c.claimed_by == bindparam("b_instance"),
             table.c.attempts == bindparam("b_claim_attempts"),
-            table.c.state.in_([OutboxState.SENDING.value, OutboxState.UNKNOWN.value]),
+            # No IN (…): expanding parameters cannot be used with executemany.
+            or_(
+                table.c.state == OutboxState.SENDING.value,
+                table.c.state == OutboxState.UNKNOWN.value,
+            ),
         )
         .values(
             state=bindparam("b_state"),
