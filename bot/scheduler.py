@@ -97,6 +97,8 @@ class Scheduler:
 
     async def _run(self, name: str) -> None:
         job, state = self.jobs[name], self._states[name]
+        if self._stopping:
+            return
         state.running = asyncio.current_task()
         try:
             while True:
@@ -111,18 +113,24 @@ class Scheduler:
             state.running = None
 
     async def stop(self) -> None:
-        """Stop scheduling, ask running jobs to finish, and wait for them."""
+        """Stop scheduling, ask running jobs to finish, wait for them, then shut down.
+
+        APScheduler's shutdown cancels running coroutine jobs, so it comes last: a dispatcher
+        cancelled mid-call would leave rows `sending` that were never sent.
+        """
         self._stopping = True
         for cleanup in self._cleanup:
             cleanup()
         if self._aps is not None and self._aps.running:
-            self._aps.shutdown(wait=False)
+            self._aps.pause()
         for job in self.jobs.values():
             if job.on_stop is not None:
                 job.on_stop()
         running = [s.running for s in self._states.values() if s.running is not None]
         if running:
             await asyncio.gather(*running, return_exceptions=True)
+        if self._aps is not None and self._aps.running:
+            self._aps.shutdown(wait=False)
 
 
 def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
