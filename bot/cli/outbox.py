@@ -105,16 +105,21 @@ async def watch_status(
     """
     shown_lines = 0
     frames = 0
+    seen: list[int] = []  # broadcasts shown running: they stay until the end, at 100%
     while True:
         async with sessions() as session:
             rows = await outbox.status(session, purpose=purpose, broadcast_id=broadcast_id)
-            running = await outbox.broadcast_summaries(
-                session,
-                broadcast_ids=[broadcast_id] if broadcast_id is not None else None,
-                purpose=purpose,
-                active_only=broadcast_id is None,
-                limit=20,
-            )
+            if broadcast_id is not None:
+                running = await outbox.broadcast_summaries(session, broadcast_ids=[broadcast_id])
+            else:
+                running = await outbox.broadcast_summaries(
+                    session, purpose=purpose, active_only=True, limit=20
+                )
+                missing = [i for i in seen if i not in {b.id for b in running}]
+                if missing:
+                    running += await outbox.broadcast_summaries(session, broadcast_ids=missing)
+        running.sort(key=lambda b: b.id)
+        seen = [b.id for b in running]
         frame = render_status(rows, running)
         if redraw and shown_lines:
             out.write(f"\x1b[{shown_lines}F\x1b[J")  # back to the first line, clear below
