@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
+from telegram.request import BaseRequest
 
 from bot.channels.telegram.outgoing import build_renderers
 from bot.channels.telegram.sender import TelegramChannel
@@ -98,6 +99,7 @@ def make_dispatcher(
     *,
     instance: str = "test-instance",
     timer: FakeTimer | None = None,
+    request: BaseRequest | None = None,
     **config: Any,
 ) -> tuple[Dispatcher, TelegramChannel, FakeTimer]:
     """A dispatcher sending through the real PTB Bot to the in-process fake."""
@@ -106,7 +108,7 @@ def make_dispatcher(
     timer = timer or FakeTimer(clock)
     settings = runtime.settings
     channel = TelegramChannel.create(
-        settings, runtime.catalogs, build_renderers(), request=FakeRequest(api)
+        settings, runtime.catalogs, build_renderers(), request=request or FakeRequest(api)
     )
     options = {"retry_seconds": 15.0, "lease": timedelta(minutes=10), **config}
     dispatcher = Dispatcher(
