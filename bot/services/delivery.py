@@ -211,7 +211,7 @@ class Dispatcher:
                 session, instance=self.instance, now=self.clock(), lease=self.config.lease
             )
         if count:
-            log.warning("outbox rows left in sending are now unknown", extra={"state": count})
+            log.warning("%d outbox rows left in sending by a crash are now unknown", count)
         return count
 
     def stop(self) -> None:
@@ -327,7 +327,10 @@ class Dispatcher:
                 log.exception("sending an outbox row failed", extra={"outbox_id": row.id})
                 outcome = Outcome(row, Verdict.FAILED, Reason.INTERNAL_ERROR)
         if outcome.verdict is Verdict.THROTTLED:
-            self.pacer.pause(outcome.retry_after or 1.0)
+            wait = outcome.retry_after or 1.0
+            self.pacer.pause(wait)
+            # Due exactly when the pause ends, so this run sends it after waiting.
+            outcome = replace(outcome, not_before=self.clock() + timedelta(seconds=wait))
         elif outcome.verdict is Verdict.RELEASED:
             resume = self.clock() + timedelta(seconds=self.pacer.paused_for)
             outcome = replace(outcome, not_before=resume)

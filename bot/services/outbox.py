@@ -396,7 +396,9 @@ def _values_for(
         if throttled >= MAX_THROTTLES:
             state = OutboxState.FAILED
         else:
-            next_attempt_at = now + timedelta(seconds=outcome.retry_after or 1)
+            next_attempt_at = outcome.not_before or now + timedelta(
+                seconds=outcome.retry_after or 1
+            )
     elif verdict is Verdict.RELEASED:
         attempts = attempts - 1
         next_attempt_at = max(outcome.not_before or now, now)
