@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from bot.runtime import Runtime
 from bot.services import announcements, outbox
 from bot.services.delivery import Dispatcher
 from bot.services.outbox import Reason
-from tests.fakes.bot_api import Errors, FakeBotAPI
+from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
 from tests.outbox_support import make_community, make_dispatcher, member, rows
 
@@ -249,3 +250,54 @@ async def test_pacing_keeps_to_the_overall_rate(runtime: Runtime, fake_api: Fake
     # 61 calls at 30 a second: the last may start 2 seconds after the first, not sooner.
     assert runtime.clock() - started >= timedelta(seconds=1.99)  # float timestamps
     assert timer.slept > 0
+
+
+class ClockedRequest(FakeRequest):
+    """Notes the fake clock at every sendMessage, to check the pace without waiting."""
+
+    def __init__(self, api: FakeBotAPI, clock: FakeClock):
+        super().__init__(api)
+        self.clock = clock
+        self.moments: list[tuple[int, float]] = []
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs):
+        if url.endswith("/sendMessage") and request_data is not None:
+            chat = int(request_data.parameters["chat_id"])
+            self.moments.append((chat, self.clock().timestamp()))
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+async def test_the_parts_of_a_long_message_are_a_second_apart(
+    runtime: Runtime, fake_api: FakeBotAPI, clock: FakeClock
+) -> None:
+    people = await make_community(runtime, locales=["nl", "nl"])
+    long_text = "\n\n".join(["Een zin over de bijeenkomst. " * 100] * 3)  # three parts
+    async with runtime.sessions() as session:
+        for member_id, user_id, text in (
+            (people.member_ids[0], people.user_ids[0], long_text),
+            (people.member_ids[1], people.user_ids[1], "Kort bericht."),
+        ):
+            await outbox.enqueue(
+                session,
+                purpose="announcement",
+                dedupe_key=f"pace:{member_id}",
+                member_id=member_id,
+                chat_id=user_id,
+                payload={
+                    "kind": "announcement",
+                    "community_id": people.community_id,
+                    "texts": {"nl": text},
+                },
+            )
+        await session.commit()
+    request = ClockedRequest(fake_api, clock)
+    dispatcher, channel, _ = make_dispatcher(runtime, fake_api, request=request, rate=1000.0)
+    await channel.start()
+    started = clock().timestamp()
+    await dispatcher.run_once()
+    await channel.stop()
+    long_chat = [t for chat, t in request.moments if chat == people.user_ids[0]]
+    assert len(long_chat) == 3
+    assert all(b - a >= 0.999 for a, b in itertools.pairwise(long_chat))
+    assert long_chat[0] - started < 0.5
+    assert len(fake_api.sent(people.user_ids[1])) == 1

@@ -10,10 +10,9 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.channels.telegram.context import SamenContext
-from bot.db.models import OutboxState
 from bot.i18n import N_, Translator, negotiate
 from bot.services import members, outbox
-from bot.services.outbox import BroadcastSummary
+from bot.services.outbox import BroadcastSummary, OutboxState
 
 log = logging.getLogger(__name__)
 
