@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.outgoing import build_renderers
 from bot.channels.telegram.sender import TelegramChannel
+from bot.config import Settings
 from bot.db.models import Community, Member, Membership, OutboxMessage
 from bot.runtime import Runtime
 from bot.services.delivery import DeliveryConfig, Dispatcher
@@ -20,6 +21,7 @@ from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
 
 FIRST_USER_ID = 930_000_001
+T = TypeVar("T")
 
 
 class FakeTimer:
@@ -120,6 +122,19 @@ def make_dispatcher(
         timer=timer,
     )
     return dispatcher, channel, timer
+
+
+def in_new_loop(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    """Run `work` with a runtime of its own, for synchronous tests (e.g. of commands)."""
+
+    async def run():
+        runtime = Runtime.create(settings, clock=FakeClock())
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(run())
 
 
 async def rows(runtime: Runtime, **where: Any) -> list[OutboxMessage]:

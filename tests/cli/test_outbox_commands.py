@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from pathlib import Path
 
@@ -15,19 +14,7 @@ from bot.config import Settings
 from bot.db.models import OutboxMessage, OutboxState
 from bot.runtime import Runtime
 from tests.fakes.bot_api import FakeBotAPI
-from tests.harness import FakeClock
-from tests.outbox_support import make_community, make_dispatcher, rows
-
-
-def in_new_loop(settings: Settings, work):
-    async def run():
-        runtime = Runtime.create(settings, clock=FakeClock())
-        try:
-            return await work(runtime)
-        finally:
-            await runtime.close()
-
-    return asyncio.run(run())
+from tests.outbox_support import in_new_loop, make_community, make_dispatcher, rows
 
 
 @pytest.fixture

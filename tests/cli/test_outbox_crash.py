@@ -13,11 +13,10 @@ from pathlib import Path
 from bot.config import Settings
 from bot.db.models import OutboxState
 from bot.services import announcements
-from tests.cli.test_outbox_commands import in_new_loop
 from tests.cli.test_run_process import TIMEOUT, samen_env
 from tests.conftest import TEST_TOKEN
 from tests.fakes.http_server import FakeBotAPIServer
-from tests.outbox_support import make_community, rows
+from tests.outbox_support import in_new_loop, make_community, rows
 
 RECIPIENTS = 1000
 ANSWERED_BEFORE_THE_KILL = 300
