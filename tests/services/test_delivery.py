@@ -128,6 +128,25 @@ async def test_retry_after_pauses_all_sending_and_the_message_goes_later(
     assert sorted(calls) == sorted([*people.user_ids, people.user_ids[0]])
     # The other two went out only after the pause: the 429 was the very first call.
     assert calls[0] == people.user_ids[0]
+    assert (await member(runtime, people.member_ids[0])).blocked_at is None
+
+
+async def test_a_chat_telegram_keeps_throttling_fails_as_rate_limited(
+    runtime: Runtime, fake_api: FakeBotAPI
+) -> None:
+    people = await make_community(runtime, locales=["nl", "nl"])
+    fake_api.fail(Errors.retry_after(2), chat_id=people.user_ids[0], times=None)
+    dispatcher, channel, _ = make_dispatcher(runtime, fake_api)
+    await channel.start()
+    await announce(runtime)
+    summary = await dispatcher.run_once()
+    await channel.stop()
+    throttled, sent = await rows(runtime)
+    assert summary.throttled == outbox.MAX_THROTTLES
+    assert (throttled.state, throttled.reason) == (OutboxState.FAILED, Reason.RATE_LIMITED)
+    assert (throttled.throttled, throttled.attempts) == (outbox.MAX_THROTTLES, 0)
+    assert sent.state is OutboxState.SENT
+    assert (await member(runtime, people.member_ids[0])).blocked_at is None
 
 
 @pytest.mark.parametrize(
