@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,6 +62,28 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(default=None, alias="SAMEN_BOT_USERNAME")
     # The code of the community `/start` without a code joins; none: people need a link.
     default_community: str | None = Field(default=None, alias="SAMEN_DEFAULT_COMMUNITY")
+    # Names this process in outbox claims; two processes on one host need different names.
+    instance_id: str = Field(default="", alias="SAMEN_INSTANCE_ID")
+    # The outbox. Telegram allows about 30 messages a second overall (1,000 with paid
+    # broadcasts) and about 1 a second to one chat.
+    outbox_rate: float = Field(default=30.0, gt=0, le=10_000, alias="SAMEN_OUTBOX_RATE")
+    outbox_chat_rate: float = Field(default=1.0, gt=0, le=100, alias="SAMEN_OUTBOX_CHAT_RATE")
+    outbox_batch: int = Field(default=200, ge=1, le=5_000, alias="SAMEN_OUTBOX_BATCH")
+    outbox_concurrency: int = Field(default=16, ge=1, le=256, alias="SAMEN_OUTBOX_CONCURRENCY")
+    outbox_max_attempts: int = Field(default=3, ge=1, le=20, alias="SAMEN_OUTBOX_MAX_ATTEMPTS")
+    outbox_retry_seconds: float = Field(
+        default=15.0, ge=0, le=3_600, alias="SAMEN_OUTBOX_RETRY_SECONDS"
+    )
+    outbox_poll_seconds: float = Field(
+        default=5.0, gt=0, le=3_600, alias="SAMEN_OUTBOX_POLL_SECONDS"
+    )
+    outbox_lease_minutes: float = Field(
+        default=10.0, gt=0, le=24 * 60, alias="SAMEN_OUTBOX_LEASE_MINUTES"
+    )
+    # Telegram may deliver an update again (webhook retries, restarts); ids are kept this long.
+    update_dedupe_hours: float = Field(
+        default=48.0, gt=0, le=24 * 30, alias="SAMEN_UPDATE_DEDUPE_HOURS"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -170,6 +193,14 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value
 
+    @field_validator("instance_id")
+    @classmethod
+    def _instance(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^[A-Za-z0-9_.:/-]{1,80}$", value):
+            raise ValueError("use up to 80 letters, digits and _ . : / -")
+        return value
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -177,6 +208,13 @@ class Settings(BaseSettings):
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""
         return make_url(self.database_url).render_as_string(hide_password=True)
+
+    def instance_name(self, role: str) -> str:
+        """Who claims outbox rows: SAMEN_INSTANCE_ID, else this host and the command's role.
+
+        A restarted process with the same name recognises the rows it left in `sending`.
+        """
+        return self.instance_id or f"{socket.gethostname()}:{role}"
 
     def require_token(self) -> str:
         if self.telegram_bot_token is None:

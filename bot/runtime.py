@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db.engine import create_engine, create_session_factory
+from bot.db.notices import Notices
 from bot.i18n import Catalogs
 
 Clock = Callable[[], datetime]
@@ -40,14 +41,18 @@ class Runtime:
     heartbeats: Heartbeats = field(default_factory=Heartbeats)
     # Why the bot stopped by itself (e.g. a second poller), for the exit message.
     stop_reason: str | None = None
+    # In-process notices after commits, e.g. "outbox rows queued" wakes the dispatcher.
+    notices: Notices = field(default_factory=Notices)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
         engine = create_engine(settings.database_url)
+        notices = Notices()
         return cls(
             settings=settings,
             engine=engine,
-            sessions=create_session_factory(engine),
+            sessions=create_session_factory(engine, notices),
+            notices=notices,
             catalogs=Catalogs(settings.locales_dir, settings.default_time_zone),
             clock=clock,
         )

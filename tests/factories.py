@@ -48,8 +48,9 @@ GROUP_CHAT = {"id": -100200300, "type": "group", "title": "Invented community gr
 class UpdateFactory:
     """Builds Bot API update dicts, numbered in order, as Telegram would send them."""
 
-    def __init__(self) -> None:
-        self._update_ids = itertools.count(5001)
+    def __init__(self, first_update_id: int = 5001) -> None:
+        # Telegram numbers updates upwards; a second factory in one test starts further on.
+        self._update_ids = itertools.count(first_update_id)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
 

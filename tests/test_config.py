@@ -41,6 +41,10 @@ def test_coordinator_ids_are_read_from_a_comma_separated_list(monkeypatch) -> No
         ("SAMEN_DEFAULT_TIME_ZONE", "Europe/Atlantis", "SAMEN_DEFAULT_TIME_ZONE"),
         ("SAMEN_DEFAULT_LOCALE", "Dutch", "SAMEN_DEFAULT_LOCALE"),
         ("SAMEN_COORDINATOR_IDS", "@someone", "SAMEN_COORDINATOR_IDS"),
+        ("SAMEN_OUTBOX_RATE", "0", "SAMEN_OUTBOX_RATE"),
+        ("SAMEN_OUTBOX_RATE", "fast", "SAMEN_OUTBOX_RATE"),
+        ("SAMEN_OUTBOX_MAX_ATTEMPTS", "0", "SAMEN_OUTBOX_MAX_ATTEMPTS"),
+        ("SAMEN_INSTANCE_ID", "two words", "SAMEN_INSTANCE_ID"),
     ],
 )
 def test_an_invalid_setting_names_the_variable(monkeypatch, variable, value, expected) -> None:
@@ -99,3 +103,12 @@ def test_bot_username_and_default_community(monkeypatch) -> None:
     monkeypatch.setenv("SAMEN_DEFAULT_COMMUNITY", "oost west")
     with pytest.raises(ConfigError, match="SAMEN_DEFAULT_COMMUNITY"):
         load_settings(_env_file=None)
+
+
+def test_outbox_defaults_follow_telegrams_limits() -> None:
+    settings = load_settings(_env_file=None)
+    assert (settings.outbox_rate, settings.outbox_chat_rate) == (30.0, 1.0)
+    assert settings.outbox_max_attempts == 3
+    assert settings.instance_name("run").endswith(":run")
+    named = load_settings(_env_file=None, SAMEN_INSTANCE_ID="bot-2")
+    assert named.instance_name("run") == "bot-2"

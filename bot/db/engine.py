@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db.notices import Notices, session_class
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -47,6 +49,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_session_factory(
+    engine: AsyncEngine, notices: Notices | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for services; with `notices`, commits deliver the topics services noted."""
+    options: dict[str, Any] = {}
+    if notices is not None:
+        options["sync_session_class"] = session_class(notices)
     # expire_on_commit=False: services return loaded objects that handlers render afterwards.
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,7 +120,7 @@ async def stop(session: AsyncSession, member: Member, now: datetime) -> tuple[in
             OutboxMessage.member_id == member.id,
             OutboxMessage.state == OutboxState.QUEUED,
         )
-        .values(state=OutboxState.FAILED, reason="member_stopped", updated_at=now)
+        .values(state=OutboxState.SKIPPED, reason="member_stopped", updated_at=now)
     )
     checkins = await session.execute(
         update(CheckIn)
@@ -172,7 +172,12 @@ async def reachable_members(
     Members of the community who agreed to the current privacy notice, did not /stop and have
     not blocked the bot. Invitations, announcements and check-ins all go through this.
     """
-    query = (
+    return (await session.scalars(reachable_query(community_id, notice_version))).all()
+
+
+def reachable_query(community_id: int, notice_version: int) -> Select[tuple[Member]]:
+    """The query behind `reachable_members`, for callers that select other columns."""
+    return (
         select(Member)
         .join(Membership, Membership.member_id == Member.id)
         .where(
@@ -184,4 +189,3 @@ async def reachable_members(
         )
         .order_by(Member.id)
     )
-    return (await session.scalars(query)).all()

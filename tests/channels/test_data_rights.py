@@ -80,7 +80,7 @@ async def test_stop_then_a_broadcast_style_send_skips_the_member(bot: BotHarness
         checkin = (await session.scalars(select(CheckIn))).one()
         olena = await members.find_by_telegram_id(session, OLENA.id)
     # Stopped at once, and not deleted.
-    assert (queued.state, queued.reason) == (OutboxState.FAILED, "member_stopped")
+    assert (queued.state, queued.reason) == (OutboxState.SKIPPED, "member_stopped")
     assert (checkin.state, checkin.reason) == (CheckInState.CANCELLED, "member_stopped")
     assert olena is not None
     assert olena.consent_version == privacy.NOTICE_VERSION

@@ -14,9 +14,20 @@ from tests.harness import BotHarness
 COMMAND_NAMES = ["share", "language", "mydata", "stop", "start", "delete", "help"]
 
 
-def test_the_application_registers_the_menu_when_it_starts(settings: Settings) -> None:
-    app = build_application(settings, request=FakeRequest(FakeBotAPI()))
-    assert app.post_init is menus.publish
+async def test_the_application_registers_the_menu_when_it_starts(
+    settings: Settings, runtime: Runtime
+) -> None:
+    api = FakeBotAPI()
+    app = build_application(settings, runtime=runtime, request=FakeRequest(api))
+    await app.initialize()
+    try:
+        assert app.post_init is not None
+        await app.post_init(app)
+        assert len(api.calls_to("setMyCommands")) == 10
+    finally:
+        assert app.post_stop is not None
+        await app.post_stop(app)
+        await app.shutdown()
 
 
 async def test_menus_are_registered_per_language(bot: BotHarness) -> None:

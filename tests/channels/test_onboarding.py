@@ -134,7 +134,9 @@ async def test_restart_mid_onboarding_continues_where_the_member_was(
     app = build_application(settings, runtime=runtime, request=FakeRequest(api))
     await app.initialize()
     try:
-        again = BotHarness(app=app, api=api, runtime=runtime, updates=UpdateFactory())
+        again = BotHarness(
+            app=app, api=api, runtime=runtime, updates=UpdateFactory(first_update_id=9001)
+        )
         # Free text: the consent step is shown again, in Dari (the Farsi catalog).
         replies = await again.say(HAMID, "سلام")
         assert replies[0].startswith("لطفاً با یکی از دو دکمهٔ پایین پاسخ دهید.")

@@ -123,15 +123,59 @@ class _Rule:
     method: str | None
     chat_id: int | None
     remaining: int | None  # None: for ever
+    skip: int = 0  # let this many matching calls through first
+
+
+@dataclass
+class TelegramLimits:
+    """Telegram's flood limits as a fake enforces them: token buckets, overall and per chat.
+
+    A sending call that finds a bucket empty is answered 429 with `retry_after` (whole
+    seconds, as Telegram does) and does not count as sent.
+    """
+
+    overall: float = 30.0
+    per_chat: float = 1.0
+    burst: float = 1.0  # seconds of tokens a bucket holds
+
+    def __post_init__(self) -> None:
+        self._overall = (self.overall * self.burst, time.monotonic())
+        self._chats: dict[int, tuple[float, float]] = {}
+
+    def take(self, chat_id: int) -> int | None:
+        """None when the call may go through; else the seconds to wait."""
+        now = time.monotonic()
+        overall = self._refill(self._overall, self.overall, now)
+        chat = self._refill(self._chats.get(chat_id), self.per_chat, now)
+        if overall < 1 or chat < 1:
+            missing = max((1 - overall) / self.overall, (1 - chat) / self.per_chat)
+            self._overall = (overall, now)
+            self._chats[chat_id] = (chat, now)
+            return max(1, int(missing + 0.999))
+        self._overall = (overall - 1, now)
+        self._chats[chat_id] = (chat - 1, now)
+        return None
+
+    def _refill(self, state: tuple[float, float] | None, rate: float, now: float) -> float:
+        capacity = max(1.0, rate * self.burst)
+        if state is None:
+            return capacity
+        tokens, since = state
+        return min(capacity, tokens + (now - since) * rate)
 
 
 class FakeBotAPI:
     """The state of a fake Bot API. Thread-safe, so the HTTP server can share it."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: TelegramLimits | None = None) -> None:
         self._lock = threading.Lock()
         self.calls: list[ApiCall] = []
         self._rules: list[_Rule] = []
+        self.limits = limits
+        self.throttled = 0  # 429s answered because of `limits`
+        # Over HTTP only: calls after the first `_hold_after` sending calls wait for release.
+        self._hold_after: int | None = None
+        self._sending_calls = 0
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -146,10 +190,23 @@ class FakeBotAPI:
         method: str | None = None,
         chat_id: int | None = None,
         times: int | None = 1,
+        after: int = 0,
     ) -> None:
-        """Answer matching calls with `error`, `times` times (None: every time)."""
+        """Answer matching calls with `error`, `times` times (None: every time), after letting
+        `after` matching calls through."""
         with self._lock:
-            self._rules.append(_Rule(error, method, chat_id, times))
+            self._rules.append(_Rule(error, method, chat_id, times, after))
+
+    def hold_after(self, count: int) -> None:
+        """Over HTTP: record sending calls after the first `count`, but answer them only after
+        `release()` — the process under test is stuck mid-call, as on a slow network."""
+        with self._lock:
+            self._hold_after = count
+
+    def release(self) -> None:
+        with self._lock:
+            self._hold_after = None
+            self.changed.notify_all()
 
     def queue_update(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for getUpdates (the HTTP fake's long polling)."""
@@ -170,11 +227,22 @@ class FakeBotAPI:
     ) -> tuple[int, dict[str, Any]]:
         """Record the call and return (HTTP status, JSON body) as Telegram would."""
         with self._lock:
+            if method in SENDING_METHODS and self.limits is not None:
+                wait = self.limits.take(int(params.get("chat_id", 0)))
+                if wait is not None:
+                    self.throttled += 1
+                    return 429, Errors.retry_after(wait).body()
             error = self._matching_error(method, params)
             result = self._result(method, params) if error is None else None
             if method != "getUpdates":
+                # Recorded before a hold: a test sees the call while the caller still waits.
                 self.calls.append(ApiCall(method, params, files or {}, file_names or {}, result))
                 self.changed.notify_all()
+            if method in SENDING_METHODS:
+                self._sending_calls += 1
+                number = self._sending_calls
+                while self._hold_after is not None and number > self._hold_after:
+                    self.changed.wait(1.0)
             if error is not None:
                 if error.timeout:
                     raise TimeoutError("fake timeout")
@@ -199,6 +267,9 @@ class FakeBotAPI:
             if rule.method is not None and rule.method != method:
                 continue
             if rule.chat_id is not None and (chat is None or int(chat) != rule.chat_id):
+                continue
+            if rule.skip > 0:
+                rule.skip -= 1
                 continue
             if rule.remaining is not None:
                 rule.remaining -= 1

@@ -18,6 +18,11 @@ from urllib.parse import parse_qsl, urlsplit
 from tests.fakes.bot_api import FakeBotAPI
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when a client opens many at once.
+    request_queue_size = 128
+
+
 class FakeBotAPIServer:
     """Serve a FakeBotAPI at http://127.0.0.1:<port>; use as a context manager."""
 
@@ -25,7 +30,7 @@ class FakeBotAPIServer:
         self.api = api or FakeBotAPI()
         self.tokens_seen: set[str] = set()
         handler = _make_handler(self)
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server = _Server(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -9,10 +9,12 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram import handlers, menus
 from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
+from bot.channels.telegram.delivery import OutboxWorker, build_outbox
 from bot.config import Settings
 from bot.runtime import Runtime
 
 SamenApplication = Application[Any, SamenContext, Any, Any, Any, Any]
+OUTBOX_KEY = "samen.outbox"
 
 
 def build_application(
@@ -36,16 +38,35 @@ def build_application(
         .context_types(ContextTypes(context=SamenContext))
         # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
         .rate_limiter(AIORateLimiter(max_retries=1))
-        # The translated command menu is registered once the bot is up (not in tests' way).
-        .post_init(menus.publish)
+        # Once the bot is up: the translated command menus, the outbox and the periodic jobs.
+        .post_init(_post_init)
+        .post_stop(_stop_outbox)
         .post_shutdown(_close_runtime)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data[RUNTIME_KEY] = runtime
+    app.bot_data[OUTBOX_KEY] = build_outbox(runtime, role="run", request=request)
     handlers.register(app)
     return app
+
+
+def outbox_of(app: SamenApplication) -> OutboxWorker:
+    return app.bot_data[OUTBOX_KEY]
+
+
+async def _post_init(app: SamenApplication) -> None:
+    await menus.publish(app)
+    await _start_outbox(app)
+
+
+async def _start_outbox(app: SamenApplication) -> None:
+    await outbox_of(app).start()
+
+
+async def _stop_outbox(app: SamenApplication) -> None:
+    await outbox_of(app).stop()
 
 
 async def _close_runtime(app: SamenApplication) -> None:

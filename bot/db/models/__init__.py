@@ -13,12 +13,22 @@ from bot.db.models.intake import (
 )
 from bot.db.models.meetings import Meeting, MeetingStatus, MeetingText, Rsvp, RsvpStatus
 from bot.db.models.members import DialogState, Member
-from bot.db.models.outbox import OutboxMessage, OutboxState
+from bot.db.models.outbox import (
+    DUE_AT_ONCE,
+    FINAL_STATES,
+    Broadcast,
+    OutboxMessage,
+    OutboxState,
+    ProcessedUpdate,
+)
 
 __all__ = [
+    "DUE_AT_ONCE",
+    "FINAL_STATES",
     "Answer",
     "AnswerSource",
     "AuditEvent",
+    "Broadcast",
     "CheckIn",
     "CheckInKind",
     "CheckInState",
@@ -31,6 +41,7 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "OutboxState",
+    "ProcessedUpdate",
     "Question",
     "QuestionKind",
     "QuestionStage",

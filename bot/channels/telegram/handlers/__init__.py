@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.channels.telegram.handlers import (
+    broadcasts,
     consent,
     data_rights,
     dialogue,
@@ -14,8 +15,8 @@ from bot.channels.telegram.handlers import (
     fallback,
     groups,
     help,
+    incoming,
     language,
-    presence,
     profile,
     start,
     stories,
@@ -23,7 +24,9 @@ from bot.channels.telegram.handlers import (
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    presence.register(app)
+    # Group -1, before every journey: duplicates stop here; a member who writes is seen (and
+    # reachable again if Telegram once said they blocked the bot).
+    incoming.register(app)
     # Group chats first: nothing below is meant for them.
     groups.register(app)
     start.register(app)
@@ -33,6 +36,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     stories.register(app)
     data_rights.register(app)
     help.register(app)
+    broadcasts.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.

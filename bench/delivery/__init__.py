@@ -1,0 +1,1 @@
+"""The outbox under load: see `python -m bench.delivery --help` and docs/benchmarks.md."""

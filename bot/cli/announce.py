@@ -1,0 +1,86 @@
+"""`samen announce`: queue an organiser's announcement for every reachable member."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db import check_connection
+from bot.db.engine import create_session_factory
+from bot.runtime import system_clock
+from bot.services import announcements
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "announce",
+        help="send an announcement to every reachable member of a community",
+        description=(
+            "Queue an announcement for every member of the community who consented and has "
+            "not stopped or blocked the bot. Each member gets the text in their language if "
+            "there is one, else in the community's language, else in the language it was "
+            "written in."
+        ),
+    )
+    parser.add_argument("--community", required=True, metavar="CODE", help="community code")
+    text = parser.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text", help="the text")
+    text.add_argument("--file", type=Path, help="a UTF-8 file with the text")
+    parser.add_argument(
+        "--locale", help="the language the text is written in (default: the community's)"
+    )
+    parser.add_argument(
+        "--translation",
+        action="append",
+        default=[],
+        metavar="LANG=FILE",
+        help="a translation in a UTF-8 file, e.g. ar=announcement.ar.txt (repeatable)",
+    )
+    parser.set_defaults(handler=announce)
+
+
+def announce(args: argparse.Namespace) -> int:
+    config = settings()
+    body = args.text if args.text is not None else _read(args.file)
+    translations: dict[str, str] = {}
+    for item in args.translation:
+        locale, sep, path = item.partition("=")
+        if not sep or not locale or not path:
+            raise CommandError(f"--translation {item!r}: expected LANG=FILE")
+        translations[locale.strip()] = _read(Path(path))
+
+    async def work(engine: Any) -> announcements.Announced:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            source = args.locale
+            texts = dict(translations)
+            try:
+                if source is None:
+                    source = await announcements.default_locale_of(session, args.community)
+                texts[source] = body
+                return await announcements.announce(
+                    session,
+                    community_code=args.community,
+                    texts=texts,
+                    source_locale=source,
+                    now=system_clock(),
+                )
+            except announcements.AnnouncementError as exc:
+                raise CommandError(str(exc)) from None
+
+    result = with_engine(config, work)
+    print(
+        f"queued {result.queued} message(s) for {result.community_name} "
+        f"(broadcast #{result.broadcast_id}); progress: "
+        f"samen outbox status --broadcast {result.broadcast_id}"
+    )
+    return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {path}: {type(exc).__name__}") from None

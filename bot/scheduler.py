@@ -1,0 +1,156 @@
+"""The periodic jobs: a few short APScheduler jobs that hold no state (the database does).
+
+Every job is safe to run on several instances at once. A job can be woken early (the
+outbox is woken when rows are queued); a wake-up while it runs makes it run once more
+straight after, so nothing queued during a run waits for the next tick.
+
+To add a job (check-ins will): write an `async def` that does one round of work, and add a
+`PeriodicJob` for it in `build_scheduler` below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.db.notices import OUTBOX_QUEUED
+from bot.runtime import Runtime
+from bot.services import updates
+from bot.services.delivery import Dispatcher
+
+log = logging.getLogger(__name__)
+
+OUTBOX_JOB = "outbox"
+PURGE_UPDATES_JOB = "purge-processed-updates"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    run: Callable[[], Awaitable[Any]]
+    every: timedelta
+    # Asked to finish early when the process stops (e.g. stop claiming outbox rows).
+    on_stop: Callable[[], None] | None = None
+
+
+@dataclass
+class _JobState:
+    running: asyncio.Task[Any] | None = None
+    again: bool = False
+
+
+@dataclass
+class Scheduler:
+    jobs: dict[str, PeriodicJob] = field(default_factory=dict)
+    _aps: AsyncIOScheduler | None = None
+    _states: dict[str, _JobState] = field(default_factory=dict)
+    _stopping: bool = False
+    _cleanup: list[Callable[[], None]] = field(default_factory=list)
+
+    def add(self, job: PeriodicJob) -> None:
+        if job.name in self.jobs:
+            raise ValueError(f"a job named {job.name!r} exists already")
+        self.jobs[job.name] = job
+        self._states[job.name] = _JobState()
+
+    def on_stop(self, cleanup: Callable[[], None]) -> None:
+        self._cleanup.append(cleanup)
+
+    def start(self) -> None:
+        """Start in the running event loop; every job runs once right away."""
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        now = datetime.now(UTC)
+        for job in self.jobs.values():
+            self._aps.add_job(
+                self._run,
+                IntervalTrigger(seconds=job.every.total_seconds(), timezone=UTC),
+                args=[job.name],
+                id=job.name,
+                name=job.name,
+                next_run_time=now,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
+        self._aps.start()
+
+    def wake(self, name: str) -> None:
+        """Run the job now (or once more as soon as its current run ends)."""
+        state = self._states.get(name)
+        if state is None or self._aps is None or self._stopping:
+            return
+        if state.running is not None:
+            state.again = True
+            return
+        self._aps.modify_job(name, next_run_time=datetime.now(UTC))
+
+    @property
+    def running(self) -> bool:
+        return self._aps is not None and self._aps.running
+
+    async def _run(self, name: str) -> None:
+        job, state = self.jobs[name], self._states[name]
+        if self._stopping:
+            return
+        state.running = asyncio.current_task()
+        try:
+            while True:
+                state.again = False
+                try:
+                    await job.run()
+                except Exception:
+                    log.exception("periodic job failed", extra={"kind": name})
+                if not state.again or self._stopping:
+                    return
+        finally:
+            state.running = None
+
+    async def stop(self) -> None:
+        """Stop scheduling, ask running jobs to finish, wait for them, then shut down.
+
+        APScheduler's shutdown cancels running coroutine jobs, so it comes last: a dispatcher
+        cancelled mid-call would leave rows `sending` that were never sent.
+        """
+        self._stopping = True
+        for cleanup in self._cleanup:
+            cleanup()
+        if self._aps is not None and self._aps.running:
+            self._aps.pause()
+        for job in self.jobs.values():
+            if job.on_stop is not None:
+                job.on_stop()
+        running = [s.running for s in self._states.values() if s.running is not None]
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
+        if self._aps is not None and self._aps.running:
+            self._aps.shutdown(wait=False)
+
+
+def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
+    """Every periodic job, in one visible place."""
+    settings = runtime.settings
+    scheduler = Scheduler()
+    scheduler.add(
+        PeriodicJob(
+            OUTBOX_JOB,
+            dispatcher.run_once,
+            every=timedelta(seconds=settings.outbox_poll_seconds),
+            on_stop=dispatcher.stop,
+        )
+    )
+    scheduler.on_stop(runtime.notices.subscribe(OUTBOX_QUEUED, lambda: scheduler.wake(OUTBOX_JOB)))
+
+    async def purge_processed_updates() -> None:
+        window = timedelta(hours=settings.update_dedupe_hours)
+        async with runtime.sessions() as session:
+            await updates.purge(session, before=runtime.clock() - window)
+
+    scheduler.add(PeriodicJob(PURGE_UPDATES_JOB, purge_processed_updates, timedelta(hours=1)))
+    return scheduler

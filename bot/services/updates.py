@@ -1,0 +1,96 @@
+"""Incoming updates: each is handled once, and a member who writes again is reachable again.
+
+Telegram may deliver an update twice (a webhook retry, a restart before the offset was
+confirmed). The ids of updates already handled are kept for a window and then purged:
+update ids are not monotonic over long gaps, so comparing with the last one is not enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Member, ProcessedUpdate
+
+# my_chat_member status of a private chat the user blocked the bot in.
+KICKED = "kicked"
+
+
+@dataclass(frozen=True)
+class Admission:
+    duplicate: bool
+    reactivated: bool = False
+    blocked: bool = False
+
+
+async def admit(
+    session: AsyncSession,
+    *,
+    update_id: int,
+    now: datetime,
+    telegram_user_id: int | None = None,
+    chat_status: str | None = None,
+) -> Admission:
+    """Record the update as handled; say whether it was a duplicate. Commits.
+
+    `telegram_user_id` is the user writing in a private chat: they were seen now, and if they
+    were marked blocked they are reactivated — unless `chat_status` says they have just
+    blocked the bot.
+    """
+    insert = postgresql.insert if _is_postgres(session) else sqlite.insert
+    # ON CONFLICT DO NOTHING: two instances given the same update agree on who handles it.
+    first = (
+        await session.execute(
+            insert(ProcessedUpdate)
+            .values(update_id=update_id, received_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(ProcessedUpdate.update_id)
+        )
+    ).scalar_one_or_none()
+    if first is None:
+        await session.rollback()
+        return Admission(duplicate=True)
+    reactivated = blocked = False
+    if telegram_user_id is not None:
+        if chat_status == KICKED:
+            result = await session.execute(
+                update(Member)
+                .where(Member.telegram_user_id == telegram_user_id, Member.blocked_at.is_(None))
+                .values(blocked_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            blocked = bool(result.rowcount)
+        else:
+            result = await session.execute(
+                update(Member)
+                .where(Member.telegram_user_id == telegram_user_id, Member.blocked_at.is_not(None))
+                .values(blocked_at=None, last_seen_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            reactivated = bool(result.rowcount)
+            # Every interaction counts for re-engagement ("no contact for N days").
+            await session.execute(
+                update(Member)
+                .where(Member.telegram_user_id == telegram_user_id)
+                .values(last_seen_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    await session.commit()
+    return Admission(duplicate=False, reactivated=reactivated, blocked=blocked)
+
+
+async def purge(session: AsyncSession, *, before: datetime) -> int:
+    """Forget updates handled before `before`. Commits."""
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before)
+    )
+    await session.commit()
+    return result.rowcount or 0
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
