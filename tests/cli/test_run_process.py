@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.i18n.translator import FSI, PDI
 from tests.conftest import TEST_TOKEN
@@ -135,7 +136,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path, level: str) -> None:
     secret = "invented-webhook-secret-0123456789"
     port = free_port()
     with FakeBotAPIServer() as fake:
@@ -150,7 +152,7 @@ def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path) -> N
                 SAMEN_WEBHOOK_URL="https://samen.invalid",
                 SAMEN_WEBHOOK_SECRET=secret,
                 SAMEN_LISTEN_PORT=str(port),
-                SAMEN_LOG_LEVEL="DEBUG",
+                SAMEN_LOG_LEVEL=level,
             ),
             stdout=log_file,
             stderr=subprocess.STDOUT,
