@@ -16,6 +16,7 @@ from bot.channels.telegram.sender import TelegramChannel
 from bot.config import Settings
 from bot.db.models import Community, Member, Membership, OutboxMessage
 from bot.runtime import Runtime
+from bot.services import announcements
 from bot.services.delivery import DeliveryConfig, Dispatcher
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
@@ -150,3 +151,17 @@ async def member(runtime: Runtime, member_id: int) -> Member:
         found = await session.get(Member, member_id)
         assert found is not None
         return found
+
+
+async def announce(
+    runtime: Runtime, code: str = "utrecht", text: str = "Tot zaterdag!"
+) -> announcements.Announced:
+    """Queue a Dutch announcement to every reachable member of the community."""
+    async with runtime.sessions() as session:
+        return await announcements.announce(
+            session,
+            community_code=code,
+            texts={"nl": text},
+            source_locale="nl",
+            now=runtime.clock(),
+        )

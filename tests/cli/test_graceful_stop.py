@@ -11,11 +11,10 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.db.models import OutboxState
-from bot.services import announcements
 from tests.cli.test_run_process import TIMEOUT, samen_env
 from tests.conftest import TEST_TOKEN
 from tests.fakes.http_server import FakeBotAPIServer
-from tests.outbox_support import in_new_loop, make_community, rows
+from tests.outbox_support import announce, in_new_loop, make_community, rows
 
 RECIPIENTS = 200
 ANSWERED_BEFORE_THE_STOP = 40
@@ -27,17 +26,10 @@ def test_sigterm_mid_broadcast_leaves_no_row_in_sending(
 ) -> None:
     in_new_loop(settings, lambda rt: make_community(rt, locales=["nl"] * RECIPIENTS))
 
-    async def announce(runtime):
-        async with runtime.sessions() as session:
-            return await announcements.announce(
-                session,
-                community_code="utrecht",
-                texts={"nl": "Zaterdag koken we samen."},
-                source_locale="nl",
-                now=runtime.clock(),
-            )
-
-    assert in_new_loop(settings, announce).queued == RECIPIENTS
+    assert (
+        in_new_loop(settings, lambda rt: announce(rt, text="Zaterdag koken we samen.")).queued
+        == RECIPIENTS
+    )
     log = tmp_path / "samen.log"
     with FakeBotAPIServer() as fake, log.open("w") as handle:
         api = fake.api

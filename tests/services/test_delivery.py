@@ -10,9 +10,10 @@ import pytest
 
 from bot.db.models import OutboxState
 from bot.runtime import Runtime
-from bot.services import announcements, outbox
+from bot.services import outbox
 from bot.services.delivery import Dispatcher
 from bot.services.outbox import Reason
+from tests import outbox_support as support
 from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
 from tests.outbox_support import make_community, make_dispatcher, member, rows
@@ -27,15 +28,7 @@ async def dispatcher(runtime: Runtime, fake_api: FakeBotAPI) -> AsyncIterator[Di
 
 
 async def announce(runtime: Runtime, code: str = "utrecht", text: str = "Tot zaterdag!") -> int:
-    async with runtime.sessions() as session:
-        result = await announcements.announce(
-            session,
-            community_code=code,
-            texts={"nl": text},
-            source_locale="nl",
-            now=runtime.clock(),
-        )
-    return result.broadcast_id
+    return (await support.announce(runtime, code, text)).broadcast_id
 
 
 async def test_a_broadcast_is_sent_once_to_everyone(

@@ -13,6 +13,7 @@ from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
 from bot.services import announcements, audit, outbox
 from bot.services.outbox import Reason
+from tests import outbox_support as support
 from tests.fakes.bot_api import Errors, FakeBotAPI
 from tests.harness import FakeClock
 from tests.outbox_support import make_community, make_dispatcher, rows
@@ -116,16 +117,8 @@ async def test_a_claim_takes_no_more_rows_than_its_limit(
     assert states.count(OutboxState.QUEUED) == 2
 
 
-async def announce(runtime: Runtime, code: str = "utrecht") -> int:
-    async with runtime.sessions() as session:
-        result = await announcements.announce(
-            session,
-            community_code=code,
-            texts={"nl": "Tot zaterdag!"},
-            source_locale="nl",
-            now=runtime.clock(),
-        )
-    return result.broadcast_id
+async def announce(runtime: Runtime, code: str = "utrecht", text: str = "Tot zaterdag!") -> int:
+    return (await support.announce(runtime, code, text)).broadcast_id
 
 
 async def test_rows_left_sending_by_a_crash_become_unknown_and_are_not_resent(
