@@ -84,3 +84,25 @@ async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
     failures = [r for r in caplog.records if r.getMessage() == "handler failed"]
     assert failures
     assert failures[0].update_id == update["update_id"]
+
+
+async def test_the_apology_is_in_the_language_the_member_chose(
+    bot: BotHarness, monkeypatch
+) -> None:
+    from bot.db.models import Member
+    from bot.services import members
+
+    async with bot.runtime.sessions() as session:
+        # Sanne's Telegram is Dutch, but she chose Arabic in Samen.
+        session.add(Member(telegram_user_id=SANNE.id, locale="ar", created_at=bot.runtime.clock()))
+        await session.commit()
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(members, "register_contact", broken)
+    await create_community(bot.runtime, code=CODE)
+    replies = await bot.feed(bot.updates.text(SANNE, f"/start {CODE}"))
+    assert [call.text for call in replies] == [
+        "عذرًا، حدث خطأ من جهتنا. يرجى المحاولة مرة أخرى بعد قليل."
+    ]

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, negotiate
 from bot.runtime import Runtime
+from bot.services import members
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
@@ -34,6 +35,17 @@ class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         """The member's own language (and time zone) once known, else Telegram's guess."""
         if member is not None and member.locale:
             return self.runtime.catalogs.translator(member.locale, member.time_zone)
+        return self.translator_for_user(update)
+
+    async def member_translator(self, update: Update) -> Translator:
+        """The translator in the member's chosen language (stored), else from Telegram's."""
+        runtime = self.runtime
+        user = update.effective_user
+        if user is not None:
+            async with runtime.sessions() as session:
+                member = await members.find_by_telegram_id(session, user.id)
+            if member is not None and member.locale:
+                return runtime.catalogs.translator(member.locale, member.time_zone)
         return self.translator_for_user(update)
 
 

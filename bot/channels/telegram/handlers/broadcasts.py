@@ -10,8 +10,8 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.channels.telegram.context import SamenContext
-from bot.i18n import N_, Translator, negotiate
-from bot.services import members, outbox
+from bot.i18n import N_, Translator
+from bot.services import outbox
 from bot.services.outbox import BroadcastSummary, OutboxState
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ async def show(update: Update, context: SamenContext) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    t = await _translator(update, context)
+    t = await context.member_translator(update)
     text, markup = await _view(context, user.id, t)
     await message.reply_text(text, reply_markup=markup)
 
@@ -38,7 +38,7 @@ async def resend_failed(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    t = await _translator(update, context)
+    t = await context.member_translator(update)
     runtime = context.runtime
     raw = (query.data or "").removeprefix(RESEND_PREFIX)
     count = None
@@ -128,19 +128,6 @@ def render_summary(t: Translator, number: int, summary: BroadcastSummary) -> str
         t.gettext(message, count=t.fmt_number(count)) for count, message in details if count
     )
     return "\n".join(lines)
-
-
-async def _translator(update: Update, context: SamenContext) -> Translator:
-    runtime = context.runtime
-    user = update.effective_user
-    member = None
-    if user is not None:
-        async with runtime.sessions() as session:
-            member = await members.find_by_telegram_id(session, user.id)
-    if member is not None and member.locale:
-        return runtime.catalogs.translator(member.locale, member.time_zone)
-    code = user.language_code if user else None
-    return runtime.catalogs.translator(negotiate(code, runtime.settings.default_locale))
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -33,7 +33,10 @@ async def on_error(update: object, context: SamenContext) -> None:
         return
     if update.effective_chat.type != "private":
         return
-    t = context.translator_for_user(update)
+    try:
+        t = await context.member_translator(update)
+    except Exception:  # the database may be what failed: fall back to Telegram's language
+        t = context.translator_for_user(update)
     try:
         await context.bot.send_message(
             update.effective_chat.id,
