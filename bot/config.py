@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     # The outbox. Telegram allows about 30 messages a second overall (1,000 with paid
     # broadcasts) and about 1 a second to one chat.
     outbox_rate: float = Field(default=30.0, gt=0, le=10_000, alias="SAMEN_OUTBOX_RATE")
+    # Direct replies (answers to what a member just sent) share the bot's overall limit.
+    reply_rate: float = Field(default=30.0, gt=0, le=100_000, alias="SAMEN_REPLY_RATE")
     outbox_chat_rate: float = Field(default=1.0, gt=0, le=100, alias="SAMEN_OUTBOX_CHAT_RATE")
     outbox_batch: int = Field(default=200, ge=1, le=5_000, alias="SAMEN_OUTBOX_BATCH")
     outbox_concurrency: int = Field(default=16, ge=1, le=256, alias="SAMEN_OUTBOX_CONCURRENCY")

@@ -37,7 +37,7 @@ def build_application(
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=SamenContext))
         # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
-        .rate_limiter(AIORateLimiter(max_retries=1))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=1))
         # Once the bot is up: the translated command menus, the outbox and the periodic jobs.
         .post_init(_post_init)
         .post_stop(_stop_outbox)
