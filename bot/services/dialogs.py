@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import DialogState
+from bot.db.models import DialogState, Member
 
 _IDLE = ""
 
@@ -62,6 +62,17 @@ async def get(session: AsyncSession, member_id: int) -> Dialog | None:
     if row is None or row.flow == _IDLE:
         return None
     return _snapshot(row)
+
+
+async def of_user(
+    session: AsyncSession, telegram_user_id: int
+) -> tuple[Member | None, Dialog | None]:
+    """The member behind a Telegram user and their current dialogue (either may be None)."""
+    member = await session.scalar(
+        select(Member).where(Member.telegram_user_id == telegram_user_id)
+    )
+    dialog = await get(session, member.id) if member is not None else None
+    return member, dialog
 
 
 async def current_version(session: AsyncSession, member_id: int) -> int:

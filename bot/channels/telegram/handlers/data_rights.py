@@ -156,8 +156,7 @@ async def confirm(update: Update, context: SamenContext) -> None:
     decoded = callbacks.decode(query.data)
     runtime = context.runtime
     async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        dialog = await dialogs.get(session, member.id) if member is not None else None
+        member, dialog = await dialogs.of_user(session, user.id)
         t = context.translator(update, member)
         valid = (
             isinstance(decoded, callbacks.StepChoice)

@@ -24,8 +24,7 @@ async def on_message(update: Update, context: SamenContext) -> None:
         return
     notice_version = privacy.current_notice_version()
     async with context.runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        dialog = await dialogs.get(session, member.id) if member is not None else None
+        member, dialog = await dialogs.of_user(session, user.id)
     t = context.translator(update, member)
     chat_id = message.chat_id
 
@@ -76,8 +75,7 @@ async def on_edit(update: Update, context: SamenContext) -> None:
     if user is None or message is None:
         return
     async with context.runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        dialog = await dialogs.get(session, member.id) if member is not None else None
+        member, dialog = await dialogs.of_user(session, user.id)
         community, options = None, ()
         if dialog is not None and dialog.flow == story_service.FLOW:
             community, options = await story_service.prompt_data(session, dialog)

@@ -27,8 +27,7 @@ async def tap(update: Update, context: SamenContext) -> None:
     decoded = callbacks.decode(query.data)
     runtime = context.runtime
     async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        dialog = await dialogs.get(session, member.id) if member is not None else None
+        member, dialog = await dialogs.of_user(session, user.id)
     t = context.translator(update, member)
     if (
         not isinstance(decoded, callbacks.StepChoice)

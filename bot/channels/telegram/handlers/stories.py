@@ -64,8 +64,7 @@ async def choose(update: Update, context: SamenContext) -> None:
     runtime = context.runtime
     chosen = None
     async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        dialog = await dialogs.get(session, member.id) if member is not None else None
+        member, dialog = await dialogs.of_user(session, user.id)
         if (
             isinstance(decoded, callbacks.StepChoice)
             and dialog is not None
