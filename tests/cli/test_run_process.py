@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -57,11 +58,7 @@ def test_run_polls_answers_start_in_arabic_and_stops_on_sigterm(tmp_path: Path) 
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=TIMEOUT)
         finally:
-            if process.poll() is None:
-                process.kill()
-            log_file.seek(0)
-            output = log_file.read()
-            log_file.close()
+            output = reap(process, log_file)
         assert answered, output
         reply = fake.api.sent(AMIRA.id)[0]
         assert reply.text is not None
@@ -130,6 +127,17 @@ def test_an_unknown_database_scheme_is_refused(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def reap(process: subprocess.Popen, log_file: IO[str]) -> str:
+    """Kill the process if it is still running; return everything it logged."""
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=TIMEOUT)
+    log_file.seek(0)
+    output = log_file.read()
+    log_file.close()
+    return output
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -181,11 +189,7 @@ def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path, leve
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=TIMEOUT)
         finally:
-            if process.poll() is None:
-                process.kill()
-            log_file.seek(0)
-            output = log_file.read()
-            log_file.close()
+            output = reap(process, log_file)
         assert len(fake.api.sent(AMIRA.id)) == 1, output
         assert process.returncode == 0, output
         assert secret not in output
