@@ -6,6 +6,8 @@ from bot.db.models.communities import Community, Membership, Role, RoleAssignmen
 from bot.db.models.intake import (
     Answer,
     AnswerSource,
+    InputRun,
+    InputStatus,
     Question,
     QuestionKind,
     QuestionStage,
@@ -34,6 +36,8 @@ __all__ = [
     "CheckInState",
     "Community",
     "DialogState",
+    "InputRun",
+    "InputStatus",
     "Meeting",
     "MeetingStatus",
     "MeetingText",

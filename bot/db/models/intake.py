@@ -27,6 +27,12 @@ class QuestionStage(StrEnum):
     AFTER = "after"  # the follow-up after it
 
 
+class InputStatus(StrEnum):
+    PARTIAL = "partial"  # started, not finished, still open
+    COMPLETED = "completed"  # every question answered or skipped
+    EXPIRED = "expired"  # the deadline passed before it was completed
+
+
 class AnswerSource(StrEnum):
     MEETING = "meeting"
     STORY = "story"
@@ -98,3 +104,30 @@ class Answer(Base):
     locale: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InputRun(Base):
+    """One member's walk through one set of questions: a meeting's questions before it (or its
+    follow-up after it), or the questions of one check-in. Answers are saved one by one as they
+    are given; this row says how far the member got and whether the input counts as complete.
+    """
+
+    __tablename__ = "input_runs"
+    __table_args__ = (UniqueConstraint("member_id", "meeting_id", "stage", "checkin_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
+    stage: Mapped[QuestionStage] = mapped_column(str_enum(QuestionStage))
+    status: Mapped[InputStatus] = mapped_column(
+        str_enum(InputStatus), default=InputStatus.PARTIAL
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
