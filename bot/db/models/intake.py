@@ -125,9 +125,7 @@ class InputRun(Base):
     )
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
     stage: Mapped[QuestionStage] = mapped_column(str_enum(QuestionStage))
-    status: Mapped[InputStatus] = mapped_column(
-        str_enum(InputStatus), default=InputStatus.PARTIAL
-    )
+    status: Mapped[InputStatus] = mapped_column(str_enum(InputStatus), default=InputStatus.PARTIAL)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
