@@ -16,8 +16,10 @@ from bot.channels.telegram.handlers import (
     groups,
     help,
     incoming,
+    input,
     language,
     profile,
+    rsvp,
     start,
     stories,
 )
@@ -37,6 +39,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data_rights.register(app)
     help.register(app)
     broadcasts.register(app)
+    rsvp.register(app)
+    input.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.

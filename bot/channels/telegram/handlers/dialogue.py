@@ -10,9 +10,10 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.channels.telegram import prompts
 from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.handlers import input as input_handlers
 from bot.channels.telegram.handlers import profile, stories
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, require_consent
-from bot.services import dialogs, members, onboarding, privacy
+from bot.services import dialogs, intake, members, onboarding, privacy
 from bot.services import profiles as profile_service
 from bot.services import stories as story_service
 
@@ -58,6 +59,8 @@ async def on_message(update: Update, context: SamenContext) -> None:
         await profile.on_message(update, context, member, dialog, t)
     elif dialog.flow == story_service.FLOW:
         await stories.on_message(update, context, member, dialog, t)
+    elif dialog.flow == intake.FLOW:
+        await input_handlers.on_message(update, context, member, dialog, t)
     else:
         await prompts.current_step(
             context,

@@ -1,0 +1,89 @@
+"""Members get an invitation in their language, answer it, and give their input."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import Answer, InputRun, InputStatus, Rsvp, RsvpStatus
+from bot.services import invitations, meetings
+from bot.services.invitations import Audience
+from tests.factories import Person
+from tests.harness import BotHarness, Reply, Tap, Turn, Voice, Say
+from tests.meeting_support import ARABIC, DUTCH, deliver, make_meeting
+from tests.outbox_support import make_community
+
+
+async def test_members_in_four_languages_get_their_invitation_answer_and_give_input(
+    bot: BotHarness,
+) -> None:
+    people = await make_community(
+        bot.runtime, locales=["nl", "ar", "ti", "uk"], first_user_id=960_000_001, name="Buurthuis"
+    )
+    nl, ar, ti, uk = (
+        Person(uid, name, locale)
+        for uid, name, locale in zip(
+            people.user_ids, ["Sanne", "Amira", "Dawit", "Olena"], ["nl", "ar", "ti", "uk"]
+        )
+    )
+    meeting = await make_meeting(
+        bot.runtime, people.community_id, texts={"nl": DUTCH, "ar": ARABIC}
+    )
+    async with bot.runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        preview = await invitations.preview(session, fresh, Audience())
+        assert preview.total == 4
+        assert preview.by_language == {"ar": 1, "nl": 1, "ti": 1, "uk": 1}
+        assert preview.missing == {"ti": "nl", "uk": "nl"}
+        invited = await invitations.invite(session, fresh, Audience(), now=bot.runtime.clock())
+        await session.commit()
+    assert invited.queued == 4
+    await deliver(bot.runtime, bot.api)
+
+    def invitation(person: Person) -> str:
+        (text,) = [t for _, t, _ in bot.screen(person)]
+        return text
+
+    t_nl, t_ar = bot.runtime.catalogs.translator("nl"), bot.runtime.catalogs.translator("ar")
+    header = t_nl.gettext("Invitation from {community}", community="Buurthuis")
+    assert invitation(nl).startswith(f"{header}\n\nSamen koken\n")
+    assert "zaterdag 5 december 2026" in invitation(nl) and "14:00" in invitation(nl)
+    assert "نطبخ معًا" in invitation(ar)
+    # No Tigrinya or Ukrainian text: the fallback is the community's language (Dutch), with
+    # the interface around it in their own language.
+    assert "Samen koken" in invitation(ti) and "Samen koken" in invitation(uk)
+
+    await bot.transcript(
+        ar,
+        [
+            Turn(
+                Tap(t_ar.gettext("Going")),
+                [
+                    Reply(contains=["نطبخ معًا"]),
+                    Reply(contains=["ماذا تريد أن تضع على جدول الأعمال؟"]),
+                ],
+            ),
+            Turn(Say("العمل والسكن"), [Reply(contains=["ما هو الوقت الأنسب لك؟"])]),
+            Turn(Tap("مساءً"), [Reply(contains=["Vertel in een spraakbericht"])]),
+            Turn(
+                Voice(duration=21, file_id="voice-amira-1"),
+                [
+                    Reply(
+                        t_ar.gettext(
+                            "Thank you! Your answers are saved. You can change them with /input until input closes."
+                        )
+                    )
+                ],
+            ),
+        ],
+    )
+    async with bot.runtime.sessions() as session:
+        answers = list(await session.scalars(select(Answer).order_by(Answer.id)))
+        assert [(a.kind.value, a.text, a.value) for a in answers[:2]] == [
+            ("text", "العمل والسكن", None),
+            ("single_choice", "مساءً", [1]),
+        ]
+        assert answers[2].voice_file_id == "voice-amira-1" and answers[2].voice_duration == 21
+        run = await session.scalar(select(InputRun))
+        assert run.status == InputStatus.COMPLETED
+        rsvp = await session.scalar(select(Rsvp))
+        assert rsvp.status == RsvpStatus.GOING
