@@ -18,6 +18,8 @@ from bot.channels.telegram.handlers import (
     incoming,
     input,
     language,
+    new_meeting,
+    organiser,
     profile,
     rsvp,
     start,
@@ -40,6 +42,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     help.register(app)
     broadcasts.register(app)
     rsvp.register(app)
+    new_meeting.register(app)
+    organiser.register(app)
     input.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
