@@ -70,7 +70,22 @@ async def test_members_in_four_languages_get_their_invitation_answer_and_give_in
                 ],
             ),
             Turn(Say("العمل والسكن"), [Reply(contains=["ما هو الوقت الأنسب لك؟"])]),
-            Turn(Tap("مساءً"), [Reply(contains=["Vertel in een spraakbericht"])]),
+            # The moment is optional: skipped.
+            Turn(Tap(t_ar.gettext("Skip")), [Reply(contains=["Vertel in een spraakbericht"])]),
+            # A voice question answered in writing gets a re-prompt that says what it takes.
+            Turn(
+                Say("أفضل الكتابة"),
+                [
+                    Reply(
+                        contains=[
+                            t_ar.gettext(
+                                "This question asks for a voice message. Please record one."
+                            ),
+                            "Vertel in een spraakbericht",
+                        ]
+                    )
+                ],
+            ),
             Turn(
                 Voice(duration=21, file_id="voice-amira-1"),
                 [Reply(t_ar.gettext(SAVED))],
@@ -79,13 +94,52 @@ async def test_members_in_four_languages_get_their_invitation_answer_and_give_in
     )
     async with bot.runtime.sessions() as session:
         answers = list(await session.scalars(select(Answer).order_by(Answer.id)))
-        assert [(a.kind.value, a.text, a.value) for a in answers[:2]] == [
-            ("text", "العمل والسكن", None),
-            ("single_choice", "مساءً", [1]),
+        assert [(a.kind.value, a.text) for a in answers] == [
+            ("text", "العمل والسكن"),
+            ("voice", None),
         ]
-        assert answers[2].voice_file_id == "voice-amira-1"
-        assert answers[2].voice_duration == 21
+        assert answers[1].voice_file_id == "voice-amira-1"
+        assert answers[1].voice_duration == 21
         run = await session.scalar(select(InputRun))
         assert run.status == InputStatus.COMPLETED
         rsvp = await session.scalar(select(Rsvp))
         assert rsvp.status == RsvpStatus.GOING
+
+
+async def test_a_member_changes_their_rsvp_and_a_closed_meeting_answers_politely(
+    bot: BotHarness,
+) -> None:
+    people = await make_community(bot.runtime, locales=["uk"], first_user_id=961_000_001)
+    olena = Person(people.user_ids[0], "Olena", "uk")
+    meeting = await make_meeting(bot.runtime, people.community_id, texts={"nl": DUTCH})
+    async with bot.runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        await invitations.invite(session, fresh, Audience(), now=bot.runtime.clock())
+        await session.commit()
+    await deliver(bot.runtime, bot.api)
+    t = bot.runtime.catalogs.translator("uk")
+    await bot.tap(olena, t.gettext("Going"))
+    await bot.tap(olena, t.gettext("Continue later"))
+    calls = await bot.act(olena, Tap(t.gettext("Not going")))
+    assert calls[0].text == t.gettext(
+        "Thank you for letting us know that you are not coming to {title}.", title="Samen koken"
+    )
+    async with bot.runtime.sessions() as session:
+        assert (await session.scalar(select(Rsvp))).status == RsvpStatus.NOT_GOING
+
+    (file,) = await bot.act(olena, Tap(t.gettext("Add to calendar")))
+    assert file.method == "sendDocument"
+    assert list(file.file_names.values()) == [f"meeting-{meeting.id}.ics"]
+
+    bot.runtime.clock.advance(days=8)  # the meeting is over
+    await bot.tap(olena, t.gettext("Going"))
+    assert bot.last_callback_answer() == t.gettext(
+        "This meeting has already started; your answer can no longer change."
+    )
+    closed = await bot.act(olena, Tap(t.gettext("Give input")))
+    assert [c.text for c in closed] == [
+        t.gettext("Input for this meeting has closed. Thank you for your interest!")
+    ]
+    forged = await bot.feed(bot.updates.callback(olena, "mtg:99999:going"))
+    assert forged == []
+    assert bot.last_callback_answer() == t.gettext("This is no longer available.")
