@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.channels.telegram import meeting_views
 from bot.db.models import AuditEvent, Meeting, Role
-from bot.services import roles
-from tests.factories import AMIRA, SANNE
+from bot.services import invitations, meetings, roles
+from bot.services.invitations import Audience
+from tests.factories import AMIRA, SANNE, Person
 from tests.harness import BotHarness, Tap
-from tests.meeting_support import make_meeting
+from tests.meeting_support import deliver, make_meeting
 from tests.outbox_support import make_community
 
 NOT_STAFF = "This command is for organisers and coordinators of a community."
@@ -59,3 +61,71 @@ async def test_a_former_organiser_cannot_use_old_buttons(bot: BotHarness) -> Non
     async with runtime.sessions() as session:
         still = await session.scalar(select(Meeting))
         assert still.status.value == "scheduled"
+
+
+async def test_an_organiser_moves_then_cancels_and_the_invited_are_told(bot: BotHarness) -> None:
+
+    runtime = bot.runtime
+    people = await make_community(runtime, locales=["ar"], first_user_id=972_000_001)
+    async with runtime.sessions() as session:
+        await roles.grant(
+            session,
+            community_id=people.community_id,
+            telegram_user_id=SANNE.id,
+            role=Role.ORGANISER,
+            now=runtime.clock(),
+        )
+        await session.commit()
+    meeting = await make_meeting(runtime, people.community_id)
+    async with runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        await invitations.invite(session, fresh, Audience(), now=runtime.clock())
+        await session.commit()
+    await deliver(runtime, bot.api)
+    nl = runtime.catalogs.translator("nl")
+    label = f"Samen koken · {nl.fmt_date(meeting.starts_at, 'medium')}"
+
+    await bot.say(SANNE, "/meeting")
+    await bot.act(SANNE, Tap(label))
+    await bot.act(SANNE, Tap(nl.gettext("Move")))
+    (bad,) = await bot.say(SANNE, "volgende week")
+    assert bad.startswith(
+        nl.gettext(
+            "I could not read that date and time. Please type it like {example}.",
+            example="14-03-2027 19:00",
+        )
+    )
+    (moved,) = await bot.say(SANNE, "12-12-2026 15:00")
+    assert moved == nl.ngettext(
+        "The meeting is moved. {count} person will be told.",
+        "The meeting is moved. {count} people will be told.",
+        1,
+        count="1",
+    )
+    await deliver(runtime, bot.api)
+    amira = Person(people.user_ids[0], "Amira", "ar")
+    ar = runtime.catalogs.translator("ar")
+    async with runtime.sessions() as session:
+        moved_meeting = await meetings.get(session, meeting.id)
+    expected = ar.gettext(
+        "Moved: {title} is now on {when}.",
+        title=ar.isolate("Samen koken"),
+        when=meeting_views.when(ar, moved_meeting),
+    )
+    assert bot.screen(amira)[-1][1].startswith(expected)
+    new_label = f"Samen koken · {nl.fmt_date(moved_meeting.starts_at, 'medium')}"
+
+    await bot.say(SANNE, "/meeting")
+    await bot.act(SANNE, Tap(new_label))
+    await bot.act(SANNE, Tap(nl.gettext("Cancel the meeting")))
+    (done,) = await bot.act(SANNE, Tap(nl.gettext("Yes, cancel it")))
+    assert done.text == nl.ngettext(
+        "The meeting is cancelled. {count} person will be told.",
+        "The meeting is cancelled. {count} people will be told.",
+        1,
+        count="1",
+    )
+    await deliver(runtime, bot.api)
+    assert bot.screen(amira)[-1][1] == ar.gettext(
+        "Cancelled: {title} will not take place. We are sorry.", title=ar.isolate("Samen koken")
+    )
