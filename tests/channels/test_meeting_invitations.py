@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import Answer, InputRun, InputStatus, Rsvp, RsvpStatus
+from bot.db.models import Answer, InputRun, InputStatus, QuestionKind, Rsvp, RsvpStatus
 from bot.services import invitations, meetings
 from bot.services.invitations import Audience
+from bot.services.questions import QuestionDraft
 from tests.factories import Person
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice
 from tests.meeting_support import ARABIC, DUTCH, deliver, make_meeting
@@ -143,3 +144,42 @@ async def test_a_member_changes_their_rsvp_and_a_closed_meeting_answers_politely
     forged = await bot.feed(bot.updates.callback(olena, "mtg:99999:going"))
     assert forged == []
     assert bot.last_callback_answer() == t.gettext("This is no longer available.")
+
+
+async def test_ticking_several_options_going_back_and_a_date_in_persian_digits(
+    bot: BotHarness,
+) -> None:
+    people = await make_community(bot.runtime, locales=["fa"], first_user_id=962_000_001)
+    reza = Person(people.user_ids[0], "Reza", "fa")
+    topics = QuestionDraft(
+        QuestionKind.MULTIPLE_CHOICE,
+        {"nl": "Waarover wil je praten?"},
+        options={"nl": ["Werk", "Wonen", "Taal"]},
+        required=True,
+    )
+    when = QuestionDraft(QuestionKind.DATE, {"nl": "Wanneer ben je in Nederland gekomen?"})
+    meeting = await make_meeting(bot.runtime, people.community_id, questions=[topics, when])
+    t = bot.runtime.catalogs.translator("fa")
+    await bot.say(reza, "/input")
+    await bot.tap(reza, "Werk")
+    await bot.tap(reza, "Taal")
+    await bot.tap(reza, "✅ Werk")  # untick
+    await bot.tap(reza, "Wonen")
+    await bot.tap(reza, t.gettext("Done"))
+    (again,) = await bot.act(reza, Say("دیروز"))
+    assert t.gettext(
+        "That is not a date I understand. Please type it like {example}.",
+        example=t.isolate("14-03-2027"),
+    ) in (again.text or "")
+    await bot.tap(reza, t.gettext("Back"))
+    (kept,) = await bot.act(reza, Tap(t.gettext("Keep this answer")))
+    assert "Wanneer ben je in Nederland gekomen?" in (kept.text or "")
+    (done,) = await bot.act(reza, Say("۱۵/۰۸/۲۰۲۳"))
+    assert done.text == t.gettext(SAVED)
+    async with bot.runtime.sessions() as session:
+        answers = list(await session.scalars(select(Answer).order_by(Answer.id)))
+    assert [(a.text, a.value) for a in answers] == [
+        ("Wonen; Taal", [1, 2]),
+        ("2023-08-15", "2023-08-15"),
+    ]
+    assert all(a.meeting_id == meeting.id for a in answers)
