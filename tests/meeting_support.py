@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from bot.db.models import Meeting, QuestionKind
+from bot.db.models import Meeting, QuestionKind, Role
 from bot.runtime import Runtime
-from bot.services import meetings
+from bot.services import meetings, roles
 from bot.services.meetings import MeetingDraft, TextDraft
 from bot.services.questions import QuestionDraft
 from tests.fakes.bot_api import FakeBotAPI
@@ -76,3 +76,17 @@ async def deliver(runtime: Runtime, api: FakeBotAPI) -> None:
     await channel.start()
     await dispatcher.run_once()
     await channel.stop()
+
+
+async def make_organiser(
+    runtime: Runtime, community_id: int, user_id: int, role: Role = Role.ORGANISER
+) -> None:
+    async with runtime.sessions() as session:
+        await roles.grant(
+            session,
+            community_id=community_id,
+            telegram_user_id=user_id,
+            role=role,
+            now=runtime.clock(),
+        )
+        await session.commit()

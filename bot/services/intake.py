@@ -160,15 +160,24 @@ async def resume(session: AsyncSession, member: Member, dialog: Dialog) -> Step 
 # --- answering ---------------------------------------------------------------------------------
 
 
+async def _here(
+    session: AsyncSession, member: Member, dialog: Dialog, now: datetime
+) -> tuple[_Context, Step] | Closed:
+    """The open run and the step the member is at, or why input is closed."""
+    ctx, closed = await _open(session, dialog, now)
+    if ctx is None:
+        return closed or Closed("gone")
+    return ctx, _step(ctx, dialog, member, await _answers(session, ctx))
+
+
 async def answer(
     session: AsyncSession, member: Member, dialog: Dialog, given: Given, *, now: datetime
 ) -> Outcome:
     """Save the answer to the current question and move on. The caller commits."""
-    ctx, closed = await _open(session, dialog, now)
-    if ctx is None:
-        return closed or Closed("gone")
-    answers = await _answers(session, ctx)
-    step = _step(ctx, dialog, member, answers)
+    here = await _here(session, member, dialog, now)
+    if isinstance(here, Closed):
+        return here
+    ctx, step = here
     parsed = parse(step.question, given)
     if isinstance(parsed, Problem):
         return Refused(step, problem=parsed)
@@ -180,25 +189,23 @@ async def toggle(
     session: AsyncSession, member: Member, dialog: Dialog, option: int, *, now: datetime
 ) -> Outcome:
     """Tick or untick an option of a multiple-choice question (saved with `answer`)."""
-    ctx, closed = await _open(session, dialog, now)
-    if ctx is None:
-        return closed or Closed("gone")
-    answers = await _answers(session, ctx)
-    step = _step(ctx, dialog, member, answers)
+    here = await _here(session, member, dialog, now)
+    if isinstance(here, Closed):
+        return here
+    ctx, step = here
     if not 0 <= option < len(step.question.options):
         return Refused(step)
     picked = set(step.picked) ^ {option}
     dialog = await dialogs.update(session, dialog, now=now, picked=sorted(picked))
-    return _step(ctx, dialog, member, answers)
+    return _step(ctx, dialog, member, await _answers(session, ctx))
 
 
 async def skip(session: AsyncSession, member: Member, dialog: Dialog, *, now: datetime) -> Outcome:
     """Leave the current question: allowed when it is optional or already answered."""
-    ctx, closed = await _open(session, dialog, now)
-    if ctx is None:
-        return closed or Closed("gone")
-    answers = await _answers(session, ctx)
-    step = _step(ctx, dialog, member, answers)
+    here = await _here(session, member, dialog, now)
+    if isinstance(here, Closed):
+        return here
+    ctx, step = here
     if step.question.required and step.previous is None:
         return Refused(step, required=True)
     return await _advance(session, ctx, dialog, member, step.position + 1, now)

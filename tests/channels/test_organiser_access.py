@@ -10,7 +10,7 @@ from bot.services import invitations, meetings, roles
 from bot.services.invitations import Audience
 from tests.factories import AMIRA, SANNE, Person
 from tests.harness import BotHarness, Tap
-from tests.meeting_support import deliver, make_meeting
+from tests.meeting_support import deliver, make_meeting, make_organiser
 from tests.outbox_support import make_community
 
 NOT_STAFF = "This command is for organisers and coordinators of a community."
@@ -32,15 +32,7 @@ async def test_someone_without_the_role_is_refused_and_it_is_audited(bot: BotHar
 async def test_a_former_organiser_cannot_use_old_buttons(bot: BotHarness) -> None:
     runtime = bot.runtime
     people = await make_community(runtime, first_user_id=971_000_001)
-    async with runtime.sessions() as session:
-        await roles.grant(
-            session,
-            community_id=people.community_id,
-            telegram_user_id=SANNE.id,
-            role=Role.ORGANISER,
-            now=runtime.clock(),
-        )
-        await session.commit()
+    await make_organiser(runtime, people.community_id, SANNE.id)
     meeting = await make_meeting(runtime, people.community_id)
     nl = runtime.catalogs.translator("nl")
     await bot.say(SANNE, "/meeting")
@@ -67,15 +59,7 @@ async def test_an_organiser_moves_then_cancels_and_the_invited_are_told(bot: Bot
 
     runtime = bot.runtime
     people = await make_community(runtime, locales=["ar"], first_user_id=972_000_001)
-    async with runtime.sessions() as session:
-        await roles.grant(
-            session,
-            community_id=people.community_id,
-            telegram_user_id=SANNE.id,
-            role=Role.ORGANISER,
-            now=runtime.clock(),
-        )
-        await session.commit()
+    await make_organiser(runtime, people.community_id, SANNE.id)
     meeting = await make_meeting(runtime, people.community_id)
     async with runtime.sessions() as session:
         fresh = await meetings.get(session, meeting.id)

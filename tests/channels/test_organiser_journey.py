@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import Answer, Meeting, MeetingText, Role
-from bot.services import roles
+from bot.db.models import Answer, Meeting, MeetingText
 from tests.factories import SANNE, Person
 from tests.harness import BotHarness, Reply, Say, Tap, Turn
-from tests.meeting_support import deliver
+from tests.meeting_support import deliver, make_organiser
 from tests.outbox_support import make_community
 
 SAVED = "Thank you! Your answers are saved. You can change them with /input until input closes."
@@ -25,15 +24,7 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
     people = await make_community(
         runtime, locales=["nl", "ar", "ti", "uk"], first_user_id=970_000_001, name="Buurthuis"
     )
-    async with runtime.sessions() as session:
-        await roles.grant(
-            session,
-            community_id=people.community_id,
-            telegram_user_id=SANNE.id,
-            role=Role.ORGANISER,
-            now=runtime.clock(),
-        )
-        await session.commit()
+    await make_organiser(runtime, people.community_id, SANNE.id)
     nl = runtime.catalogs.translator("nl")
     tr = nl.gettext
 

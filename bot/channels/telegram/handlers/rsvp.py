@@ -35,14 +35,9 @@ def _confirmation(t: Translator, status: RsvpStatus, title: str) -> str:
 
 
 def _refusal(t: Translator, reason: str | None) -> str:
-    match reason:
-        case "started":
-            return t.gettext("This meeting has already started; your answer can no longer change.")
-        case "cancelled":
-            return t.gettext("This meeting was cancelled.")
-        case "not_member":
-            return t.gettext("This meeting belongs to a community you have not joined.")
-    return t.gettext("This is no longer available.")
+    if reason == "started":
+        return t.gettext("This meeting has already started; your answer can no longer change.")
+    return input_handlers.closed_text(t, reason or "gone")
 
 
 async def on_button(update: Update, context: SamenContext) -> None:
