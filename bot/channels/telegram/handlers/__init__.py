@@ -18,6 +18,7 @@ from bot.channels.telegram.handlers import (
     incoming,
     input,
     language,
+    meeting_changes,
     new_meeting,
     organiser,
     profile,
@@ -44,6 +45,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rsvp.register(app)
     new_meeting.register(app)
     organiser.register(app)
+    meeting_changes.register(app)
     input.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
