@@ -8,7 +8,7 @@ from bot.channels.telegram import meeting_views
 from bot.db.models import AuditEvent, Meeting, Role
 from bot.services import invitations, meetings, roles
 from bot.services.invitations import Audience
-from tests.factories import AMIRA, SANNE, Person
+from tests.factories import AMIRA, GROUP_CHAT, SANNE, Person
 from tests.harness import BotHarness, Tap
 from tests.meeting_support import deliver, make_meeting, make_organiser
 from tests.outbox_support import make_community
@@ -113,3 +113,25 @@ async def test_an_organiser_moves_then_cancels_and_the_invited_are_told(bot: Bot
     assert bot.screen(amira)[-1][1] == ar.gettext(
         "Cancelled: {title} will not take place. We are sorry.", title=ar.isolate("Samen koken")
     )
+
+
+async def test_organiser_commands_in_a_group_chat_are_refused_with_a_reason(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    people = await make_community(runtime, first_user_id=973_000_001)
+    await make_organiser(runtime, people.community_id, SANNE.id)
+    nl = runtime.catalogs.translator("nl")
+    for command in ("/newmeeting", "/invite@samen_test_bot"):
+        (reply,) = await bot.feed(bot.updates.text(SANNE, command, chat=GROUP_CHAT))
+        assert reply.text == nl.gettext("Organiser commands work only in a private chat with me.")
+    async with runtime.sessions() as session:
+        events = list(
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.refused"))
+        )
+    assert [(e.details["command"], e.details["reason"]) for e in events] == [
+        ("newmeeting", "group_chat"),
+        ("invite", "group_chat"),
+    ]
+    async with runtime.sessions() as session:
+        assert await session.scalar(select(Meeting)) is None

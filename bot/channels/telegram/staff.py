@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.channels.telegram.context import SamenContext
 from bot.db.models import Role
@@ -74,3 +76,32 @@ async def require_staff(
     elif message is not None:
         await message.reply_text(text)
     return None
+
+
+# Every organiser and coordinator command. In a group chat each is refused (and audited) here,
+# before the newcomers' "private chats only" answer, so a staff member learns why.
+STAFF_COMMANDS = (
+    "newmeeting",
+    "meeting",
+    "invite",
+    "translate",
+    "broadcasts",
+    "addorganiser",
+    "removeorganiser",
+    "checkins",
+    "export",
+    "stats",
+)
+
+
+async def refuse_in_group(update: Update, context: SamenContext) -> None:
+    message = update.effective_message
+    text = message.text if message is not None and message.text else "/"
+    command = text.split()[0][1:].split("@")[0]
+    await require_staff(update, context, role=Role.ORGANISER, action=command)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(
+        CommandHandler(STAFF_COMMANDS, refuse_in_group, filters=filters.ChatType.GROUPS)
+    )

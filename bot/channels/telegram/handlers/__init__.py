@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.channels.telegram import staff
 from bot.channels.telegram.handlers import (
     broadcasts,
     consent,
@@ -32,7 +33,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Group -1, before every journey: duplicates stop here; a member who writes is seen (and
     # reachable again if Telegram once said they blocked the bot).
     incoming.register(app)
-    # Group chats first: nothing below is meant for them.
+    # Group chats first: nothing below is meant for them. Staff commands are refused (and
+    # audited) with their own reason, the rest gets the newcomers' "private chats only".
+    staff.register(app)
     groups.register(app)
     start.register(app)
     language.register(app)
