@@ -22,6 +22,7 @@ from bot.channels.telegram.handlers import (
     meeting_changes,
     new_meeting,
     organiser,
+    organisers,
     profile,
     rsvp,
     start,
@@ -49,6 +50,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     new_meeting.register(app)
     organiser.register(app)
     meeting_changes.register(app)
+    organisers.register(app)
     input.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
