@@ -7,7 +7,9 @@ Three shapes cover every button:
 - `<flow>:<state version>:<choice>` — a choice at a dialogue step, valid only while the
   member's dialogue state still has that flow and version;
 - `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input),
-  valid as long as the meeting takes it; the member comes from the update.
+  valid as long as the meeting takes it; the member comes from the update;
+- `chk:<check-in id>:answer` — answer a follow-up or long-term check-in; valid only for the
+  member the check-in belongs to.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -23,7 +25,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg"}
+_RESERVED = {"lang", "consent", "mtg", "chk"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
 
@@ -56,7 +58,12 @@ class MeetingAction:
     action: str
 
 
-Callback = LanguageChoice | ConsentAnswer | StepChoice | MeetingAction
+@dataclass(frozen=True)
+class CheckInAnswer:
+    checkin_id: int
+
+
+Callback = LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | CheckInAnswer
 
 
 def encode(callback: Callback) -> str:
@@ -70,6 +77,8 @@ def encode(callback: Callback) -> str:
             if action not in MEETING_ACTIONS:
                 raise ValueError(f"unknown meeting action {action!r}")
             parts = ["mtg", str(meeting_id), action]
+        case CheckInAnswer(checkin_id):
+            parts = ["chk", str(checkin_id), "answer"]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -98,6 +107,8 @@ def decode(data: str | None) -> Callback | None:
             action in MEETING_ACTIONS
         ):
             return MeetingAction(int(meeting_id), action)
+        case ["chk", checkin_id, "answer"] if _ID.fullmatch(checkin_id):
+            return CheckInAnswer(int(checkin_id))
         case [flow, version, choice] if (
             _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
@@ -119,3 +130,7 @@ def step(flow: str, version: int, choice: str) -> str:
 
 def meeting(meeting_id: int, action: str) -> str:
     return encode(MeetingAction(meeting_id, action))
+
+
+def checkin(checkin_id: int) -> str:
+    return encode(CheckInAnswer(checkin_id))
