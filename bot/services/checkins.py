@@ -11,7 +11,7 @@ hours push a check-in to the next allowed moment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -391,59 +391,83 @@ async def fire_due(session: AsyncSession, *, now: datetime, limit: int = CLAIM_L
         .with_for_update(skip_locked=True)
     )
     rows = list(await session.scalars(claim))
+    if not rows:
+        await session.commit()
+        return Fired()
+    # What the verdicts need, loaded once for the whole pass rather than once per row.
+    found = _Loaded(
+        members=await _by_id(session, Member, {r.member_id for r in rows}),
+        meetings=await _by_id(session, Meeting, {r.meeting_id for r in rows if r.meeting_id}),
+        communities=await _by_id(session, Community, {r.community_id for r in rows}),
+    )
+    for community_id in found.communities:
+        found.schedules[community_id] = await checkin_schedules.get(session, community_id)
     queued = skipped = deferred = 0
+    messages = []
     for row in rows:
-        verdict = await _verdict(session, row, now)
+        verdict = _verdict(row, found, now)
         if isinstance(verdict, datetime):
             row.due_at = verdict
             deferred += 1
-            continue
-        if verdict is not None:
+        elif verdict is not None:
             row.state, row.reason, row.fired_at = CheckInState.SKIPPED, verdict, now
             skipped += 1
-            continue
-        member = await session.get(Member, row.member_id)
-        assert member is not None
-        await outbox.enqueue(
-            session,
-            purpose=PURPOSE,
-            dedupe_key=f"checkin:{row.id}",
-            member_id=member.id,
-            chat_id=member.telegram_user_id,
-            payload={"kind": KIND, "checkin_id": row.id},
-        )
-        row.state, row.fired_at = CheckInState.QUEUED, now
-        queued += 1
+        else:
+            member = found.members[row.member_id]
+            messages.append((row.id, member.id, member.telegram_user_id))
+            row.state, row.fired_at = CheckInState.QUEUED, now
+            queued += 1
+    await outbox.enqueue_many(
+        session,
+        purpose=PURPOSE,
+        messages=[
+            (f"checkin:{checkin_id}", member_id, chat_id, {"kind": KIND, "checkin_id": checkin_id})
+            for checkin_id, member_id, chat_id in messages
+        ],
+        now=now,
+    )
     await session.commit()
     return Fired(queued, skipped, deferred)
 
 
-async def _verdict(session: AsyncSession, row: CheckIn, now: datetime) -> str | datetime | None:
+@dataclass
+class _Loaded:
+    members: dict[int, Member]
+    meetings: dict[int, Meeting]
+    communities: dict[int, Community]
+    schedules: dict[int, Schedule] = field(default_factory=dict)
+
+
+async def _by_id(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _verdict(row: CheckIn, found: _Loaded, now: datetime) -> str | datetime | None:
     """None to send now, a reason to skip, or the moment to wait for (quiet hours)."""
-    member = await session.get(Member, row.member_id)
+    member = found.members.get(row.member_id)
     if member is None or outbox.unreachable_reason(member) is not None:
         return "member_unreachable"
+    meeting = found.meetings.get(row.meeting_id) if row.meeting_id is not None else None
     if row.meeting_id is not None:
-        meeting = await session.get(Meeting, row.meeting_id)
         if meeting is None or meeting.status == MeetingStatus.CANCELLED:
             return "meeting_cancelled"
         if row.kind == CheckInKind.REMINDER and now >= meeting.starts_at:
             return "meeting_started"
-        if (
-            row.kind == CheckInKind.FOLLOWUP
-            and now >= (meeting.ends_at or meeting.starts_at) + AFTER_WINDOW
-        ):
+        end = meeting.ends_at or meeting.starts_at
+        if row.kind == CheckInKind.FOLLOWUP and now >= end + AFTER_WINDOW:
             return "too_late"
-    community = await session.get(Community, row.community_id)
-    assert community is not None
-    schedule = await checkin_schedules.get(session, community.id)
+    community = found.communities[row.community_id]
     zone = _zone(member, community)
-    allowed = schedule.quiet.next_allowed(now, zone)
+    allowed = found.schedules[community.id].quiet.next_allowed(now, zone)
     if allowed > now:
-        if row.kind == CheckInKind.REMINDER and row.meeting_id is not None:
-            meeting = await session.get(Meeting, row.meeting_id)
-            if meeting is not None and allowed >= meeting.starts_at:
-                return "meeting_started"
+        if (
+            row.kind == CheckInKind.REMINDER
+            and meeting is not None
+            and allowed >= meeting.starts_at
+        ):
+            return "meeting_started"
         return allowed
     return None
 
