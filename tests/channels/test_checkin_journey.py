@@ -105,3 +105,35 @@ async def test_someone_who_drifted_away_hears_what_is_coming(bot: BotHarness) ->
     )
     assert "Samen koken — zaterdag 12 december 2026 om 14:00" in text
     assert keyboard[0][0]["text"] == "Samen koken"
+
+
+async def test_a_long_term_check_in_a_month_after_the_last_meeting(bot: BotHarness) -> None:
+    from bot.db.models import RsvpStatus
+    from bot.services import rsvps
+    from tests.factories import Person
+
+    runtime = bot.runtime
+    people = await make_community(runtime, locales=["uk"], first_user_id=938_100_001, name="Oost")
+    olena = Person(people.user_ids[0], "Olena", "uk")
+    meeting = await make_meeting(runtime, people.community_id)
+    async with runtime.sessions() as session:
+        member = await session.get(Member, people.member_ids[0])
+        await rsvps.respond(session, member, meeting.id, RsvpStatus.GOING, now=runtime.clock())
+        await session.commit()
+    runtime.clock.now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    async with runtime.sessions() as session:
+        await checkins.plan_longterm(session, runtime.catalogs, now=runtime.clock())
+        await session.commit()
+    runtime.clock.now = datetime(2027, 1, 5, 15, 30, tzinfo=UTC)  # 16:30, a month after
+    await fire_and_deliver(bot)
+    uk = runtime.catalogs.translator("uk")
+    texts = [text for _, text, _ in bot.screen(olena)]
+    assert texts[-1].startswith(
+        uk.gettext(
+            "Hello again from {community}! It has been a while. Where do you stand now, what "
+            "have you learned, and how could we help each other? We would love to hear it.",
+            community=uk.isolate("Oost"),
+        )
+    )
+    (first,) = await bot.act(olena, Tap(uk.gettext("Answer the questions")))
+    assert uk.gettext("Where do you stand now?") in (first.text or "")
