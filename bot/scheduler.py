@@ -22,13 +22,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import updates
+from bot.services import retention, updates
 from bot.services.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
 
 OUTBOX_JOB = "outbox"
 PURGE_UPDATES_JOB = "purge-processed-updates"
+RETENTION_JOB = "retention"
 
 
 @dataclass(frozen=True)
@@ -153,4 +154,23 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await updates.purge(session, before=runtime.clock() - window)
 
     scheduler.add(PeriodicJob(PURGE_UPDATES_JOB, purge_processed_updates, timedelta(hours=1)))
+    scheduler.add(PeriodicJob(RETENTION_JOB, retention_job(runtime), timedelta(days=1)))
     return scheduler
+
+
+def retention_job(runtime: Runtime) -> Callable[[], Awaitable[None]]:
+    """Daily: delete answers and stories older than their community's retention period."""
+
+    async def run() -> None:
+        async with runtime.sessions() as session:
+            done = await retention.purge(session, now=runtime.clock())
+        for purged in done:
+            if purged.total:
+                log.info(
+                    "retention purge: %d rows in community %d",
+                    purged.total,
+                    purged.community_id,
+                    extra={"kind": RETENTION_JOB},
+                )
+
+    return run
