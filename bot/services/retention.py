@@ -81,7 +81,9 @@ async def _plan_one(session: AsyncSession, community: Community, now: datetime) 
             ).where(*old)
         )
     ).one()
-    runs = await session.scalar(select(func.count(InputRun.id)).where(*_old_runs(community, cutoff)))
+    runs = await session.scalar(
+        select(func.count(InputRun.id)).where(*_old_runs(community, cutoff))
+    )
     return CommunityPurge(
         community_id=community.id,
         code=community.code,

@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import BinaryIO
 
 from babel import Locale
@@ -58,7 +57,7 @@ _STATE_ORDER = list(STATE_LABELS)
 
 @functools.cache
 def _glyphs() -> frozenset[int]:
-    path = font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=True)
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT))
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
@@ -263,8 +262,9 @@ def draw_main(report: Report, labels: Labels) -> bytes:
 def summary(report: Report, t: Translator) -> str:
     """The figures as Markdown, wholly in the chosen language (no font limits here)."""
     n = t.fmt_number
+    title = t.gettext("Report: {community}", community=report.community_name)
     lines = [
-        f"# {t.gettext('Report: {community}', community=report.community_name)}",
+        f"# {title}",
         "",
         t.gettext("Made on {date}", date=t.fmt_datetime(report.made_at, "long")),
         "",
@@ -307,10 +307,7 @@ def summary(report: Report, t: Translator) -> str:
     section(
         N_("Answers per question"),
         ["#", t.gettext("Question"), t.gettext("Answers")],
-        [
-            [f"Q{i}", row.prompt, n(row.answers)]
-            for i, row in enumerate(report.questions, start=1)
-        ],
+        [[f"Q{i}", row.prompt, n(row.answers)] for i, row in enumerate(report.questions, start=1)],
     )
     section(
         N_("Participation over time"),

@@ -197,9 +197,7 @@ async def build(
     )
     question_rows = []
     for question in questions:
-        text = _pick_text(
-            question.texts, locale, community.default_locale, question.source_locale
-        )
+        text = _pick_text(question.texts, locale, community.default_locale, question.source_locale)
         question_rows.append(
             QuestionAnswers(
                 question_id=question.id,
