@@ -108,7 +108,7 @@ def test_audit_lists_newest_first_and_filters(
     ]
     assert [r["details"]["n"] for r in rows("--limit", "1")] == [3]
     (erase,) = rows("--action", "member.erase")
-    assert erase["actor"] is None and erase["community"] is None and erase["rows"] == 4
+    assert (erase["actor"], erase["community"], erase["rows"]) == (None, None, 4)
 
     assert main(["audit", "--community", "west"]) == 0
     table = capsys.readouterr().out.splitlines()
@@ -130,12 +130,13 @@ def test_purge_dry_run_then_purge(cli_env: Settings, capsys: pytest.CaptureFixtu
     async def seed(runtime: Runtime) -> None:
         people = await make_community(runtime, "oost", locales=["nl"])
         async with runtime.sessions() as session:
-            for months, source in ((25, AnswerSource.STORY), (26, AnswerSource.MEETING), (23, None)):
+            story, meeting = AnswerSource.STORY, AnswerSource.MEETING
+            for months, source in ((25, story), (26, meeting), (23, meeting)):
                 session.add(
                     Answer(
                         member_id=people.member_ids[0],
                         community_id=people.community_id,
-                        source=source or AnswerSource.MEETING,
+                        source=source,
                         kind=QuestionKind.TEXT,
                         text="invented",
                         locale="nl",

@@ -86,9 +86,7 @@ async def test_an_erasure_keeps_row_counts_and_nothing_that_points_to_the_person
     assert counts["role_assignments"] == 1
     assert event.row_count == sum(counts.values())
     # Nowhere in the whole trail: their Telegram id or their member id as a target.
-    trail = " ".join(
-        f"{e.actor_user_id} {e.target} {e.details}" for e in everything
-    )
+    trail = " ".join(f"{e.actor_user_id} {e.target} {e.details}" for e in everything)
     assert str(erased_user) not in trail
     grant = next(e for e in everything if e.action == "role.grant")
     assert grant.target == data_rights.ERASED_TARGET
