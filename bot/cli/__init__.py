@@ -6,7 +6,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import announce, audit, community, db, doctor, outbox, report, retention, run
+from bot.cli import (
+    announce,
+    audit,
+    community,
+    db,
+    doctor,
+    meeting,
+    outbox,
+    report,
+    retention,
+    role,
+    run,
+)
 from bot.cli.common import CommandError
 from bot.config import ConfigError
 from bot.db import DatabaseUnavailable
@@ -19,7 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samen", description="Samen: a multilingual Telegram bot for newcomer communities."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run, db, community, outbox, announce, doctor, report, audit, retention):
+    for module in (
+        run,
+        db,
+        community,
+        role,
+        meeting,
+        outbox,
+        announce,
+        doctor,
+        report,
+        audit,
+        retention,
+    ):
         module.register(commands)
     return parser
 

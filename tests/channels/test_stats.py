@@ -52,12 +52,19 @@ async def test_organisers_and_members_are_refused_and_nothing_is_drawn(bot: BotH
 
     (refused,) = await bot.feed(bot.updates.text(SANNE, "/stats"))
     assert refused.method == "sendMessage"
-    assert refused.text == "Alleen coördinatoren kunnen statistieken zien."
+    assert refused.text == (
+        "Deze opdracht is voor organisatoren en coördinatoren van een gemeenschap."
+    )
     (member,) = await bot.feed(bot.updates.text(AMIRA, "/stats"))
     assert member.method == "sendMessage"
     assert bot.api.calls_to("sendPhoto") == []
     async with bot.runtime.sessions() as session:
         assert await audit.events(session, action="report.stats") == []
+        refusals = await audit.events(session, action="staff.refused")
+    assert [(e.actor_user_id, e.details) for e in refusals] == [
+        (AMIRA.id, {"command": "stats", "reason": "no_role"}),
+        (SANNE.id, {"command": "stats", "reason": "no_role"}),
+    ]
 
 
 async def test_in_a_group_chat_stats_are_never_sent(bot: BotHarness) -> None:
@@ -68,7 +75,7 @@ async def test_in_a_group_chat_stats_are_never_sent(bot: BotHarness) -> None:
 
     assert reply.method == "sendMessage"
     assert reply.chat_id == GROUP_CHAT["id"]
-    assert (reply.text or "").startswith("Я працюю лише в особистих чатах")
+    assert reply.text == "Команди для організаторів працюють лише в особистому чаті зі мною."
     assert bot.api.calls_to("sendPhoto") == []
 
 

@@ -5,7 +5,9 @@ Three shapes cover every button:
 - `lang:<tag>` — choose a language (idempotent, valid at any time);
 - `consent:<notice version>:yes|no` — answer a version of the privacy notice;
 - `<flow>:<state version>:<choice>` — a choice at a dialogue step, valid only while the
-  member's dialogue state still has that flow and version.
+  member's dialogue state still has that flow and version;
+- `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input),
+  valid as long as the meeting takes it; the member comes from the update.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -21,7 +23,9 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent"}
+_RESERVED = {"lang", "consent", "mtg"}
+_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
 
 
 class CallbackTooLong(ValueError):
@@ -46,7 +50,13 @@ class StepChoice:
     choice: str
 
 
-Callback = LanguageChoice | ConsentAnswer | StepChoice
+@dataclass(frozen=True)
+class MeetingAction:
+    meeting_id: int
+    action: str
+
+
+Callback = LanguageChoice | ConsentAnswer | StepChoice | MeetingAction
 
 
 def encode(callback: Callback) -> str:
@@ -56,6 +66,10 @@ def encode(callback: Callback) -> str:
             parts = ["lang", tag]
         case ConsentAnswer(version, agree):
             parts = ["consent", str(version), "yes" if agree else "no"]
+        case MeetingAction(meeting_id, action):
+            if action not in MEETING_ACTIONS:
+                raise ValueError(f"unknown meeting action {action!r}")
+            parts = ["mtg", str(meeting_id), action]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -80,6 +94,10 @@ def decode(data: str | None) -> Callback | None:
             return LanguageChoice(tag)
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
             return ConsentAnswer(int(version), answer == "yes")
+        case ["mtg", meeting_id, action] if _ID.fullmatch(meeting_id) and (
+            action in MEETING_ACTIONS
+        ):
+            return MeetingAction(int(meeting_id), action)
         case [flow, version, choice] if (
             _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
@@ -97,3 +115,7 @@ def consent(version: int, agree: bool) -> str:
 
 def step(flow: str, version: int, choice: str) -> str:
     return encode(StepChoice(flow, version, choice))
+
+
+def meeting(meeting_id: int, action: str) -> str:
+    return encode(MeetingAction(meeting_id, action))

@@ -9,29 +9,23 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.staff import require_staff
 from bot.db.models import Role
-from bot.services import reports, roles
+from bot.services import communities, reports
 
 PHOTO_NAME = "samen-stats.png"
 
 
 async def show(update: Update, context: SamenContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    message = update.effective_message
+    access = await require_staff(update, context, role=Role.COORDINATOR, action="stats")
+    if access is None or message is None:
         return
-    runtime = context.runtime
-    t = await context.member_translator(update)
+    runtime, t = context.runtime, access.t
     # The coordinator's own communities (installation coordinators: every community).
     async with runtime.sessions() as session:
-        allowed = await roles.communities_for(
-            session,
-            user.id,
-            Role.COORDINATOR,
-            installation_coordinators=runtime.settings.coordinator_ids,
-        )
-    if not allowed:
-        await message.reply_text(t.gettext("Only coordinators can see statistics."))
-        return
+        found = [await communities.get(session, cid) for cid in access.community_ids]
+    allowed = sorted((c for c in found if c is not None), key=lambda c: c.name)
     wanted = context.args[0] if context.args else None
     chosen = next((c for c in allowed if c.code == wanted), None)
     if chosen is None and wanted is None and len(allowed) == 1:
@@ -49,7 +43,7 @@ async def show(update: Update, context: SamenContext) -> None:
         # Drawing takes a moment of CPU: off the event loop, so other chats are answered.
         png = await asyncio.to_thread(reports.main_chart, report, runtime.catalogs)
         await reports.record(
-            session, report, via="chat", now=runtime.clock(), actor_user_id=user.id
+            session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
         )
     caption = t.gettext(
         "{community}: {members} members, {answers} answers and {stories} stories. "
