@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import AuditEvent, Role
+from bot.db.models import AuditEvent, Broadcast, Role
 from bot.runtime import Runtime
 from bot.services import announcements, audit, data_rights, reports, roles
 from tests.outbox_support import make_community
@@ -75,6 +75,15 @@ async def test_an_erasure_keeps_row_counts_and_nothing_that_points_to_the_person
             granted_by=COORDINATOR,
         )
         await session.commit()
+        # They were an organiser too, and sent an announcement.
+        await announcements.announce(
+            session,
+            community_code=seeded.code,
+            texts={"nl": "Tot zaterdag!"},
+            source_locale="nl",
+            now=runtime.clock(),
+            actor_user_id=erased_user,
+        )
         counts = await data_rights.erase(session, seeded.member_ids[1], now=runtime.clock())
     async with runtime.sessions() as session:
         (event,) = await audit.events(session, action="member.erase")
@@ -90,6 +99,11 @@ async def test_an_erasure_keeps_row_counts_and_nothing_that_points_to_the_person
     assert str(erased_user) not in trail
     grant = next(e for e in everything if e.action == "role.grant")
     assert grant.target == data_rights.ERASED_TARGET
+    announced = next(e for e in everything if e.action == "outbox.announce")
+    assert announced.actor_user_id is None
+    async with runtime.sessions() as session:
+        creators = (await session.scalars(select(Broadcast.created_by_user_id))).all()
+    assert erased_user not in creators
 
 
 async def test_a_report_leaving_the_system_is_recorded(runtime: Runtime) -> None:
