@@ -1,4 +1,4 @@
-"""Exports open cleanly in a spreadsheet, never carry a Telegram id unless asked, and are audited."""
+"""Exports open cleanly in a spreadsheet, carry no Telegram id unless asked, and are audited."""
 
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ async def test_xlsx_has_a_summary_a_sheet_per_meeting_stories_and_rsvps(runtime:
     assert meeting.freeze_panes == "A2"
     assert meeting.column_dimensions["K"].width == 60  # the answer column is wide
     header = [cell.value for cell in meeting[1]]
-    assert header[0] == "Member code" and header[10] == "Answer"
+    assert (header[0], header[10]) == ("Member code", "Answer")
     assert meeting[1][0].font.bold
     answer = meeting["K2"]
     assert answer.value == MIXED_ANSWER
@@ -292,8 +292,8 @@ async def test_every_export_is_audited_with_its_rows_and_identifiable_ones_are_m
     async with runtime.sessions() as session:
         identifiable = await audit.events(session, action="export.identifiable")
         plain = await audit.events(session, action="export")
-    assert len(identifiable) == 1 and len(plain) == 1
-    assert identifiable[0].row_count == 4 and identifiable[0].actor_user_id is None
+    assert (len(identifiable), len(plain)) == (1, 1)
+    assert (identifiable[0].row_count, identifiable[0].actor_user_id) == (4, None)
     assert identifiable[0].details["identifiable"] is True
     assert plain[0].row_count == 6  # 4 answers and 2 RSVPs
     assert plain[0].actor_user_id == 910_880_001
