@@ -39,6 +39,7 @@ from bot.services.exports.xlsx import XlsxWriter
 
 __all__ = [
     "FORMATS",
+    "TABLES",
     "ExportResult",
     "ExportSpec",
     "MeetingChoice",
