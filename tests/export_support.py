@@ -57,7 +57,9 @@ class World:
     telegram_ids: dict[str, int] = field(default_factory=dict)
 
 
-async def make_world(runtime: Runtime, *, code: str = "oost-4f9k") -> World:
+async def make_world(
+    runtime: Runtime, *, code: str = "oost-4f9k", first_user_id: int = 910_770_001
+) -> World:
     """Buurtkamer Oost: a Taalcafé meeting (Dutch, with an Arabic title), a later one, and a
     question asked in Dutch and Arabic; three members (Arabic, Tigrinya, Dutch)."""
     now = runtime.clock()
@@ -118,7 +120,7 @@ async def make_world(runtime: Runtime, *, code: str = "oost-4f9k") -> World:
             [("amira", "ar"), ("dawit", "ti"), ("sanne", "nl")], start=1
         ):
             member = Member(
-                telegram_user_id=910_770_000 + number,
+                telegram_user_id=first_user_id + number - 1,
                 locale=locale,
                 consent_version=1,
                 consent_given_at=now,

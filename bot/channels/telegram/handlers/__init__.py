@@ -12,6 +12,7 @@ from bot.channels.telegram.handlers import (
     data_rights,
     dialogue,
     errors,
+    exports,
     fallback,
     groups,
     help,
@@ -37,6 +38,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data_rights.register(app)
     help.register(app)
     broadcasts.register(app)
+    exports.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.

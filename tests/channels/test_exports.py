@@ -1,0 +1,174 @@
+"""/export in chat: coordinators choose with buttons and get the file; nobody else gets one."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from openpyxl import load_workbook
+
+from bot.db.models import Role
+from bot.runtime import Runtime
+from bot.services import audit, roles
+from tests.export_support import MIXED_ANSWER, World, add_answer, make_world
+from tests.factories import GROUP_CHAT, SANNE, Person
+from tests.harness import BotHarness, document_name
+
+# An invented coordinator who uses Telegram in English.
+FATIMA = Person(910990001, "Fatima", "en")
+AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+async def coordinator_of(runtime: Runtime, world: World, person: Person = FATIMA) -> None:
+    async with runtime.sessions() as session:
+        await roles.grant(
+            session,
+            community_id=world.community_id,
+            telegram_user_id=person.id,
+            role=Role.COORDINATOR,
+            now=runtime.clock(),
+        )
+        await session.commit()
+
+
+async def world_with_answers(
+    runtime: Runtime, code: str = "oost-4f9k", first_user_id: int = 910_770_001
+) -> World:
+    world = await make_world(runtime, code=code, first_user_id=first_user_id)
+    await add_answer(runtime, world, "amira", MIXED_ANSWER, at=AT)
+    await add_answer(runtime, world, "sanne", "=1+1", at=AT)
+    return world
+
+
+async def export_events(runtime: Runtime) -> list:
+    async with runtime.sessions() as session:
+        return [e for e in await audit.events(session) if e.action.startswith("export")]
+
+
+async def test_a_coordinator_chooses_a_meeting_and_format_and_gets_the_workbook(
+    bot: BotHarness,
+) -> None:
+    world = await world_with_answers(bot.runtime)
+    await coordinator_of(bot.runtime, world)
+
+    (menu,) = await bot.feed(bot.updates.text(FATIMA, "/export"))
+    assert menu.text == "What do you want to export from Invented Buurtkamer Oost?"
+    assert menu.button_texts == ["All meetings", "19/12/2026 Fietsles", "05/12/2026 Taalcafé"]
+
+    await bot.tap(FATIMA, "05/12/2026 Taalcafé")
+    (_, text, keyboard) = bot.screen(FATIMA)[-1]
+    assert text.startswith("Which format?")
+    assert [b["text"] for row in keyboard for b in row] == ["Excel (XLSX)", "CSV", "JSONL"]
+
+    calls = await bot.tap(FATIMA, "Excel (XLSX)")
+    sent = [call for call in calls if call.method in {"sendMessage", "sendDocument"}]
+    assert [call.method for call in sent] == ["sendMessage", "sendDocument"]
+    assert sent[0].text == "Preparing your export…"
+    document = sent[1]
+    assert document_name(document) == (
+        f"samen-oost-4f9k-meeting-{world.meeting_id}-20261128-1200.xlsx"
+    )
+    assert document.text == "2 answers from Invented Buurtkamer Oost."
+    book = load_workbook(io.BytesIO(next(iter(document.files.values()))))
+    meeting = book.worksheets[1]
+    assert [meeting["K2"].value, meeting["K3"].value] == [MIXED_ANSWER, "'=1+1"]
+    (event,) = await export_events(bot.runtime)
+    assert (event.action, event.actor_user_id, event.row_count) == ("export", FATIMA.id, 2)
+    assert event.details["channel"] == "chat"
+    assert event.target == f"meeting:{world.meeting_id}"
+
+
+async def test_all_meetings_as_csv_with_a_bom_and_no_telegram_ids(bot: BotHarness) -> None:
+    world = await world_with_answers(bot.runtime)
+    await add_answer(bot.runtime, world, "dawit", "ታሪኸይ", at=AT, meeting=False)
+    await coordinator_of(bot.runtime, world)
+
+    await bot.feed(bot.updates.text(FATIMA, "/export"))
+    await bot.tap(FATIMA, "All meetings")
+    calls = await bot.tap(FATIMA, "CSV")
+
+    (document,) = [call for call in calls if call.method == "sendDocument"]
+    assert document_name(document) == "samen-oost-4f9k-all-20261128-1200.csv"
+    data = next(iter(document.files.values()))
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [row["Answer"] for row in rows] == [MIXED_ANSWER, "'=1+1", "ታሪኸይ"]
+    for telegram_id in world.telegram_ids.values():
+        assert str(telegram_id).encode() not in data
+
+
+async def test_someone_who_coordinates_nothing_gets_no_export(bot: BotHarness) -> None:
+    world = await world_with_answers(bot.runtime)
+
+    assert await bot.say(SANNE, "/export") == [
+        "Alleen coördinatoren kunnen antwoorden exporteren."
+    ]
+    # A forged button for the last step changes nothing and sends nothing.
+    calls = await bot.press(SANNE, f"exp:{world.community_id}:all:csv")
+    assert [call.method for call in calls] == []
+    assert bot.last_callback_answer() == "Deze knop werkt niet meer."
+    assert await export_events(bot.runtime) == []
+
+
+async def test_a_coordinator_cannot_export_another_community_or_its_meetings(
+    bot: BotHarness,
+) -> None:
+    mine = await world_with_answers(bot.runtime)
+    theirs = await world_with_answers(bot.runtime, code="west-8k2p", first_user_id=910_771_001)
+    await coordinator_of(bot.runtime, mine)
+
+    for data in [
+        f"exp:{theirs.community_id}:all:xlsx",
+        f"exp:{theirs.community_id}",
+        # My community, their meeting.
+        f"exp:{mine.community_id}:{theirs.meeting_id}:csv",
+        f"exp:{mine.community_id}:all:pdf",
+    ]:
+        calls = await bot.press(FATIMA, data)
+        assert [call.method for call in calls] == [], data
+        assert bot.last_callback_answer() == "This button is no longer active."
+    assert await export_events(bot.runtime) == []
+
+
+async def test_a_coordinator_of_two_communities_chooses_one_first(bot: BotHarness) -> None:
+    east = await world_with_answers(bot.runtime)
+    west = await make_world(bot.runtime, code="west-8k2p", first_user_id=910_771_001)
+    await coordinator_of(bot.runtime, east)
+    await coordinator_of(bot.runtime, west)
+
+    (menu,) = await bot.feed(bot.updates.text(FATIMA, "/export"))
+    assert menu.text == "Which community do you want to export?"
+    assert menu.button_texts == ["Invented Buurtkamer Oost", "Invented Buurtkamer Oost"]
+    assert menu.button("Invented Buurtkamer Oost")["callback_data"] == (f"exp:{east.community_id}")
+
+
+async def test_a_role_taken_away_between_taps_stops_the_export(bot: BotHarness) -> None:
+    world = await world_with_answers(bot.runtime)
+    await coordinator_of(bot.runtime, world)
+    await bot.feed(bot.updates.text(FATIMA, "/export"))
+    await bot.tap(FATIMA, "All meetings")
+    async with bot.runtime.sessions() as session:
+        await roles.revoke(
+            session,
+            community_id=world.community_id,
+            telegram_user_id=FATIMA.id,
+            role=Role.COORDINATOR,
+            now=bot.runtime.clock(),
+        )
+        await session.commit()
+
+    calls = await bot.tap(FATIMA, "JSONL")
+    assert [call.method for call in calls] == []
+    assert await export_events(bot.runtime) == []
+
+
+async def test_export_in_a_group_chat_only_points_to_the_private_chat(bot: BotHarness) -> None:
+    world = await world_with_answers(bot.runtime)
+    await coordinator_of(bot.runtime, world)
+
+    calls = await bot.feed(bot.updates.text(FATIMA, "/export", chat=GROUP_CHAT))
+
+    assert [call.method for call in calls] == ["sendMessage"]
+    assert "I only work in private chats" in (calls[0].text or "")
+    assert await export_events(bot.runtime) == []
