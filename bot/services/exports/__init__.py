@@ -28,10 +28,10 @@ from bot.services.exports.rows import (
     CommunityInfo,
     ExportSpec,
     UnknownCommunity,
+    answer_batches,
     community_info,
     count_answers,
-    stream_answers,
-    stream_rsvps,
+    rsvp_batches,
 )
 from bot.services.exports.summary import Summary
 from bot.services.exports.writers import CsvWriter, ExportWriter, JsonlWriter
@@ -43,6 +43,7 @@ __all__ = [
     "ExportResult",
     "ExportSpec",
     "MeetingChoice",
+    "MemberCodes",
     "UnknownCommunity",
     "community_info",
     "count_answers",
@@ -136,32 +137,32 @@ async def export(
         writer = _writer(fmt, out, translator, community, spec, now, table)
         if writer.wants_answers:
             writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable))
-            async for row in stream_answers(session, spec, community):
-                if row.meeting_id is None:
-                    summary.without_meeting += 1
-                else:
-                    figures = summary.meeting(
-                        row.meeting_id,
-                        row.meeting_title,
-                        local(row.meeting_starts_at, community.zone),
-                    )
-                    figures.answers += 1
-                    figures.members.add(row.member_id)
-                values = answer_values(row, codes, community, spec.identifiable)
-                writer.answer(row.meeting_id, values, summary)
-                summary.answers += 1
-                if progress is not None and summary.answers % PROGRESS_EVERY == 0:
-                    progress(summary.answers)
+            async for batch in answer_batches(session, spec, community):
+                for row in batch:
+                    if row.meeting_id is None:
+                        summary.without_meeting += 1
+                    else:
+                        figures = summary.meeting(
+                            row.meeting_id,
+                            row.meeting_title,
+                            local(row.meeting_starts_at, community.zone),
+                        )
+                        figures.answers += 1
+                        figures.members.add(row.member_id)
+                    values = answer_values(row, codes, community, spec.identifiable)
+                    writer.answer(row.meeting_id, values, summary)
+                    summary.answers += 1
+                    if progress is not None and summary.answers % PROGRESS_EVERY == 0:
+                        progress(summary.answers)
         if writer.wants_rsvps:
             writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
-            async for rsvp in stream_rsvps(session, spec, community):
-                summary.meeting(
-                    rsvp.meeting_id,
-                    rsvp.meeting_title,
-                    local(rsvp.meeting_starts_at, community.zone),
-                ).rsvps[rsvp.status] += 1
-                writer.rsvp(rsvp_values(rsvp, codes, community, spec.identifiable))
-                summary.rsvps += 1
+            async for rsvps in rsvp_batches(session, spec, community):
+                for rsvp in rsvps:
+                    starts = local(rsvp.meeting_starts_at, community.zone)
+                    figures = summary.meeting(rsvp.meeting_id, rsvp.meeting_title, starts)
+                    figures.rsvps[rsvp.status] += 1
+                    writer.rsvp(rsvp_values(rsvp, codes, community, spec.identifiable))
+                    summary.rsvps += 1
         writer.finish(summary)
     if progress is not None:
         progress(summary.answers)

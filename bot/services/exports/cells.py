@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # XML 1.0 forbids these; openpyxl refuses them and Excel calls the file corrupt.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -12,12 +13,15 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Questions, titles and community names repeat on every row: neutralise each once.
+@lru_cache(maxsize=4096)
 def safe_text(value: str) -> str:
     """The text, without XLSX-illegal characters, with a leading `'` if it could be a formula.
 
     Leading spaces do not help: spreadsheets trim them before they look for `=`.
     """
-    value = _ILLEGAL.sub("", value)
+    if not value.isprintable():  # a fast check in C; the regex only for the rare rest
+        value = _ILLEGAL.sub("", value)
     if value.startswith(_TRIGGERS) or value.lstrip().startswith(_TRIGGERS):
         return "'" + value
     return value

@@ -24,11 +24,16 @@ class MemberCodes:
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        # One export meets each member many times; bounded by the community's size.
+        self._known: dict[int, str] = {}
 
     def code(self, member_id: int) -> str:
-        digest = hmac.new(self._key, f"member:{member_id}".encode(), hashlib.sha256).digest()
-        # 60 bits in 12 letters and digits: short enough to read aloud, collisions negligible.
-        return "M-" + base64.b32encode(digest).decode()[:12]
+        known = self._known.get(member_id)
+        if known is None:
+            digest = hmac.new(self._key, f"member:{member_id}".encode(), hashlib.sha256).digest()
+            # 60 bits in 12 letters and digits: short to read aloud, collisions negligible.
+            known = self._known[member_id] = "M-" + base64.b32encode(digest).decode()[:12]
+        return known
 
 
 async def member_codes(

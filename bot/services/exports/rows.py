@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -59,8 +59,7 @@ class CommunityInfo:
         return ZoneInfo(self.time_zone)
 
 
-@dataclass(frozen=True)
-class AnswerRow:
+class AnswerRow(NamedTuple):
     answer_id: int
     member_id: int
     telegram_user_id: int | None  # only in identifiable exports
@@ -81,8 +80,7 @@ class AnswerRow:
     input_status: str | None
 
 
-@dataclass(frozen=True)
-class RsvpRow:
+class RsvpRow(NamedTuple):
     member_id: int
     telegram_user_id: int | None
     member_language: str | None
@@ -158,11 +156,14 @@ async def count_answers(session: AsyncSession, spec: ExportSpec, community: Comm
     return int(await session.scalar(query) or 0)
 
 
-async def stream_answers(
+async def answer_batches(
     session: AsyncSession, spec: ExportSpec, community: CommunityInfo
-) -> AsyncIterator[AnswerRow]:
+) -> AsyncIterator[list[AnswerRow]]:
     """Every matching answer, story and check-in answer, grouped by meeting (oldest first),
-    stories and check-ins without a meeting last; read in batches, never all at once."""
+    stories and check-ins without a meeting last; read in batches, never all at once.
+
+    Batches, not rows: each step of an async iteration is a switch into SQLAlchemy's
+    greenlet, which per row cost more than everything else in an export together."""
     asked, source_text, wanted, default = (aliased(QuestionText) for _ in range(4))
     title_joins, title = _meeting_title(spec, community)
     status = (
@@ -237,55 +238,59 @@ async def stream_answers(
         Answer.id,
     )
     result = await session.stream(query.execution_options(yield_per=BATCH))
-    async for row in result:
-        (
-            answer_id,
-            member_id,
-            telegram_user_id,
-            member_language,
-            meeting_id,
-            meeting_title,
-            starts_at,
-            source,
-            question,
-            question_as_asked,
-            asked_options,
-            source_options,
-            answer_language,
-            text,
-            value,
-            kind,
-            voice_file_id,
-            voice_duration,
-            rsvp,
-            created_at,
-            input_status,
-        ) = row
-        yield AnswerRow(
-            answer_id=answer_id,
-            member_id=member_id,
-            telegram_user_id=telegram_user_id if spec.identifiable else None,
-            member_language=member_language,
-            meeting_id=meeting_id,
-            meeting_title=meeting_title,
-            meeting_starts_at=starts_at,
-            source=str(source),
-            question=question,
-            question_as_asked=question_as_asked,
-            answer_language=answer_language,
-            answer=answer_as_given(kind, text, value, asked_options or source_options),
-            kind=str(kind),
-            voice_file_id=voice_file_id,
-            voice_duration=voice_duration,
-            rsvp=str(rsvp) if rsvp is not None else None,
-            answered_at=created_at,
-            input_status=str(input_status) if input_status is not None else None,
-        )
+    async for partition in result.partitions(BATCH):
+        yield [_answer_row(row, spec.identifiable) for row in partition]
 
 
-async def stream_rsvps(
+def _answer_row(row: Any, identifiable: bool) -> AnswerRow:
+    (
+        answer_id,
+        member_id,
+        telegram_user_id,
+        member_language,
+        meeting_id,
+        meeting_title,
+        starts_at,
+        source,
+        question,
+        question_as_asked,
+        asked_options,
+        source_options,
+        answer_language,
+        text,
+        value,
+        kind,
+        voice_file_id,
+        voice_duration,
+        rsvp,
+        created_at,
+        input_status,
+    ) = row
+    return AnswerRow(
+        answer_id=answer_id,
+        member_id=member_id,
+        telegram_user_id=telegram_user_id if identifiable else None,
+        member_language=member_language,
+        meeting_id=meeting_id,
+        meeting_title=meeting_title,
+        meeting_starts_at=starts_at,
+        source=str(source),
+        question=question,
+        question_as_asked=question_as_asked,
+        answer_language=answer_language,
+        answer=answer_as_given(kind, text, value, asked_options or source_options),
+        kind=str(kind),
+        voice_file_id=voice_file_id,
+        voice_duration=voice_duration,
+        rsvp=str(rsvp) if rsvp is not None else None,
+        answered_at=created_at,
+        input_status=str(input_status) if input_status is not None else None,
+    )
+
+
+async def rsvp_batches(
     session: AsyncSession, spec: ExportSpec, community: CommunityInfo
-) -> AsyncIterator[RsvpRow]:
+) -> AsyncIterator[list[RsvpRow]]:
     """Who said they come to each meeting in the export (by meeting date, then member)."""
     title_joins, title = _meeting_title(spec, community)
     query = (
@@ -316,18 +321,22 @@ async def stream_rsvps(
         query = query.where(Member.locale == spec.answer_language)
     query = query.order_by(Meeting.starts_at, Meeting.id, Rsvp.member_id)
     result = await session.stream(query.execution_options(yield_per=BATCH))
-    async for row in result:
-        member_id, telegram_user_id, locale, meeting_id, meeting_title, starts, status, at = row
-        yield RsvpRow(
-            member_id=member_id,
-            telegram_user_id=telegram_user_id if spec.identifiable else None,
-            member_language=locale,
-            meeting_id=meeting_id,
-            meeting_title=meeting_title,
-            meeting_starts_at=starts,
-            status=str(status),
-            updated_at=at,
-        )
+    async for partition in result.partitions(BATCH):
+        yield [_rsvp_row(row, spec.identifiable) for row in partition]
+
+
+def _rsvp_row(row: Any, identifiable: bool) -> RsvpRow:
+    member_id, telegram_user_id, locale, meeting_id, meeting_title, starts, status, at = row
+    return RsvpRow(
+        member_id=member_id,
+        telegram_user_id=telegram_user_id if identifiable else None,
+        member_language=locale,
+        meeting_id=meeting_id,
+        meeting_title=meeting_title,
+        meeting_starts_at=starts,
+        status=str(status),
+        updated_at=at,
+    )
 
 
 def answer_as_given(

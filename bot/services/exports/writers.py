@@ -35,13 +35,15 @@ def text_for_file(value: Value) -> str:
     """A cell as text: local times without an offset (the column says local), UTC with Z."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return safe_text(value)
     if isinstance(value, datetime):
+        # isoformat (cut before the offset) is several times faster than strftime, and this
+        # runs three times on every row.
         if value.tzinfo is UTC:
-            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, int):
-        return str(value)
-    return safe_text(value)
+            return value.isoformat(timespec="seconds")[:19] + "Z"
+        return value.isoformat(sep=" ", timespec="minutes")[:16]
+    return str(value)
 
 
 class CsvWriter:
@@ -62,7 +64,13 @@ class CsvWriter:
         self._header(columns)
 
     def answer(self, meeting_id: int | None, values: list[Value], summary: Summary) -> None:
-        self._csv.writerow([text_for_file(v) for v in values])
+        # Most cells are empty or text: those skip the general conversion.
+        self._csv.writerow(
+            [
+                "" if v is None else safe_text(v) if type(v) is str else text_for_file(v)
+                for v in values
+            ]
+        )
 
     def start_rsvps(self, columns: tuple[Column, ...]) -> None:
         self._header(columns)
