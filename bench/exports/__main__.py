@@ -9,7 +9,8 @@ plus an RSVP per member and meeting.
 
 Each export is the real command (`samen export … --format csv|xlsx|jsonl`) in its own process;
 the baseline is the `sqlite3` command-line shell dumping the same answers with `-csv`
-(`SELECT * FROM answers …`: the raw rows, no joins, no pseudonyms, no neutralising). Time is
+(`SELECT * FROM answers …`: the raw rows, no joins, no pseudonyms, no neutralising), and the
+same shell running the export's own joined query, to separate the database from Python. Time is
 wall-clock of the whole process (start-up included); peak memory is that process's maximum
 resident set size (`wait4` rusage), so it includes the interpreter and every imported library.
 A process that only imports the export code is measured too, for the baseline of Python itself.
@@ -31,8 +32,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
 from bot.db import migrate
 from bot.db.engine import create_engine
+from bot.services.exports.rows import CommunityInfo, ExportSpec, answers_query
 
 CODE = "bench-exports"
 MEMBERS = 2_000
@@ -165,6 +169,17 @@ def measure(what: str, command: list[str], out: Path, env: dict[str, str], *, st
     return Run(what, float(seconds), int(max_rss_kb) / 1024, size)
 
 
+def export_sql() -> str:
+    """The export's own query (joins, texts in the export language, RSVP, input status) as
+    SQL text, for a second baseline: what the database alone needs for the same rows."""
+    community = CommunityInfo(1, CODE, "Invented Buurtkamer", "nl", "Europe/Amsterdam")
+    query = answers_query(ExportSpec(community_id=1, language="nl"), community)
+    compiled = query.compile(
+        dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    return str(compiled)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.exports")
     parser.add_argument("--answers", type=int, default=100_000)
@@ -199,6 +214,13 @@ def main() -> None:
                     "SELECT * FROM answers WHERE community_id = 1 ORDER BY id",
                 ],
                 work / "dump.csv",
+                env,
+                stdout=True,
+            ),
+            measure(
+                "sqlite3 -csv, the export's own query",
+                [sqlite, "-csv", "-header", str(database), export_sql()],
+                work / "joined.csv",
                 env,
                 stdout=True,
             ),

@@ -156,14 +156,8 @@ async def count_answers(session: AsyncSession, spec: ExportSpec, community: Comm
     return int(await session.scalar(query) or 0)
 
 
-async def answer_batches(
-    session: AsyncSession, spec: ExportSpec, community: CommunityInfo
-) -> AsyncIterator[list[AnswerRow]]:
-    """Every matching answer, story and check-in answer, grouped by meeting (oldest first),
-    stories and check-ins without a meeting last; read in batches, never all at once.
-
-    Batches, not rows: each step of an async iteration is a switch into SQLAlchemy's
-    greenlet, which per row cost more than everything else in an export together."""
+def answers_query(spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
+    """The one query behind an answer export (also run by the benchmark's baseline)."""
     asked, source_text, wanted, default = (aliased(QuestionText) for _ in range(4))
     title_joins, title = _meeting_title(spec, community)
     status = (
@@ -237,6 +231,18 @@ async def answer_batches(
         Answer.created_at,
         Answer.id,
     )
+    return query
+
+
+async def answer_batches(
+    session: AsyncSession, spec: ExportSpec, community: CommunityInfo
+) -> AsyncIterator[list[AnswerRow]]:
+    """Every matching answer, story and check-in answer, grouped by meeting (oldest first),
+    stories and check-ins without a meeting last; read in batches, never all at once.
+
+    Batches, not rows: each step of an async iteration is a switch into SQLAlchemy's
+    greenlet, which per row cost more than everything else in an export together."""
+    query = answers_query(spec, community)
     result = await session.stream(query.execution_options(yield_per=BATCH))
     async for partition in result.partitions(BATCH):
         yield [_answer_row(row, spec.identifiable) for row in partition]
