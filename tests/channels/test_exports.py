@@ -172,3 +172,16 @@ async def test_export_in_a_group_chat_only_points_to_the_private_chat(bot: BotHa
     assert [call.method for call in calls] == ["sendMessage"]
     assert "I only work in private chats" in (calls[0].text or "")
     assert await export_events(bot.runtime) == []
+
+
+def test_export_buttons_round_trip_and_malformed_ones_are_rejected() -> None:
+    from bot.channels.telegram import callbacks
+    from bot.channels.telegram.callbacks import ExportChoice
+
+    assert callbacks.decode(callbacks.export(7)) == ExportChoice(7)
+    assert callbacks.decode(callbacks.export(7, meetings=True)) == ExportChoice(7, True)
+    assert callbacks.decode(
+        callbacks.export(7, meetings=True, meeting_id=12, fmt="xlsx")
+    ) == ExportChoice(7, True, 12, "xlsx")
+    for forged in ["exp:0", "exp:-1", "exp:7:x", "exp:7:all:pdf", "exp:7:all:csv:1", "exp:"]:
+        assert callbacks.decode(forged) is None, forged

@@ -317,3 +317,18 @@ async def test_rows_are_written_as_they_stream_not_collected_first(runtime: Runt
     first_done, first_bytes = written_at_progress[0]
     assert first_done == 500
     assert 0 < first_bytes < len(out.getvalue()) / 2
+
+
+async def test_the_generated_key_is_made_once_and_kept_in_the_database(
+    runtime: Runtime,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.db.models import InstallationSecret
+
+    first = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
+    again = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
+    assert first.code(1) == again.code(1)
+    async with runtime.sessions() as session:
+        keys = (await session.scalars(select(InstallationSecret))).all()
+    assert [(key.name, len(key.value) >= 60) for key in keys] == [("export_member_codes", True)]
