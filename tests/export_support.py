@@ -9,6 +9,8 @@ from typing import Any
 from bot.db.models import (
     Answer,
     AnswerSource,
+    CheckIn,
+    CheckInKind,
     Community,
     InputRun,
     InputStatus,
@@ -216,5 +218,48 @@ async def add_many_answers(runtime: Runtime, world: World, count: int, *, at: da
                 updated_at=at + timedelta(minutes=number),
             )
             for number in range(count)
+        )
+        await session.commit()
+
+
+async def add_checkin_answer(
+    runtime: Runtime, world: World, member: str, text: str, *, at: datetime, status: InputStatus
+) -> None:
+    """A follow-up check-in after the meeting, answered, with its own input run."""
+    async with runtime.sessions() as session:
+        checkin = CheckIn(
+            member_id=world.members[member],
+            community_id=world.community_id,
+            meeting_id=world.meeting_id,
+            kind=CheckInKind.FOLLOWUP,
+            due_at=at,
+        )
+        session.add(checkin)
+        await session.flush()
+        session.add_all(
+            [
+                InputRun(
+                    member_id=world.members[member],
+                    community_id=world.community_id,
+                    meeting_id=world.meeting_id,
+                    checkin_id=checkin.id,
+                    stage=QuestionStage.AFTER,
+                    status=status,
+                    started_at=at,
+                    updated_at=at,
+                ),
+                Answer(
+                    member_id=world.members[member],
+                    community_id=world.community_id,
+                    meeting_id=world.meeting_id,
+                    checkin_id=checkin.id,
+                    source=AnswerSource.CHECKIN,
+                    kind=QuestionKind.TEXT,
+                    text=text,
+                    locale="nl",
+                    created_at=at,
+                    updated_at=at,
+                ),
+            ]
         )
         await session.commit()

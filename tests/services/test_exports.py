@@ -22,6 +22,7 @@ from tests.export_support import (
     MIXED_ANSWER,
     World,
     add_answer,
+    add_checkin_answer,
     add_input_run,
     add_many_answers,
     add_rsvp,
@@ -237,6 +238,23 @@ async def test_hostile_cells_are_neutralised_in_csv_and_xlsx(
 def test_safe_text_leaves_ordinary_text_and_numbers_in_words_alone() -> None:
     for text in ["Taalcafé", MIXED_ANSWER, "3 kinderen", "e-mail", "a=b", "", "'quoted"]:
         assert safe_text(text) == text
+
+
+async def test_a_check_in_answer_carries_its_own_input_status(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    # Sanne started the questions before the meeting too, and left them half done.
+    await add_input_run(runtime, world, "sanne", InputStatus.PARTIAL)
+    later = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    await add_checkin_answer(
+        runtime, world, "sanne", "Het was fijn", at=later, status=InputStatus.EXPIRED
+    )
+
+    data, _ = await run_export(runtime, world, "csv")
+    by_answer = {row["Answer"]: row for row in read_csv(data)}
+    assert by_answer["Over werk zoeken"]["Input status"] == "partial"
+    checkin = by_answer["Het was fijn"]
+    assert (checkin["Given as"], checkin["Input status"]) == ("checkin", "expired")
+    assert checkin["Meeting"] == "Taalcafé"
 
 
 async def test_filters_meeting_local_days_and_answer_language(runtime: Runtime) -> None:
