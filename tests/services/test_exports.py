@@ -119,20 +119,20 @@ async def test_csv_has_a_bom_headers_in_the_export_language_and_one_row_per_answ
     assert amira["Answered at (local time)"] == "2026-12-01 10:30"
     assert amira["Answered at (UTC)"] == "2026-12-01T09:30:00Z"
     assert (amira["RSVP"], amira["Input status"], amira["Member language"]) == (
-        "going",
-        "completed",
+        "Going",
+        "Completed",
         "ar",
     )
     dawit = rows[1]
     assert (dawit["Answer type"], dawit["Voice note reference"], dawit["Voice note seconds"]) == (
-        "voice",
+        "Voice note",
         "voice-ti-1",
         "42",
     )
     assert dawit["Input status"] == ""  # Dawit never started the questions as a run
     story = rows[3]
     assert (story["Given as"], story["Meeting"], story["Answer"]) == (
-        "story",
+        "Story",
         "",
         "Mijn eigen verhaal",
     )
@@ -199,8 +199,8 @@ async def test_xlsx_has_a_summary_a_sheet_per_meeting_stories_and_rsvps(runtime:
     assert meeting.max_row == 4
     rsvps = list(workbook["RSVPs"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[5]) for row in rsvps] == [
-        (world.meeting_id, "going"),
-        (world.meeting_id, "maybe"),
+        (world.meeting_id, "Going"),
+        (world.meeting_id, "Maybe"),
     ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert ("Answers", 4) in [row[:2] for row in summary]
@@ -215,6 +215,7 @@ async def test_an_arabic_export_runs_right_to_left_with_arabic_titles(runtime: R
     assert meeting.title == "2026-12-05 مقهى اللغة"
     assert meeting.sheet_view.rightToLeft
     assert meeting["H2"].value == "عن ماذا تريد أن تتحدث؟"
+    assert (meeting["L2"].value, meeting["O2"].value) == ("نص", "سيحضر")  # text; going
 
 
 @pytest.mark.parametrize(("hostile", "shown"), HOSTILE)
@@ -251,9 +252,9 @@ async def test_a_check_in_answer_carries_its_own_input_status(runtime: Runtime) 
 
     data, _ = await run_export(runtime, world, "csv")
     by_answer = {row["Answer"]: row for row in read_csv(data)}
-    assert by_answer["Over werk zoeken"]["Input status"] == "partial"
+    assert by_answer["Over werk zoeken"]["Input status"] == "Partly answered"
     checkin = by_answer["Het was fijn"]
-    assert (checkin["Given as"], checkin["Input status"]) == ("checkin", "expired")
+    assert (checkin["Given as"], checkin["Input status"]) == ("Check-in", "Expired")
     assert checkin["Meeting"] == "Taalcafé"
 
 
@@ -281,8 +282,8 @@ async def test_csv_rsvp_list(runtime: Runtime) -> None:
     data, result = await run_export(runtime, world, "csv", table="rsvps")
     rows = read_csv(data)
     assert [(row["Meeting"], row["RSVP"]) for row in rows] == [
-        ("Taalcafé", "going"),
-        ("Taalcafé", "maybe"),
+        ("Taalcafé", "Going"),
+        ("Taalcafé", "Maybe"),
     ]
     assert (result.answers, result.rsvps) == (0, 2)
 

@@ -19,9 +19,11 @@ from bot.services.exports.columns import (
     ANSWER_COLUMNS,
     RSVP_COLUMNS,
     answer_values,
+    codes_as_given,
     columns,
     local,
     rsvp_values,
+    translated_codes,
 )
 from bot.services.exports.pseudonyms import MemberCodes, member_codes
 from bot.services.exports.rows import (
@@ -135,6 +137,7 @@ async def export(
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
         writer = _writer(fmt, out, translator, community, spec, now, table)
+        label = codes_as_given if fmt == "jsonl" else translated_codes(translator.gettext)
         if writer.wants_answers:
             writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable))
             async for batch in answer_batches(session, spec, community):
@@ -149,7 +152,7 @@ async def export(
                         )
                         figures.answers += 1
                         figures.members.add(row.member_id)
-                    values = answer_values(row, codes, community, spec.identifiable)
+                    values = answer_values(row, codes, community, spec.identifiable, label)
                     writer.answer(row.meeting_id, values, summary)
                     summary.answers += 1
                     if progress is not None and summary.answers % PROGRESS_EVERY == 0:
@@ -161,7 +164,7 @@ async def export(
                     starts = local(rsvp.meeting_starts_at, community.zone)
                     figures = summary.meeting(rsvp.meeting_id, rsvp.meeting_title, starts)
                     figures.rsvps[rsvp.status] += 1
-                    writer.rsvp(rsvp_values(rsvp, codes, community, spec.identifiable))
+                    writer.rsvp(rsvp_values(rsvp, codes, community, spec.identifiable, label))
                     summary.rsvps += 1
         writer.finish(summary)
     if progress is not None:

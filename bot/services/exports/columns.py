@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -56,6 +57,43 @@ RSVP_COLUMNS: tuple[Column, ...] = (
 )
 
 
+# Coded values (answer source and type, RSVP, input status) as spreadsheet readers see them,
+# in the export language. JSONL keeps the codes: programs compare them.
+VALUE_LABELS: dict[str, str] = {
+    "meeting": N_("Meeting"),
+    "story": N_("Story"),
+    "checkin": N_("Check-in"),
+    "text": N_("Text"),
+    "single_choice": N_("Single choice"),
+    "multiple_choice": N_("Multiple choice"),
+    "scale": N_("Scale"),
+    "yes_no": N_("Yes/no"),
+    "date": N_("Date"),
+    "voice": N_("Voice note"),
+    "going": N_("Going"),
+    "maybe": N_("Maybe"),
+    "not_going": N_("Not going"),
+    "partial": N_("Partly answered"),
+    "completed": N_("Completed"),
+    "expired": N_("Expired"),
+}
+Label = Callable[[str | None], str | None]
+
+
+def codes_as_given(code: str | None) -> str | None:
+    return code
+
+
+def translated_codes(gettext: Callable[[str], str]) -> Label:
+    """Codes shown in the export language (a code Samen does not know stays as it is)."""
+    labels = {code: gettext(message) for code, message in VALUE_LABELS.items()}
+
+    def label(code: str | None) -> str | None:
+        return labels.get(code, code) if code is not None else None
+
+    return label
+
+
 def columns(table: tuple[Column, ...], identifiable: bool) -> tuple[Column, ...]:
     return tuple(c for c in table if identifiable or not c.identifying)
 
@@ -65,7 +103,11 @@ def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def answer_values(
-    row: AnswerRow, codes: MemberCodes, community: CommunityInfo, identifiable: bool
+    row: AnswerRow,
+    codes: MemberCodes,
+    community: CommunityInfo,
+    identifiable: bool,
+    label: Label = codes_as_given,
 ) -> list[Value]:
     """The cells of one answer row, in ANSWER_COLUMNS order."""
     zone = community.zone
@@ -78,24 +120,28 @@ def answer_values(
         row.meeting_id,
         row.meeting_title,
         local(row.meeting_starts_at, zone),
-        row.source,
+        label(row.source),
         row.question,
         row.question_as_asked,
         row.answer_language,
         row.answer,
-        row.kind,
+        label(row.kind),
         row.voice_file_id,
         row.voice_duration,
-        row.rsvp,
+        label(row.rsvp),
         local(row.answered_at, zone),
         row.answered_at,
-        row.input_status,
+        label(row.input_status),
     ]
     return values
 
 
 def rsvp_values(
-    row: RsvpRow, codes: MemberCodes, community: CommunityInfo, identifiable: bool
+    row: RsvpRow,
+    codes: MemberCodes,
+    community: CommunityInfo,
+    identifiable: bool,
+    label: Label = codes_as_given,
 ) -> list[Value]:
     """The cells of one RSVP row, in RSVP_COLUMNS order."""
     zone = community.zone
@@ -109,7 +155,7 @@ def rsvp_values(
         values.append(row.telegram_user_id)
     values += [
         row.member_language,
-        row.status,
+        label(row.status),
         local(row.updated_at, zone),
         row.updated_at,
     ]
