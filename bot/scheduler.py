@@ -22,13 +22,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import updates
+from bot.services import intake, updates
 from bot.services.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
 
 OUTBOX_JOB = "outbox"
 PURGE_UPDATES_JOB = "purge-processed-updates"
+EXPIRE_INPUT_JOB = "expire-input"
 
 
 @dataclass(frozen=True)
@@ -153,4 +154,11 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await updates.purge(session, before=runtime.clock() - window)
 
     scheduler.add(PeriodicJob(PURGE_UPDATES_JOB, purge_processed_updates, timedelta(hours=1)))
+
+    async def expire_input() -> None:
+        async with runtime.sessions() as session:
+            await intake.expire_overdue(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(EXPIRE_INPUT_JOB, expire_input, timedelta(minutes=5)))
     return scheduler

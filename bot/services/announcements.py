@@ -13,13 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import DUE_AT_ONCE, Community, Member, OutboxMessage, OutboxState
-from bot.db.notices import OUTBOX_QUEUED, notify_after_commit
+from bot.db.models import Community, Member
 from bot.i18n import find_language
-from bot.services import audit, members, outbox, privacy
+from bot.services import audit, fallback, members, outbox, privacy
 
 PURPOSE = "announcement"
 KIND = "announcement"
@@ -83,32 +81,15 @@ async def announce(
     recipients = (
         await session.execute(audience.with_only_columns(Member.id, Member.telegram_user_id))
     ).all()
-    rows = [
-        {
-            "dedupe_key": f"{PURPOSE}:{broadcast.id}:{member_id}",
-            "purpose": PURPOSE,
-            "broadcast_id": broadcast.id,
-            "member_id": member_id,
-            # A private chat's id is the user's id.
-            "chat_id": telegram_user_id,
-            "payload": payload,
-            "state": OutboxState.QUEUED,
-            "attempts": 0,
-            "throttled": 0,
-            "parts_sent": 0,
-            "next_attempt_at": DUE_AT_ONCE,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for member_id, telegram_user_id in recipients
-    ]
-    insert = postgresql.insert if _is_postgres(session) else sqlite.insert
-    for i in range(0, len(rows), _CHUNK):
-        await session.execute(
-            insert(OutboxMessage)
-            .values(rows[i : i + _CHUNK])
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        )
+    # A private chat's id is the user's id.
+    queued = await outbox.enqueue_broadcast(
+        session,
+        broadcast,
+        [(member_id, user_id) for member_id, user_id in recipients],
+        payload=payload,
+        dedupe_key=lambda member_id: f"{PURPOSE}:{broadcast.id}:{member_id}",
+        now=now,
+    )
     await audit.record(
         session,
         "outbox.announce",
@@ -116,13 +97,11 @@ async def announce(
         actor_user_id=actor_user_id,
         community_id=community.id,
         target=f"broadcast:{broadcast.id}",
-        row_count=len(rows),
+        row_count=queued,
         details={"locales": sorted(texts)},
     )
-    if rows:
-        notify_after_commit(session, OUTBOX_QUEUED)
     await session.commit()
-    return Announced(broadcast_id=broadcast.id, community_name=community.name, queued=len(rows))
+    return Announced(broadcast_id=broadcast.id, community_name=community.name, queued=queued)
 
 
 def _is_postgres(session: AsyncSession) -> bool:
@@ -143,18 +122,16 @@ def choose_text(
     community_locale: str | None,
     source_locale: str | None,
 ) -> tuple[str, str]:
-    """(locale, text) along the fallback chain; a regional variant falls back to its
-    language (fa-AF → fa) before the next step."""
-    for candidate in (member_locale, community_locale, source_locale):
-        if not candidate:
-            continue
-        for tag in (candidate, candidate.split("-")[0]):
-            if texts.get(tag):
-                return tag, texts[tag]
-    for tag, text in texts.items():  # the chain is exhausted: any text beats silence
-        if text:
-            return tag, text
-    raise LookupError("an announcement without text")
+    """(locale, text) along the fallback chain (see `bot.services.fallback`)."""
+    try:
+        return fallback.pick(
+            texts,
+            member_locale=member_locale,
+            community_locale=community_locale,
+            source_locale=source_locale,
+        )
+    except LookupError:
+        raise LookupError("an announcement without text") from None
 
 
 async def default_locale_of(session: AsyncSession, community_code: str) -> str:

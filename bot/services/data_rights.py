@@ -21,6 +21,7 @@ from bot.db.models import (
     CheckIn,
     CheckInState,
     Community,
+    InputRun,
     Meeting,
     Member,
     Membership,
@@ -223,6 +224,7 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
     )
     await run("answers", delete(Answer).where(Answer.member_id == member_id))
     await run("rsvps", delete(Rsvp).where(Rsvp.member_id == member_id))
+    await run("input_runs", delete(InputRun).where(InputRun.member_id == member_id))
     await run("checkins", delete(CheckIn).where(CheckIn.member_id == member_id))
     recipient = or_(OutboxMessage.member_id == member_id, OutboxMessage.chat_id == telegram_id)
     await run(

@@ -8,7 +8,7 @@ dispatcher, and ends in a state with a reason an organiser can read.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -63,6 +63,8 @@ class Reason(StrEnum):
     MEMBER_BLOCKED = "member_blocked"
     MEMBER_ERASED = "member_erased"
     NO_CONSENT = "no_consent"
+    # What the message was about is gone (a cancelled meeting's invitation).
+    OBSOLETE = "obsolete"
 
 
 class Verdict(StrEnum):
@@ -173,6 +175,86 @@ def _insert_for(session: AsyncSession) -> Any:
 
 def _is_postgres(session: AsyncSession) -> bool:
     return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+_CHUNK = 500
+
+
+async def enqueue_broadcast(
+    session: AsyncSession,
+    broadcast: Broadcast,
+    recipients: Sequence[tuple[int, int]],
+    *,
+    payload: dict[str, Any],
+    dedupe_key: Callable[[int], str],
+    now: datetime,
+) -> int:
+    """Queue one payload for many (member id, chat id) pairs as part of `broadcast`, in bulk.
+
+    A recipient whose `dedupe_key(member_id)` was queued before (by this broadcast or an
+    earlier one) is left out; returns how many rows were queued. The caller commits.
+    """
+    if not isinstance(payload.get("kind"), str) or not payload["kind"]:
+        raise ValueError("payload needs a 'kind': the name of the renderer")
+    rows = [
+        {
+            "dedupe_key": dedupe_key(member_id),
+            "purpose": broadcast.purpose,
+            "broadcast_id": broadcast.id,
+            "member_id": member_id,
+            "chat_id": chat_id,
+            "payload": payload,
+            "state": OutboxState.QUEUED,
+            "attempts": 0,
+            "throttled": 0,
+            "parts_sent": 0,
+            "next_attempt_at": DUE_AT_ONCE,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for member_id, chat_id in recipients
+    ]
+    insert = _insert_for(session)
+    queued = 0
+    for i in range(0, len(rows), _CHUNK):
+        result = await session.execute(
+            insert(OutboxMessage)
+            .values(rows[i : i + _CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.id)
+        )
+        queued += len(result.all())
+    if queued:
+        notify_after_commit(session, OUTBOX_QUEUED)
+    return queued
+
+
+async def skip_queued(
+    session: AsyncSession, *, dedupe_prefix: str, reason: Reason, now: datetime
+) -> int:
+    """Rows under `dedupe_prefix` that have not gone out yet will not: marked skipped."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True),
+            OutboxMessage.state == OutboxState.QUEUED,
+        )
+        .values(state=OutboxState.SKIPPED, reason=reason, updated_at=now)
+    )
+    return result.rowcount or 0
+
+
+async def recipients_of(
+    session: AsyncSession, *, dedupe_prefix: str, states: Collection[OutboxState] = ()
+) -> list[tuple[int, int]]:
+    """(member id, chat id) of the rows under `dedupe_prefix`, optionally in `states`."""
+    query = select(OutboxMessage.member_id, OutboxMessage.chat_id).where(
+        OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True),
+        OutboxMessage.member_id.is_not(None),
+    )
+    if states:
+        query = query.where(OutboxMessage.state.in_(list(states)))
+    return [(m, c) for m, c in (await session.execute(query)).all()]
 
 
 async def create_broadcast(

@@ -136,3 +136,13 @@ async def revoke(
         details={"role": role.value},
     )
     return True
+
+
+async def holders(session: AsyncSession, community_id: int) -> Sequence[RoleAssignment]:
+    """Who holds which role in the community, by role then id."""
+    found = await session.scalars(
+        select(RoleAssignment)
+        .where(RoleAssignment.community_id == community_id)
+        .order_by(RoleAssignment.role, RoleAssignment.telegram_user_id)
+    )
+    return found.all()

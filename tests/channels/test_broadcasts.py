@@ -68,7 +68,7 @@ async def test_an_organiser_sees_counts_and_resends_to_the_failed_only(bot: BotH
 async def test_someone_who_organises_nothing_is_told_so(bot: BotHarness) -> None:
     await broadcast_with_a_failure(bot)
     replies = await bot.say(OLENA, "/broadcasts")
-    assert replies == ["Лише організатори можуть бачити розсилки."]
+    assert replies == ["Ця команда для організаторів і координаторів спільноти."]
 
 
 async def test_a_tampered_or_foreign_button_changes_nothing(bot: BotHarness) -> None:

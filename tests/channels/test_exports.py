@@ -41,6 +41,11 @@ async def world_with_answers(
     return world
 
 
+async def refusals(runtime: Runtime) -> list:
+    async with runtime.sessions() as session:
+        return list(await audit.events(session, action="staff.refused"))
+
+
 async def export_events(runtime: Runtime) -> list:
     async with runtime.sessions() as session:
         return [e for e in await audit.events(session) if e.action.startswith("export")]
@@ -100,14 +105,34 @@ async def test_all_meetings_as_csv_with_a_bom_and_no_telegram_ids(bot: BotHarnes
 
 async def test_someone_who_coordinates_nothing_gets_no_export(bot: BotHarness) -> None:
     world = await world_with_answers(bot.runtime)
+    refusal = "Deze opdracht is voor organisatoren en coördinatoren van een gemeenschap."
 
-    assert await bot.say(SANNE, "/export") == [
-        "Alleen coördinatoren kunnen antwoorden exporteren."
-    ]
+    assert await bot.say(SANNE, "/export") == [refusal]
     # A forged button for the last step changes nothing and sends nothing.
     calls = await bot.press(SANNE, f"exp:{world.community_id}:all:csv")
     assert [call.method for call in calls] == []
-    assert bot.last_callback_answer() == "Deze knop werkt niet meer."
+    assert bot.last_callback_answer() == refusal
+    assert await export_events(bot.runtime) == []
+    assert [e.details for e in await refusals(bot.runtime)] == [
+        {"command": "export", "reason": "no_role"}
+    ] * 2
+
+
+async def test_an_organiser_is_not_a_coordinator(bot: BotHarness) -> None:
+    world = await world_with_answers(bot.runtime)
+    async with bot.runtime.sessions() as session:
+        await roles.grant(
+            session,
+            community_id=world.community_id,
+            telegram_user_id=FATIMA.id,
+            role=Role.ORGANISER,
+            now=bot.runtime.clock(),
+        )
+        await session.commit()
+
+    assert await bot.say(FATIMA, "/export") == [
+        "This command is for organisers and coordinators of a community."
+    ]
     assert await export_events(bot.runtime) == []
 
 
@@ -163,15 +188,19 @@ async def test_a_role_taken_away_between_taps_stops_the_export(bot: BotHarness) 
     assert await export_events(bot.runtime) == []
 
 
-async def test_export_in_a_group_chat_only_points_to_the_private_chat(bot: BotHarness) -> None:
+async def test_export_in_a_group_chat_is_refused_and_audited(bot: BotHarness) -> None:
     world = await world_with_answers(bot.runtime)
     await coordinator_of(bot.runtime, world)
 
     calls = await bot.feed(bot.updates.text(FATIMA, "/export", chat=GROUP_CHAT))
 
-    assert [call.method for call in calls] == ["sendMessage"]
-    assert "I only work in private chats" in (calls[0].text or "")
+    assert [call.text for call in calls] == [
+        "Organiser commands work only in a private chat with me."
+    ]
     assert await export_events(bot.runtime) == []
+    assert [e.details for e in await refusals(bot.runtime)] == [
+        {"command": "export", "reason": "group_chat"}
+    ]
 
 
 def test_export_buttons_round_trip_and_malformed_ones_are_rejected() -> None:

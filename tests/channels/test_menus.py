@@ -11,7 +11,7 @@ from tests.factories import AMIRA, SANNE, create_community
 from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
 from tests.harness import BotHarness
 
-COMMAND_NAMES = ["share", "language", "mydata", "stop", "start", "delete", "help"]
+COMMAND_NAMES = ["share", "input", "language", "mydata", "stop", "start", "delete", "help"]
 
 
 async def test_the_application_registers_the_menu_when_it_starts(
@@ -73,9 +73,11 @@ async def test_choosing_a_language_sets_the_members_own_menu(bot: BotHarness) ->
 
 
 async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) -> None:
+    t = bot.runtime.catalogs.translator("nl")
     assert await bot.say(SANNE, "/help") == [
         "Dit kun je doen:\n"
         "/share — Je verhaal delen\n"
+        "/input — " + t.gettext("Give input for a meeting") + "\n"
         "/language — Taal wijzigen\n"
         "/mydata — Zien wat Samen over jou bewaart\n"
         "/stop — Alle berichten stoppen\n"

@@ -119,7 +119,7 @@ async def test_csv_has_a_bom_headers_in_the_export_language_and_one_row_per_answ
     assert amira["Answered at (local time)"] == "2026-12-01 10:30"
     assert amira["Answered at (UTC)"] == "2026-12-01T09:30:00Z"
     assert (amira["RSVP"], amira["Input status"], amira["Member language"]) == (
-        "Going",
+        "Coming",
         "Completed",
         "ar",
     )
@@ -199,7 +199,7 @@ async def test_xlsx_has_a_summary_a_sheet_per_meeting_stories_and_rsvps(runtime:
     assert meeting.max_row == 4
     rsvps = list(workbook["RSVPs"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[5]) for row in rsvps] == [
-        (world.meeting_id, "Going"),
+        (world.meeting_id, "Coming"),
         (world.meeting_id, "Maybe"),
     ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
@@ -215,7 +215,7 @@ async def test_an_arabic_export_runs_right_to_left_with_arabic_titles(runtime: R
     assert meeting.title == "2026-12-05 مقهى اللغة"
     assert meeting.sheet_view.rightToLeft
     assert meeting["H2"].value == "عن ماذا تريد أن تتحدث؟"
-    assert (meeting["L2"].value, meeting["O2"].value) == ("نص", "سيحضر")  # text; going
+    assert (meeting["L2"].value, meeting["O2"].value) == ("نص", "سيحضر")  # text; coming
 
 
 @pytest.mark.parametrize(("hostile", "shown"), HOSTILE)
@@ -282,7 +282,7 @@ async def test_csv_rsvp_list(runtime: Runtime) -> None:
     data, result = await run_export(runtime, world, "csv", table="rsvps")
     rows = read_csv(data)
     assert [(row["Meeting"], row["RSVP"]) for row in rows] == [
-        ("Taalcafé", "Going"),
+        ("Taalcafé", "Coming"),
         ("Taalcafé", "Maybe"),
     ]
     assert (result.answers, result.rsvps) == (0, 2)

@@ -1,11 +1,13 @@
 """Callback data: what a button says when it is tapped. Opaque ids, never labels.
 
-Three shapes cover every button:
+These shapes cover every button:
 
 - `lang:<tag>` — choose a language (idempotent, valid at any time);
 - `consent:<notice version>:yes|no` — answer a version of the privacy notice;
 - `<flow>:<state version>:<choice>` — a choice at a dialogue step, valid only while the
   member's dialogue state still has that flow and version;
+- `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input),
+  valid as long as the meeting takes it; the member comes from the update;
 - `exp:<community id>[:<meeting id>|all[:<format>]]` — a coordinator's choices in /export,
   re-checked against their role and the meeting's community on every tap.
 
@@ -23,9 +25,10 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
+_RESERVED = {"lang", "consent", "mtg", "exp"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
+MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
-_RESERVED = {"lang", "consent", "exp"}
 
 
 class CallbackTooLong(ValueError):
@@ -51,9 +54,15 @@ class StepChoice:
 
 
 @dataclass(frozen=True)
+class MeetingAction:
+    meeting_id: int
+    action: str
+
+
+@dataclass(frozen=True)
 class ExportChoice:
     """What a coordinator picked so far in /export: a community, then a meeting or all of
-    them (`meeting_id` None with `all_meetings`), then a format."""
+    them (`meeting_id` None with `chosen_meetings`), then a format."""
 
     community_id: int
     chosen_meetings: bool = False
@@ -61,7 +70,7 @@ class ExportChoice:
     format: str | None = None
 
 
-Callback = LanguageChoice | ConsentAnswer | StepChoice | ExportChoice
+Callback = LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | ExportChoice
 
 
 def encode(callback: Callback) -> str:
@@ -71,6 +80,10 @@ def encode(callback: Callback) -> str:
             parts = ["lang", tag]
         case ConsentAnswer(version, agree):
             parts = ["consent", str(version), "yes" if agree else "no"]
+        case MeetingAction(meeting_id, action):
+            if action not in MEETING_ACTIONS:
+                raise ValueError(f"unknown meeting action {action!r}")
+            parts = ["mtg", str(meeting_id), action]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -105,6 +118,10 @@ def decode(data: str | None) -> Callback | None:
             return LanguageChoice(tag)
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
             return ConsentAnswer(int(version), answer == "yes")
+        case ["mtg", meeting_id, action] if _ID.fullmatch(meeting_id) and (
+            action in MEETING_ACTIONS
+        ):
+            return MeetingAction(int(meeting_id), action)
         case [flow, version, choice] if (
             _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
@@ -138,6 +155,10 @@ def consent(version: int, agree: bool) -> str:
 
 def step(flow: str, version: int, choice: str) -> str:
     return encode(StepChoice(flow, version, choice))
+
+
+def meeting(meeting_id: int, action: str) -> str:
+    return encode(MeetingAction(meeting_id, action))
 
 
 def export(

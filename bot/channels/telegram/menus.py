@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # (command, description): the order is the order of the menu and of /help.
 COMMANDS = (
     ("share", N_("Share your story")),
+    ("input", N_("Give input for a meeting")),
     ("language", N_("Change the language")),
     ("mydata", N_("See what Samen stores about you")),
     ("stop", N_("Stop all messages")),

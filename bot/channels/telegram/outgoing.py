@@ -85,6 +85,12 @@ def build_renderers() -> Renderers:
     """Every kind the outbox can send. Invitations, reminders and check-ins add theirs here."""
     renderers = Renderers()
     renderers.register(announcements.KIND, render_announcement)
+    # Imported here: the meeting views build on this module's types.
+    from bot.channels.telegram import meeting_views
+    from bot.services import invitations, meetings
+
+    renderers.register(invitations.KIND, meeting_views.render_invitation)
+    renderers.register(meetings.KIND_CHANGE, meeting_views.render_change)
     return renderers
 
 

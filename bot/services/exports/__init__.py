@@ -48,6 +48,7 @@ __all__ = [
     "MemberCodes",
     "UnknownCommunity",
     "community_info",
+    "community_names",
     "count_answers",
     "export",
     "file_name",
@@ -225,6 +226,18 @@ async def recent_meetings(
         .limit(limit)
     )
     return [MeetingChoice(*row) for row in (await session.execute(query)).all()]
+
+
+async def community_names(
+    session: AsyncSession, community_ids: Sequence[int]
+) -> list[tuple[int, str]]:
+    """(id, name) of these communities, by name: the choice a coordinator of several gets."""
+    rows = await session.execute(
+        select(Community.id, Community.name)
+        .where(Community.id.in_(community_ids))
+        .order_by(Community.name, Community.id)
+    )
+    return [(community_id, name) for community_id, name in rows.all()]
 
 
 async def meeting_in_community(session: AsyncSession, meeting_id: int, community_id: int) -> bool:

@@ -70,9 +70,10 @@ VALUE_LABELS: dict[str, str] = {
     "yes_no": N_("Yes/no"),
     "date": N_("Date"),
     "voice": N_("Voice note"),
-    "going": N_("Going"),
+    # Third person: the member's own buttons say "Going" as "I am coming".
+    "going": N_("Coming"),
     "maybe": N_("Maybe"),
-    "not_going": N_("Not going"),
+    "not_going": N_("Not coming"),
     "partial": N_("Partly answered"),
     "completed": N_("Completed"),
     "expired": N_("Expired"),

@@ -166,9 +166,9 @@ class XlsxWriter:
             t.gettext("Meeting starts (local time)"),
             t.gettext("Answers"),
             t.gettext("Members who answered"),
-            t.gettext("Going"),
+            t.gettext("Coming"),
             t.gettext("Maybe"),
-            t.gettext("Not going"),
+            t.gettext("Not coming"),
         ]
         sheet.append(self._header(sheet, labels))
         ordered = sorted(

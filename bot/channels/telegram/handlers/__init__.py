@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.channels.telegram import staff
 from bot.channels.telegram.handlers import (
     broadcasts,
     consent,
@@ -17,8 +18,14 @@ from bot.channels.telegram.handlers import (
     groups,
     help,
     incoming,
+    input,
     language,
+    meeting_changes,
+    new_meeting,
+    organiser,
+    organisers,
     profile,
+    rsvp,
     start,
     stories,
 )
@@ -28,7 +35,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Group -1, before every journey: duplicates stop here; a member who writes is seen (and
     # reachable again if Telegram once said they blocked the bot).
     incoming.register(app)
-    # Group chats first: nothing below is meant for them.
+    # Group chats first: nothing below is meant for them. Staff commands are refused (and
+    # audited) with their own reason, the rest gets the newcomers' "private chats only".
+    staff.register(app)
     groups.register(app)
     start.register(app)
     language.register(app)
@@ -38,6 +47,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data_rights.register(app)
     help.register(app)
     broadcasts.register(app)
+    rsvp.register(app)
+    new_meeting.register(app)
+    organiser.register(app)
+    meeting_changes.register(app)
+    organisers.register(app)
+    input.register(app)
     exports.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)

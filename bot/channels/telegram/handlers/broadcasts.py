@@ -10,6 +10,8 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.staff import require_staff
+from bot.db.models import Role
 from bot.i18n import N_, Translator
 from bot.services import outbox
 from bot.services.outbox import BroadcastSummary, OutboxState
@@ -20,16 +22,19 @@ RESEND_PREFIX = "obx:rs:"
 SHOWN = 5
 
 # What organisers call each purpose. Features that queue broadcasts add theirs.
-PURPOSE_LABELS = {"announcement": N_("Announcement")}
+PURPOSE_LABELS = {
+    "announcement": N_("Announcement"),
+    "invitation": N_("Invitation"),
+}
 
 
 async def show(update: Update, context: SamenContext) -> None:
     """Show the organiser's latest broadcasts with their counts."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    message = update.effective_message
+    access = await require_staff(update, context, role=Role.ORGANISER, action="broadcasts")
+    if access is None or message is None:
         return
-    t = await context.member_translator(update)
-    text, markup = await _view(context, user.id, t)
+    text, markup = await _view(context, access.user_id, access.t)
     await message.reply_text(text, reply_markup=markup)
 
 

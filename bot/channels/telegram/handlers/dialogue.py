@@ -10,9 +10,16 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.channels.telegram import prompts
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers import profile, stories
+from bot.channels.telegram.handlers import input as input_handlers
+from bot.channels.telegram.handlers import (
+    meeting_changes,
+    new_meeting,
+    organiser,
+    profile,
+    stories,
+)
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, require_consent
-from bot.services import dialogs, members, onboarding, privacy
+from bot.services import dialogs, intake, meeting_drafts, members, onboarding, privacy
 from bot.services import profiles as profile_service
 from bot.services import stories as story_service
 
@@ -42,6 +49,16 @@ async def on_message(update: Update, context: SamenContext) -> None:
             context, chat_id, t, dialog, lead=t.gettext("Please answer with the buttons.")
         )
         return
+    # Organisers' dialogues: their role, not a newcomer's consent, is what counts there.
+    if dialog is not None and dialog.flow == meeting_drafts.FLOW:
+        await new_meeting.on_message(update, context, dialog)
+        return
+    if dialog is not None and dialog.flow in meeting_changes.FLOWS:
+        await meeting_changes.on_message(update, context, dialog)
+        return
+    if dialog is not None and dialog.flow == organiser.PICK:
+        await prompts.send(context, chat_id, t.gettext("Please answer with the buttons."))
+        return
     if member is None or not members.consent_is_current(member, notice_version):
         # Nothing of the message is kept: first the member has to agree.
         await require_consent(update, context, member)
@@ -58,6 +75,8 @@ async def on_message(update: Update, context: SamenContext) -> None:
         await profile.on_message(update, context, member, dialog, t)
     elif dialog.flow == story_service.FLOW:
         await stories.on_message(update, context, member, dialog, t)
+    elif dialog.flow == intake.FLOW:
+        await input_handlers.on_message(update, context, member, dialog, t)
     else:
         await prompts.current_step(
             context,

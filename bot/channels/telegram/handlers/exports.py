@@ -1,6 +1,7 @@
 """/export: a coordinator picks a community, a meeting (or all) and a format, and gets the file.
 
-Every tap is re-checked: the role in that community, the meeting belonging to it. Exports in
+Every tap is re-checked by the staff guard (coordinators only, private chats only, refusals
+audited), then the community and the meeting's belonging to it. Exports in
 chat are always pseudonymous; identifiable ones exist only on the command line (`samen export
 --identifiable`), where the operator of the installation runs them.
 """
@@ -19,9 +20,10 @@ from bot.channels.telegram import callbacks, keyboards
 from bot.channels.telegram.callbacks import ExportChoice
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.staff import require_staff
 from bot.db.models import Role
 from bot.i18n import Translator
-from bot.services import communities, exports, roles
+from bot.services import communities, exports
 from bot.services.exports import ExportSpec
 
 log = logging.getLogger(__name__)
@@ -34,28 +36,20 @@ FORMAT_LABELS = (("xlsx", "Excel (XLSX)"), ("csv", "CSV"), ("jsonl", "JSONL"))
 
 async def start(update: Update, context: SamenContext) -> None:
     """Offer the communities the user coordinates (or go straight to the meetings of one)."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    message = update.effective_message
+    access = await require_staff(update, context, role=Role.COORDINATOR, action="export")
+    if access is None or message is None:
         return
-    runtime = context.runtime
-    t = await context.member_translator(update)
-    async with runtime.sessions() as session:
-        coordinated = await roles.communities_for(
-            session,
-            user.id,
-            Role.COORDINATOR,
-            installation_coordinators=runtime.settings.coordinator_ids,
-        )
-    if not coordinated:
-        await message.reply_text(t.gettext("Only coordinators can export answers."))
-        return
-    if len(coordinated) == 1:
-        text, markup = await _meetings_step(context, t, coordinated[0].id)
+    t = access.t
+    if len(access.community_ids) == 1:
+        text, markup = await _meetings_step(context, t, access.community_ids[0])
         await message.reply_text(text, reply_markup=markup)
         return
+    async with context.runtime.sessions() as session:
+        names = await exports.community_names(session, access.community_ids)
     buttons = [
-        InlineKeyboardButton(community.name, callback_data=callbacks.export(community.id))
-        for community in coordinated
+        InlineKeyboardButton(name, callback_data=callbacks.export(community_id))
+        for community_id, name in names
     ]
     await message.reply_text(
         t.gettext("Which community do you want to export?"),
@@ -65,30 +59,27 @@ async def start(update: Update, context: SamenContext) -> None:
 
 async def choose(update: Update, context: SamenContext) -> None:
     """The next step of /export, or the export itself once the format is chosen."""
-    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
         return
-    runtime = context.runtime
-    t = await context.member_translator(update)
+    # The role is checked again on every tap: it may have been taken away since /export.
+    access = await require_staff(update, context, role=Role.COORDINATOR, action="export")
+    if access is None:
+        return
+    t = access.t
     choice = callbacks.decode(query.data)
-    if not isinstance(choice, ExportChoice) or chat.type != chat.PRIVATE:
+    if not isinstance(choice, ExportChoice) or choice.community_id not in access.community_ids:
+        # Another community, a forged id: nothing is exported.
         await neutral(query, t)
         return
-    async with runtime.sessions() as session:
-        allowed = await roles.has_role(
-            session,
-            user.id,
-            choice.community_id,
-            Role.COORDINATOR,
-            installation_coordinators=runtime.settings.coordinator_ids,
-        )
-        meeting_ok = choice.meeting_id is None or await exports.meeting_in_community(
-            session, choice.meeting_id, choice.community_id
-        )
-    if not allowed or not meeting_ok:
-        # Someone else's community, a role taken away, a forged id: nothing is exported.
-        await neutral(query, t)
-        return
+    if choice.meeting_id is not None:
+        async with context.runtime.sessions() as session:
+            meeting_ok = await exports.meeting_in_community(
+                session, choice.meeting_id, choice.community_id
+            )
+        if not meeting_ok:
+            await neutral(query, t)
+            return
     await query.answer()
     if not choice.chosen_meetings:
         text, markup = await _meetings_step(context, t, choice.community_id)
@@ -96,7 +87,7 @@ async def choose(update: Update, context: SamenContext) -> None:
         text, markup = _formats_step(t, choice)
     else:
         await retire_buttons(query)
-        await _send_export(context, t, user.id, chat.id, choice, choice.format)
+        await _send_export(context, t, access.user_id, chat.id, choice, choice.format)
         return
     try:
         await query.edit_message_text(text, reply_markup=markup)

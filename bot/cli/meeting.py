@@ -1,0 +1,199 @@
+"""`samen meeting`: create a meeting from a YAML file, list and show meetings, invite."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db import check_connection
+from bot.db.engine import create_session_factory
+from bot.i18n import Catalogs
+from bot.runtime import system_clock
+from bot.services import communities, invitations, meeting_file, meetings, overview
+from bot.services.invitations import Audience, AudienceKind
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("meeting", help="create meetings, list them, invite people")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    create = actions.add_parser(
+        "create",
+        help="create a meeting from a YAML file",
+        description="Create a meeting from a YAML file (see docs/meeting.example.yaml). "
+        "Nothing is created unless the whole file is valid.",
+    )
+    create.add_argument("--file", type=Path, required=True, help="the meeting file (UTF-8 YAML)")
+    create.add_argument("--check", action="store_true", help="only check the file")
+    create.set_defaults(handler=create_meeting)
+
+    listing = actions.add_parser("list", help="the meetings of a community")
+    listing.add_argument("--community", required=True, metavar="CODE")
+    listing.set_defaults(handler=list_meetings)
+
+    show = actions.add_parser("show", help="RSVPs, answers and delivery of one meeting")
+    show.add_argument("meeting_id", type=int, metavar="ID")
+    show.add_argument("--language", help="show texts in this language")
+    show.set_defaults(handler=show_meeting)
+
+    invite = actions.add_parser(
+        "invite",
+        help="invite (part of) the community to a meeting",
+        description="Shows who would be invited, in which languages, and which languages have "
+        "no translation; with --yes the invitations are queued. Inviting again never sends a "
+        "second invitation to the same member.",
+    )
+    invite.add_argument("meeting_id", type=int, metavar="ID")
+    invite.add_argument(
+        "--audience",
+        default="all",
+        help="all (default), language:CODE, topic:WORD or attended",
+    )
+    invite.add_argument("--yes", action="store_true", help="queue the invitations")
+    invite.set_defaults(handler=invite_members)
+
+
+def parse_audience(raw: str) -> Audience:
+    kind, _, value = raw.partition(":")
+    try:
+        audience = Audience(AudienceKind(kind), value or None)
+    except ValueError:
+        raise CommandError(
+            f"--audience {raw!r}: expected all, language:CODE, topic:WORD or attended"
+        ) from None
+    if audience.kind in (AudienceKind.LANGUAGE, AudienceKind.TOPIC) and not audience.value:
+        raise CommandError(f"--audience {raw!r}: say which, e.g. {kind}:ar")
+    return audience
+
+
+def create_meeting(args: argparse.Namespace) -> int:
+    config = settings()
+    catalogs = Catalogs(config.locales_dir, config.default_time_zone)
+    try:
+        parsed = meeting_file.read(args.file, catalogs)
+    except meeting_file.MeetingFileError as exc:
+        raise CommandError(f"{args.file}: {exc}") from None
+    if args.check:
+        print(
+            f"{args.file}: valid ({len(parsed.texts)} language(s), "
+            f"{len(parsed.questions)} question(s))"
+        )
+        return 0
+
+    async def work(engine: Any) -> meetings.Meeting:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            community = await communities.find_by_code(session, parsed.community)
+            if community is None:
+                raise CommandError(f"{args.file}: community: no community {parsed.community!r}")
+            draft = meetings.MeetingDraft(
+                community_id=community.id,
+                source_locale=parsed.source_locale,
+                texts=parsed.texts,
+                starts_local=parsed.starts_local,
+                ends_local=parsed.ends_local,
+                time_zone=parsed.time_zone or community.time_zone,
+                online_url=parsed.online_url,
+                input_deadline_local=parsed.input_deadline_local,
+                questions=parsed.questions,
+                followup_questions=parsed.followup_questions,
+            )
+            try:
+                meeting = await meetings.create(session, draft, now=system_clock())
+            except meetings.MeetingError as exc:
+                raise CommandError(f"{args.file}: {exc}") from None
+            await session.commit()
+            return meeting
+
+    meeting = with_engine(config, work)
+    print(
+        f"created meeting #{meeting.id} ({len(parsed.texts)} language(s), "
+        f"{len(parsed.questions)} question(s)); invite with: samen meeting invite {meeting.id}"
+    )
+    return 0
+
+
+def list_meetings(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> list[str]:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            community = await communities.find_by_code(session, args.community)
+            if community is None:
+                raise CommandError(f"no community with the code {args.community!r}")
+            found = await meetings.in_communities(session, [community.id], now=system_clock())
+            return [
+                f"#{m.id}  {m.starts_at:%Y-%m-%d %H:%M} UTC  {m.status.value:<9}  "
+                f"{meetings.text_for(m, None, community.default_locale).title}"
+                for m in found
+            ]
+
+    lines = with_engine(config, work)
+    print("\n".join(lines) if lines else "no meetings yet")
+    return 0
+
+
+def show_meeting(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> overview.MeetingOverview:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            meeting = await meetings.get(session, args.meeting_id)
+            if meeting is None:
+                raise CommandError(f"no meeting #{args.meeting_id}")
+            return await overview.of_meeting(session, meeting, locale=args.language)
+
+    seen = with_engine(config, work)
+    print(f"#{seen.meeting.id} {seen.title} — {seen.meeting.status.value}")
+    print("RSVPs: " + ", ".join(f"{s.value} {n}" for s, n in seen.rsvps.items()) or "none")
+    print("input: " + ", ".join(f"{s.value} {n}" for s, n in seen.inputs.items()))
+    for figures in seen.questions:
+        print(f"- {figures.question.prompt}: {figures.answers} answer(s)")
+        for label, n in figures.tally:
+            print(f"    {label}: {n}")
+    if seen.topics:
+        print("agenda topics: " + "; ".join(f"{topic} ({n})" for topic, n in seen.topics))
+    delivery = ", ".join(f"{s.value} {n}" for s, n in seen.delivery.counts.items())
+    print(f"invitations: {delivery or 'none yet'}")
+    for reason, n in seen.delivery.reasons.items():
+        print(f"    {reason}: {n}")
+    return 0
+
+
+def invite_members(args: argparse.Namespace) -> int:
+    config = settings()
+    audience = parse_audience(args.audience)
+
+    async def work(engine: Any) -> tuple[invitations.Preview, invitations.Invited | None]:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            meeting = await meetings.get(session, args.meeting_id)
+            if meeting is None:
+                raise CommandError(f"no meeting #{args.meeting_id}")
+            seen = await invitations.preview(session, meeting, audience)
+            if not args.yes:
+                return seen, None
+            try:
+                done = await invitations.invite(session, meeting, audience, now=system_clock())
+            except invitations.InvitationError as exc:
+                raise CommandError(str(exc)) from None
+            await session.commit()
+            return seen, done
+
+    seen, done = with_engine(config, work)
+    languages = ", ".join(f"{tag} {n}" for tag, n in seen.by_language.items())
+    print(f"audience: {seen.total} member(s) ({languages or 'nobody'})")
+    for tag, shown in seen.missing.items():
+        print(f"warning: no text in {tag}; those members get the {shown} text")
+    if done is None:
+        print(f"{seen.already_invited} already invited. Run again with --yes to queue.")
+        return 0
+    print(
+        f"queued {done.queued} invitation(s); {done.already_invited} already invited"
+        + (f" (broadcast #{done.broadcast_id})" if done.broadcast_id else "")
+    )
+    return 0

@@ -1,0 +1,159 @@
+"""`samen meeting create|list|show|invite`: meetings from YAML files, invitations too."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Community, Meeting, Member, Membership, OutboxMessage, Question
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    asyncio.run(_seed(database_url))
+    return database_url
+
+
+async def _seed(url: str) -> None:
+    """A community 'buurthuis-oost' with three consenting members (nl, ar, ti)."""
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            community = Community(
+                code="buurthuis-oost",
+                name="Buurthuis Oost",
+                default_locale="nl",
+                time_zone="Europe/Amsterdam",
+            )
+            session.add(community)
+            await session.flush()
+            for i, locale in enumerate(["nl", "ar", "ti"]):
+                member = Member(
+                    telegram_user_id=933_000_001 + i,
+                    locale=locale,
+                    consent_version=1,
+                    consent_given_at=datetime.now().astimezone(),
+                )
+                session.add(member)
+                await session.flush()
+                session.add(Membership(member_id=member.id, community_id=community.id))
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _count(url: str, model: type) -> int:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+    finally:
+        await engine.dispose()
+
+
+def count(url: str, model: type) -> int:
+    return asyncio.run(_count(url, model))
+
+
+def meeting_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "meeting.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def future(days: int = 30) -> str:
+    return (datetime.now() + timedelta(days=days)).strftime("%Y-%m-%d 19:00")
+
+
+def test_the_documented_example_file_is_valid(cli_env: str, capsys) -> None:
+    assert (
+        main(["meeting", "create", "--check", "--file", str(ROOT / "docs/meeting.example.yaml")])
+        == 0
+    )
+    assert "valid (2 language(s), 4 question(s))" in capsys.readouterr().out
+
+
+def test_create_from_a_file_then_invite_twice(cli_env: str, tmp_path: Path, capsys) -> None:
+    example = (ROOT / "docs/meeting.example.yaml").read_text(encoding="utf-8")
+    example = example.replace("2027-03-14 19:00", future()).replace("2027-03-14 21:00", future())
+    example = example.replace("ends: " + future(), "").replace(
+        "input_deadline: 2027-03-13 18:00", f"input_deadline: {future(29)}"
+    )
+    path = meeting_file(tmp_path, example)
+    assert main(["meeting", "create", "--file", str(path)]) == 0
+    assert "created meeting #1 (2 language(s), 4 question(s))" in capsys.readouterr().out
+    assert count(cli_env, Question) == 6  # four before, two default follow-up questions
+
+    assert main(["meeting", "invite", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "audience: 3 member(s) (ar 1, nl 1, ti 1)" in out
+    assert "warning: no text in ti; those members get the nl text" in out
+    assert count(cli_env, OutboxMessage) == 0  # a preview queues nothing
+
+    assert main(["meeting", "invite", "1", "--yes"]) == 0
+    assert "queued 3 invitation(s); 0 already invited" in capsys.readouterr().out
+    assert main(["meeting", "invite", "1", "--yes", "--audience", "language:ar"]) == 0
+    assert "queued 0 invitation(s); 1 already invited" in capsys.readouterr().out
+    assert count(cli_env, OutboxMessage) == 3
+
+    assert main(["meeting", "list", "--community", "buurthuis-oost"]) == 0
+    assert "Samen koken en praten" in capsys.readouterr().out
+    assert main(["meeting", "show", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert "invitations: queued 3" in shown
+    assert "Wat wil je op de agenda zetten?: 0 answer(s)" in shown
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    description: zonder titel\n",
+            "texts.nl: the field 'title' is missing (line 6)",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\n  xx:\n    title: Cooking\n",
+            "texts.xx: unknown language 'xx' (line 7)",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: next friday\ntexts:\n  nl:\n"
+            "    title: Koken\n",
+            "starts: 'next friday' is not a date and time like 2027-03-14 19:00 (line 3)",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\nquestions:\n  - kind: essay\n    text:\n      nl: Waarom?\n",
+            "questions[1].kind: unknown kind 'essay'",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: 2020-01-01 10:00\ntexts:\n"
+            "  nl:\n    title: Koken\n",
+            "the meeting would start in the past",
+        ),
+        ("community: [unclosed\n", "file: the file is not valid YAML"),
+    ],
+)
+def test_a_bad_file_names_the_field_and_line_and_creates_nothing(
+    cli_env: str, tmp_path: Path, capsys, body: str, message: str
+) -> None:
+    path = meeting_file(tmp_path, body.replace("{when}", future()))
+    assert main(["meeting", "create", "--file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1  # one line, no traceback
+    assert count(cli_env, Meeting) == 0
+    assert count(cli_env, Question) == 0
