@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from openpyxl import load_workbook
 
+from bot.channels.telegram.handlers.exports import EXPORT_TASK
 from bot.db.models import Role
 from bot.runtime import Runtime
 from bot.services import audit, roles
 from tests.export_support import MIXED_ANSWER, World, add_answer, make_world
 from tests.factories import GROUP_CHAT, SANNE, Person
 from tests.harness import BotHarness, document_name
+
+# The harness processes updates without starting the application, so PTB warns that it will not
+# await the export task itself; `tap_and_wait` does.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Tasks created via `Application.create_task`:telegram.warnings.PTBUserWarning"
+)
 
 # An invented coordinator who uses Telegram in English.
 FATIMA = Person(910990001, "Fatima", "en")
@@ -41,6 +50,15 @@ async def world_with_answers(
     return world
 
 
+async def tap_and_wait(bot: BotHarness, label: str) -> list:
+    """Tap, then wait for the export the tap started in the background; what was sent."""
+    before = len(bot.api.calls)
+    await bot.tap(FATIMA, label)
+    running = [t for t in asyncio.all_tasks() if t.get_name().startswith(EXPORT_TASK)]
+    await asyncio.gather(*running)
+    return [c for c in bot.api.calls[before:] if c.method in {"sendMessage", "sendDocument"}]
+
+
 async def refusals(runtime: Runtime) -> list:
     async with runtime.sessions() as session:
         return list(await audit.events(session, action="staff.refused"))
@@ -66,8 +84,7 @@ async def test_a_coordinator_chooses_a_meeting_and_format_and_gets_the_workbook(
     assert text.startswith("Which format?")
     assert [b["text"] for row in keyboard for b in row] == ["Excel (XLSX)", "CSV", "JSONL"]
 
-    calls = await bot.tap(FATIMA, "Excel (XLSX)")
-    sent = [call for call in calls if call.method in {"sendMessage", "sendDocument"}]
+    sent = await tap_and_wait(bot, "Excel (XLSX)")
     assert [call.method for call in sent] == ["sendMessage", "sendDocument"]
     assert sent[0].text == "Preparing your export…"
     document = sent[1]
@@ -91,7 +108,7 @@ async def test_all_meetings_as_csv_with_a_bom_and_no_telegram_ids(bot: BotHarnes
 
     await bot.feed(bot.updates.text(FATIMA, "/export"))
     await bot.tap(FATIMA, "All meetings")
-    calls = await bot.tap(FATIMA, "CSV")
+    calls = await tap_and_wait(bot, "CSV")
 
     (document,) = [call for call in calls if call.method == "sendDocument"]
     assert document_name(document) == "samen-oost-4f9k-all-20261128-1200.csv"
@@ -183,8 +200,8 @@ async def test_a_role_taken_away_between_taps_stops_the_export(bot: BotHarness) 
         )
         await session.commit()
 
-    calls = await bot.tap(FATIMA, "JSONL")
-    assert [call.method for call in calls] == []
+    calls = await tap_and_wait(bot, "JSONL")
+    assert calls == []
     assert await export_events(bot.runtime) == []
 
 

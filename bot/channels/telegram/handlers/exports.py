@@ -32,6 +32,8 @@ MEETINGS_SHOWN = 8
 # Up to this size the file is built in memory, beyond it in a temporary file.
 IN_MEMORY = 4 * 1024 * 1024
 FORMAT_LABELS = (("xlsx", "Excel (XLSX)"), ("csv", "CSV"), ("jsonl", "JSONL"))
+# Names the background task that builds and sends one export (tests wait for it).
+EXPORT_TASK = "samen.export"
 
 
 async def start(update: Update, context: SamenContext) -> None:
@@ -87,7 +89,14 @@ async def choose(update: Update, context: SamenContext) -> None:
         text, markup = _formats_step(t, choice)
     else:
         await retire_buttons(query)
-        await _send_export(context, t, access.user_id, chat.id, choice, choice.format)
+        # A task of its own: updates are handled one after another, and a large export takes
+        # seconds; meanwhile the bot keeps answering everyone else (the export yields to them
+        # between batches of rows).
+        context.application.create_task(
+            _send_export(context, t, access.user_id, chat.id, choice, choice.format),
+            update=update,
+            name=f"{EXPORT_TASK}:{access.user_id}",
+        )
         return
     try:
         await query.edit_message_text(text, reply_markup=markup)
