@@ -1,8 +1,8 @@
 """/export: a coordinator picks a community, a meeting (or all) and a format, and gets the file.
 
 Every tap is re-checked by the staff guard (coordinators only, private chats only, refusals
-audited), then the community and the meeting's belonging to it. Exports in
-chat are always pseudonymous; identifiable ones exist only on the command line (`samen export
+audited), then the community and the meeting's belonging to it. Exports in chat are always
+pseudonymous; identifiable ones exist only on the command line (`samen export
 --identifiable`), where the operator of the installation runs them.
 """
 
