@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         default=5.0, gt=0, le=3_600, alias="SAMEN_OUTBOX_POLL_SECONDS"
     )
+    # How often due check-ins are looked for (they are rows with a due time, not timers).
+    checkin_poll_seconds: float = Field(
+        default=60.0, gt=0, le=3_600, alias="SAMEN_CHECKIN_POLL_SECONDS"
+    )
     outbox_lease_minutes: float = Field(
         default=10.0, gt=0, le=24 * 60, alias="SAMEN_OUTBOX_LEASE_MINUTES"
     )

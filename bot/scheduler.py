@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import intake, updates
+from bot.services import checkins, intake, updates
 from bot.services.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 OUTBOX_JOB = "outbox"
 PURGE_UPDATES_JOB = "purge-processed-updates"
 EXPIRE_INPUT_JOB = "expire-input"
+CHECKINS_JOB = "checkins"
+PLAN_CHECKINS_JOB = "plan-checkins"
 
 
 @dataclass(frozen=True)
@@ -161,4 +163,24 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await session.commit()
 
     scheduler.add(PeriodicJob(EXPIRE_INPUT_JOB, expire_input, timedelta(minutes=5)))
+
+    async def fire_checkins() -> None:
+        # Several passes when many are due at once; each pass is one short transaction.
+        while True:
+            async with runtime.sessions() as session:
+                fired = await checkins.fire_due(session, now=runtime.clock())
+            if fired.queued + fired.skipped + fired.deferred < checkins.CLAIM_LIMIT:
+                return
+
+    scheduler.add(
+        PeriodicJob(CHECKINS_JOB, fire_checkins, timedelta(seconds=settings.checkin_poll_seconds))
+    )
+
+    async def plan_checkins() -> None:
+        async with runtime.sessions() as session:
+            await checkins.plan_longterm(session, runtime.catalogs, now=runtime.clock())
+            await checkins.plan_reengagement(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(PLAN_CHECKINS_JOB, plan_checkins, timedelta(hours=1)))
     return scheduler

@@ -60,6 +60,7 @@ class Finished:
     status: InputStatus
     answered: int
     total: int
+    stage: QuestionStage = QuestionStage.BEFORE
 
 
 @dataclass(frozen=True)
@@ -477,5 +478,10 @@ async def _advance(
     ctx.run.updated_at = now
     await dialogs.clear(session, member.id, now=now)
     return Finished(
-        ctx.run.id, ctx.run.meeting_id, ctx.run.status, len(answers), len(ctx.questions)
+        ctx.run.id,
+        ctx.run.meeting_id,
+        ctx.run.status,
+        len(answers),
+        len(ctx.questions),
+        QuestionStage(ctx.run.stage),
     )

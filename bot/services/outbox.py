@@ -214,6 +214,40 @@ async def enqueue_broadcast(
         }
         for member_id, chat_id in recipients
     ]
+    return await _insert_rows(session, rows)
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    *,
+    purpose: str,
+    messages: Sequence[tuple[str, int, int, dict[str, Any]]],
+    now: datetime,
+) -> int:
+    """Queue (dedupe key, member id, chat id, payload) rows in bulk; keys queued before are
+    left out. Returns how many were queued; the caller commits."""
+    rows = [
+        {
+            "dedupe_key": key,
+            "purpose": purpose,
+            "broadcast_id": None,
+            "member_id": member_id,
+            "chat_id": chat_id,
+            "payload": payload,
+            "state": OutboxState.QUEUED,
+            "attempts": 0,
+            "throttled": 0,
+            "parts_sent": 0,
+            "next_attempt_at": DUE_AT_ONCE,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for key, member_id, chat_id, payload in messages
+    ]
+    return await _insert_rows(session, rows)
+
+
+async def _insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     insert = _insert_for(session)
     queued = 0
     for i in range(0, len(rows), _CHUNK):

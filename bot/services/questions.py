@@ -34,6 +34,12 @@ DEFAULT_AFTER = (
     N_("What did you learn?"),
     N_("How could we help each other?"),
 )
+# Asked months after someone last came: where they are now, and what comes next together.
+DEFAULT_LONGTERM = (
+    N_("Where do you stand now?"),
+    N_("What have you learned?"),
+    N_("How could we help each other?"),
+)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """installation secrets: the key of the pseudonymous member codes in exports
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

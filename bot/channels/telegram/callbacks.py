@@ -8,6 +8,8 @@ These shapes cover every button:
   member's dialogue state still has that flow and version;
 - `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input),
   valid as long as the meeting takes it; the member comes from the update;
+- `chk:<check-in id>:answer` — answer a follow-up or long-term check-in; valid only for the
+  member the check-in belongs to;
 - `exp:<community id>[:<meeting id>|all[:<format>]]` — a coordinator's choices in /export,
   re-checked against their role and the meeting's community on every tap.
 
@@ -25,7 +27,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "exp"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
@@ -60,6 +62,11 @@ class MeetingAction:
 
 
 @dataclass(frozen=True)
+class CheckInAnswer:
+    checkin_id: int
+
+
+@dataclass(frozen=True)
 class ExportChoice:
     """What a coordinator picked so far in /export: a community, then a meeting or all of
     them (`meeting_id` None with `chosen_meetings`), then a format."""
@@ -70,7 +77,9 @@ class ExportChoice:
     format: str | None = None
 
 
-Callback = LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | ExportChoice
+Callback = (
+    LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | CheckInAnswer | ExportChoice
+)
 
 
 def encode(callback: Callback) -> str:
@@ -84,6 +93,8 @@ def encode(callback: Callback) -> str:
             if action not in MEETING_ACTIONS:
                 raise ValueError(f"unknown meeting action {action!r}")
             parts = ["mtg", str(meeting_id), action]
+        case CheckInAnswer(checkin_id):
+            parts = ["chk", str(checkin_id), "answer"]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -122,6 +133,8 @@ def decode(data: str | None) -> Callback | None:
             action in MEETING_ACTIONS
         ):
             return MeetingAction(int(meeting_id), action)
+        case ["chk", checkin_id, "answer"] if _ID.fullmatch(checkin_id):
+            return CheckInAnswer(int(checkin_id))
         case [flow, version, choice] if (
             _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
@@ -159,6 +172,10 @@ def step(flow: str, version: int, choice: str) -> str:
 
 def meeting(meeting_id: int, action: str) -> str:
     return encode(MeetingAction(meeting_id, action))
+
+
+def checkin(checkin_id: int) -> str:
+    return encode(CheckInAnswer(checkin_id))
 
 
 def export(

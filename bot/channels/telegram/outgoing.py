@@ -86,11 +86,12 @@ def build_renderers() -> Renderers:
     renderers = Renderers()
     renderers.register(announcements.KIND, render_announcement)
     # Imported here: the meeting views build on this module's types.
-    from bot.channels.telegram import meeting_views
-    from bot.services import invitations, meetings
+    from bot.channels.telegram import checkin_views, meeting_views
+    from bot.services import checkins, invitations, meetings
 
     renderers.register(invitations.KIND, meeting_views.render_invitation)
     renderers.register(meetings.KIND_CHANGE, meeting_views.render_change)
+    renderers.register(checkins.KIND, checkin_views.render_checkin)
     return renderers
 
 

@@ -1,7 +1,7 @@
 """All models, imported here so that the metadata is complete for Alembic."""
 
 from bot.db.models.audit import AuditEvent
-from bot.db.models.checkins import CheckIn, CheckInKind, CheckInState
+from bot.db.models.checkins import CheckIn, CheckInKind, CheckInSchedule, CheckInState
 from bot.db.models.communities import Community, Membership, Role, RoleAssignment
 from bot.db.models.intake import (
     Answer,
@@ -34,6 +34,7 @@ __all__ = [
     "Broadcast",
     "CheckIn",
     "CheckInKind",
+    "CheckInSchedule",
     "CheckInState",
     "Community",
     "DialogState",

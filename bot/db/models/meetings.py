@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db.base import Base, BigId, UTCDateTime, str_enum, utcnow
+from bot.db.base import Base, BigId, JsonData, UTCDateTime, str_enum, utcnow
 
 
 class MeetingStatus(StrEnum):
@@ -42,6 +42,8 @@ class Meeting(Base):
     source_locale: Mapped[str] = mapped_column(String(16))
     online_url: Mapped[str | None] = mapped_column(String(500))
     input_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Minutes before the start for reminders; None: the community's schedule.
+    reminder_offsets: Mapped[list[int] | None] = mapped_column(JsonData)
     # Bumped when the meeting moves, so reminders scheduled for the old time are recognised.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by_user_id: Mapped[int | None] = mapped_column(BigInteger)

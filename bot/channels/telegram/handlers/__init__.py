@@ -9,6 +9,7 @@ from telegram.ext import Application
 from bot.channels.telegram import staff
 from bot.channels.telegram.handlers import (
     broadcasts,
+    checkins,
     consent,
     data_rights,
     dialogue,
@@ -52,6 +53,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     organiser.register(app)
     meeting_changes.register(app)
     organisers.register(app)
+    checkins.register(app)
     input.register(app)
     exports.register(app)
     # After every command and button: plain messages go to the member's current step.

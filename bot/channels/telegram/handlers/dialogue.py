@@ -10,14 +10,15 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.channels.telegram import prompts
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers import input as input_handlers
 from bot.channels.telegram.handlers import (
+    checkins,
     meeting_changes,
     new_meeting,
     organiser,
     profile,
     stories,
 )
+from bot.channels.telegram.handlers import input as input_handlers
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, require_consent
 from bot.services import dialogs, intake, meeting_drafts, members, onboarding, privacy
 from bot.services import profiles as profile_service
@@ -55,6 +56,9 @@ async def on_message(update: Update, context: SamenContext) -> None:
         return
     if dialog is not None and dialog.flow in meeting_changes.FLOWS:
         await meeting_changes.on_message(update, context, dialog)
+        return
+    if dialog is not None and dialog.flow == checkins.FLOW:
+        await checkins.on_message(update, context, dialog)
         return
     if dialog is not None and dialog.flow == organiser.PICK:
         await prompts.send(context, chat_id, t.gettext("Please answer with the buttons."))

@@ -24,7 +24,7 @@ from bot.channels.telegram.handlers.common import (
 from bot.channels.telegram.handlers.stories import voice_seconds
 from bot.db.models import QuestionStage
 from bot.i18n import Translator
-from bot.services import communities, dialogs, intake, meetings, members, privacy
+from bot.services import checkins, communities, dialogs, intake, meetings, members, privacy
 from bot.services.dialogs import Dialog
 from bot.services.intake import Closed, Finished, Outcome, Paused, Refused, Step
 from bot.services.questions import Given
@@ -134,7 +134,7 @@ async def show(
                     "Thank you! Your answers are saved. You can change them with /input "
                     "until input closes."
                 )
-                if outcome.meeting_id is not None
+                if outcome.stage == QuestionStage.BEFORE
                 else t.gettext("Thank you for your answers!"),
             )
         case Paused(answered=answered, total=total):
@@ -259,3 +259,31 @@ async def on_message(
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("input", command, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{intake.FLOW}:"))
+    app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^chk:"))
+
+
+async def on_checkin(update: Update, context: SamenContext) -> None:
+    """ "Answer the questions" under a follow-up or long-term check-in."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    decoded = callbacks.decode(query.data)
+    runtime = context.runtime
+    row = None
+    async with runtime.sessions() as session:
+        member = await members.find_by_telegram_id(session, user.id)
+        if member is not None and isinstance(decoded, callbacks.CheckInAnswer):
+            row = await checkins.questions_for(
+                session, decoded.checkin_id, member, runtime.catalogs
+            )
+            await session.commit()
+    t = context.translator(update, member)
+    if member is None or row is None:
+        await neutral(query, t)
+        return
+    if not members.consent_is_current(member, privacy.current_notice_version()):
+        await query.answer()
+        await require_consent(update, context, member)
+        return
+    await query.answer()
+    await begin(context, user.id, member, t, checkin_id=row.id)

@@ -1,0 +1,89 @@
+"""`samen checkins list|set`: a community's check-in schedule and how its check-ins stand."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db import check_connection
+from bot.db.engine import create_session_factory
+from bot.runtime import system_clock
+from bot.services import checkin_schedules, checkins, communities
+from bot.services.checkin_schedules import ScheduleError
+
+OPTIONS = {
+    "reminders": "times before a meeting, e.g. '1d, 2h' ('none' for no reminders)",
+    "followup": "days after the meeting and the local time, e.g. '1 10:00'",
+    "longterm": "months after someone last came, e.g. '1, 3, 6' ('none')",
+    "reengage": "days without contact before one friendly message, e.g. 60",
+    "quiet": "quiet hours in the member's time zone, e.g. '21:00-09:00' ('none')",
+    "programme_end": "the end date of a programme, e.g. 2027-06-30 ('none')",
+}
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("checkins", help="a community's check-in schedule")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="the schedule and the check-ins by kind and state")
+    listing.add_argument("--community", required=True, metavar="CODE")
+    listing.set_defaults(handler=list_checkins)
+    change = actions.add_parser("set", help="change the schedule")
+    change.add_argument("--community", required=True, metavar="CODE")
+    for name, explanation in OPTIONS.items():
+        change.add_argument(f"--{name.replace('_', '-')}", dest=name, help=explanation)
+    change.set_defaults(handler=set_schedule)
+
+
+def _lines(described: dict[str, str]) -> list[str]:
+    return [f"{name:<14} {value}" for name, value in described.items()]
+
+
+def list_checkins(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> list[str]:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            community = await communities.find_by_code(session, args.community)
+            if community is None:
+                raise CommandError(f"no community with the code {args.community!r}")
+            schedule = await checkin_schedules.get(session, community.id)
+            lines = _lines(checkin_schedules.describe(schedule))
+            for (kind, state), count in sorted(
+                (await checkins.counts(session, community.id)).items()
+            ):
+                lines.append(f"{kind.value:<9} {state.value:<10} {count}")
+            upcoming = await checkins.next_due(session, community.id)
+            if upcoming is not None:
+                lines.append(f"next due       {upcoming:%Y-%m-%d %H:%M} UTC")
+            return lines
+
+    print("\n".join(with_engine(config, work)))
+    return 0
+
+
+def set_schedule(args: argparse.Namespace) -> int:
+    config = settings()
+    changes = {name: getattr(args, name) for name in OPTIONS if getattr(args, name) is not None}
+    if not changes:
+        raise CommandError("say what to change, e.g. --reminders '1d, 2h'")
+
+    async def work(engine: Any) -> list[str]:
+        await check_connection(engine, config.safe_database_url())
+        async with create_session_factory(engine)() as session:
+            community = await communities.find_by_code(session, args.community)
+            if community is None:
+                raise CommandError(f"no community with the code {args.community!r}")
+            schedule = await checkin_schedules.get(session, community.id)
+            try:
+                for name, raw in changes.items():
+                    schedule = checkin_schedules.change(schedule, name, raw)
+            except ScheduleError as exc:
+                raise CommandError(f"--{exc.field.replace('_', '-')}: {exc}") from None
+            await checkin_schedules.save(session, community.id, schedule, now=system_clock())
+            await session.commit()
+            return _lines(checkin_schedules.describe(schedule))
+
+    print("\n".join(with_engine(config, work)))
+    return 0
