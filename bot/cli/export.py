@@ -74,6 +74,8 @@ def export_command(args: argparse.Namespace) -> int:
     config = settings()
     if args.since and args.until and args.since > args.until:
         raise CommandError("--from is after --to")
+    if not args.out.is_dir() and not args.out.parent.is_dir():
+        raise CommandError(f"no directory {args.out.parent} to write the export into")
     if args.language is not None and find_language(args.language) is None:
         raise CommandError(f"Samen has no catalog for the language {args.language!r}")
     now = system_clock()

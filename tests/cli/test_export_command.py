@@ -146,6 +146,7 @@ def test_progress_bar_is_drawn_on_a_terminal(tmp_path: Path) -> None:
             ["--community", "oost-4f9k", "--from", "2026-12-02", "--to", "2026-12-01"],
             "--from is after --to",
         ),
+        (["--community", "oost-4f9k", "--out", "/nonexistent/dir/x.csv"], "no directory"),
     ],
 )
 def test_mistakes_are_one_clear_line_and_write_nothing(
@@ -157,7 +158,9 @@ def test_mistakes_are_one_clear_line_and_write_nothing(
 ) -> None:
     world_with_answers(cli_env)
     out = tmp_path / "x.csv"
-    code = main(["export", *extra, "--format", "csv", "--out", str(out)])
+    if "--out" not in extra:
+        extra = [*extra, "--out", str(out)]
+    code = main(["export", *extra, "--format", "csv"])
     assert code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
