@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import checkins, intake, updates
+from bot.services import checkins, intake, retention, updates
 from bot.services.delivery import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ PURGE_UPDATES_JOB = "purge-processed-updates"
 EXPIRE_INPUT_JOB = "expire-input"
 CHECKINS_JOB = "checkins"
 PLAN_CHECKINS_JOB = "plan-checkins"
+RETENTION_JOB = "retention"
 
 
 @dataclass(frozen=True)
@@ -183,4 +184,23 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await session.commit()
 
     scheduler.add(PeriodicJob(PLAN_CHECKINS_JOB, plan_checkins, timedelta(hours=1)))
+    scheduler.add(PeriodicJob(RETENTION_JOB, retention_job(runtime), timedelta(days=1)))
     return scheduler
+
+
+def retention_job(runtime: Runtime) -> Callable[[], Awaitable[None]]:
+    """Daily: delete answers and stories older than their community's retention period."""
+
+    async def run() -> None:
+        async with runtime.sessions() as session:
+            done = await retention.purge(session, now=runtime.clock())
+        for purged in done:
+            if purged.total:
+                log.info(
+                    "retention purge: %d rows in community %d",
+                    purged.total,
+                    purged.community_id,
+                    extra={"kind": RETENTION_JOB},
+                )
+
+    return run

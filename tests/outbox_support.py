@@ -16,7 +16,7 @@ from bot.channels.telegram.sender import TelegramChannel
 from bot.config import Settings
 from bot.db.models import Community, Member, Membership, OutboxMessage
 from bot.runtime import Runtime
-from bot.services import announcements
+from bot.services import announcements, privacy
 from bot.services.delivery import DeliveryConfig, Dispatcher
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
@@ -81,7 +81,7 @@ async def make_community(
             Member(
                 telegram_user_id=first_user_id + i,
                 locale=locale,
-                consent_version=1 if consented else None,
+                consent_version=privacy.NOTICE_VERSION if consented else None,
                 consent_given_at=now if consented else None,
                 created_at=now,
             )

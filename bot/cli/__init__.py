@@ -6,7 +6,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import announce, checkins, community, db, doctor, export, meeting, outbox, role, run
+from bot.cli import (
+    announce,
+    audit,
+    checkins,
+    community,
+    db,
+    doctor,
+    export,
+    meeting,
+    outbox,
+    report,
+    retention,
+    role,
+    run,
+)
 from bot.cli.common import CommandError
 from bot.config import ConfigError
 from bot.db import DatabaseUnavailable
@@ -19,7 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samen", description="Samen: a multilingual Telegram bot for newcomer communities."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run, db, community, role, meeting, checkins, outbox, announce, doctor, export):
+    for module in (
+        run,
+        db,
+        community,
+        role,
+        meeting,
+        checkins,
+        outbox,
+        announce,
+        doctor,
+        report,
+        audit,
+        retention,
+        export,
+    ):
         module.register(commands)
     return parser
 

@@ -16,7 +16,7 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import communities
+from bot.services import communities, retention
 
 
 def register(commands: Any) -> None:
@@ -37,6 +37,13 @@ def register(commands: Any) -> None:
     poster.add_argument("code")
     poster.add_argument("--out", required=True, type=Path, help="the PNG file to write")
     poster.set_defaults(handler=write_qr)
+
+    keep = actions.add_parser(
+        "set-retention", help="how many months answers and stories are kept (1 to 24)"
+    )
+    keep.add_argument("code")
+    keep.add_argument("months", type=int)
+    keep.set_defaults(handler=set_retention)
 
 
 def bot_username(config: Settings) -> str:
@@ -128,4 +135,21 @@ def write_qr(args: argparse.Namespace) -> int:
     link = communities.deep_link(bot_username(config), code)
     width = qr.write_png(link, args.out)
     print(f"wrote {args.out} ({width}×{width} px) for {link}")
+    return 0
+
+
+def set_retention(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> tuple[int, int]:
+        async with create_session_factory(engine)() as session:
+            try:
+                return await retention.set_months(
+                    session, community_code=args.code, months=args.months, now=system_clock()
+                )
+            except retention.RetentionError as exc:
+                raise CommandError(str(exc)) from None
+
+    old, new = with_engine(config, work)
+    print(f"{args.code}: answers and stories are kept {new} months (was {old})")
     return 0

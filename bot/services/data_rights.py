@@ -18,6 +18,7 @@ from bot.db.models import (
     Answer,
     AnswerSource,
     AuditEvent,
+    Broadcast,
     CheckIn,
     CheckInState,
     Community,
@@ -249,6 +250,11 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
     await session.execute(
         update(Meeting)
         .where(Meeting.created_by_user_id == telegram_id)
+        .values(created_by_user_id=None)
+    )
+    await session.execute(
+        update(Broadcast)
+        .where(Broadcast.created_by_user_id == telegram_id)
         .values(created_by_user_id=None)
     )
     await session.execute(

@@ -7,7 +7,8 @@ again (and treated as not consented) before anything new about them is stored.
 
 from __future__ import annotations
 
-NOTICE_VERSION = 1
+# 2: the notice says how long answers and stories are kept (the retention period).
+NOTICE_VERSION = 2
 
 
 def current_notice_version() -> int:

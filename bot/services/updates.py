@@ -34,8 +34,10 @@ async def admit(
     now: datetime,
     telegram_user_id: int | None = None,
     chat_status: str | None = None,
+    commit: bool = True,
 ) -> Admission:
-    """Record the update as handled; say whether it was a duplicate. Commits.
+    """Record the update as handled; say whether it was a duplicate. Commits unless told
+    not to (the caller then commits, after loading what it needs in the same transaction).
 
     `telegram_user_id` is the user writing in a private chat: they were seen now, and if they
     were marked blocked they are reactivated — unless `chat_status` says they have just
@@ -79,7 +81,8 @@ async def admit(
                 .values(last_seen_at=now)
                 .execution_options(synchronize_session=False)
             )
-    await session.commit()
+    if commit:
+        await session.commit()
     return Admission(duplicate=False, reactivated=reactivated, blocked=blocked)
 
 

@@ -15,6 +15,7 @@ from bot.channels.telegram.prompts import TOPIC_LABELS
 from bot.db.base import Base
 from bot.db.models import Answer, AnswerSource, AuditEvent, Member, QuestionKind
 from bot.i18n import LANGUAGES, Translator, find_language
+from bot.services import privacy
 from bot.services.profiles import LEARN_TOPICS
 from tests.factories import AMIRA, DAWIT, OLENA, SANNE, Person, create_community
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice, json_document
@@ -255,7 +256,7 @@ async def test_the_whole_journey_in_the_members_language(bot: BotHarness, story:
     document = json_document(mydata[1])
     assert document["telegram_user_id"] == person.id
     assert document["locale"] == t.tag
-    assert document["consent_version"] == 1
+    assert document["consent_version"] == privacy.NOTICE_VERSION
     assert document["learn_topics"] == ["dutch"]
     assert document["offer_text"] == story.offer
     assert document["municipality"] == story.municipality

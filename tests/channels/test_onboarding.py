@@ -171,19 +171,21 @@ async def test_a_new_notice_version_asks_again_before_storing_anything(
     await bot.tap(SANNE, "Overslaan")
     await bot.tap(SANNE, "Overslaan")
 
-    monkeypatch.setattr(privacy, "NOTICE_VERSION", 2)
+    old = privacy.NOTICE_VERSION
+    new = old + 1
+    monkeypatch.setattr(privacy, "NOTICE_VERSION", new)
     calls = await bot.feed(bot.updates.text(SANNE, "/share"))
     assert calls[0].text.startswith("We hebben veranderd hoe Samen met je gegevens omgaat.")
-    assert "consent:2:yes" in [b["callback_data"] for row in calls[0].keyboard for b in row]
+    assert f"consent:{new}:yes" in [b["callback_data"] for row in calls[0].keyboard for b in row]
     # A story sent now is not stored: the member is asked again first.
     await bot.say(SANNE, "Mijn verhaal over de buurt")
     assert await count(bot, Answer) == 0
     async with bot.runtime.sessions() as session:
-        community_members = await members.reachable_members(session, 1, 2)
+        community_members = await members.reachable_members(session, 1, new)
     assert community_members == []
 
     # A button of the old notice does nothing.
-    assert await bot.press(SANNE, "consent:1:yes") == []
+    assert await bot.press(SANNE, f"consent:{old}:yes") == []
     assert bot.last_callback_answer() == "Deze knop werkt niet meer."
 
     answered = await bot.tap(SANNE, "Ja, ik ga akkoord")
@@ -196,8 +198,8 @@ async def test_a_new_notice_version_asks_again_before_storing_anything(
     async with bot.runtime.sessions() as session:
         member = await members.find_by_telegram_id(session, SANNE.id)
         assert member is not None
-        assert member.consent_version == 2
-        assert [m.id for m in await members.reachable_members(session, 1, 2)] == [member.id]
+        assert member.consent_version == new
+        assert [m.id for m in await members.reachable_members(session, 1, new)] == [member.id]
 
 
 async def test_unknown_and_malformed_codes_get_a_clear_message(bot: BotHarness) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Community, Meeting, Member, Membership, OutboxMessage, Question
+from bot.services import privacy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +44,7 @@ async def _seed(url: str) -> None:
                 member = Member(
                     telegram_user_id=933_000_001 + i,
                     locale=locale,
-                    consent_version=1,
+                    consent_version=privacy.NOTICE_VERSION,
                     consent_given_at=datetime.now().astimezone(),
                 )
                 session.add(member)

@@ -14,12 +14,17 @@ from bot.services import members
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
     from bot.db.models import Member
+    from bot.services.dialogs import Dialog
 
 
 RUNTIME_KEY = "samen.runtime"
 
 
 class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    # PTB makes one context per update and hands it to every handler group, so what the
+    # admission (group -1) loaded can serve the journey (group 0) without another transaction.
+    loaded: tuple[Member | None, Dialog | None] | None = None
+
     @property
     def runtime(self) -> Runtime:
         return runtime_of(self.application)

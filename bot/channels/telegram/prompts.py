@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.telegram import callbacks, keyboards
 from bot.channels.telegram.context import SamenContext
 from bot.i18n import N_, Translator
-from bot.services import onboarding, profiles, stories
+from bot.services import onboarding, profiles, retention, stories
 from bot.services.dialogs import Dialog
 
 if TYPE_CHECKING:
@@ -78,11 +78,13 @@ def notice_text(t: Translator) -> str:
         "message we keep only a reference; the recording stays on Telegram.\n"
         "• Who sees it: the organisers and coordinators of your community. Not other "
         "members, and nobody else.\n"
-        "• How long: while you take part. You can delete it at any time.\n"
+        "• How long: while you take part; answers and stories are deleted automatically "
+        "after {months} months at the latest. You can delete it all at any time.\n"
         "• Your rights: /mydata shows everything we keep, /delete removes all of it, /stop "
         "stops all messages.\n"
         "\n"
-        "Do you agree that Samen keeps this information?"
+        "Do you agree that Samen keeps this information?",
+        months=t.fmt_number(retention.MAX_MONTHS),
     )
 
 

@@ -28,6 +28,7 @@ from bot.channels.telegram.handlers import (
     profile,
     rsvp,
     start,
+    stats,
     stories,
 )
 
@@ -55,6 +56,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     organisers.register(app)
     checkins.register(app)
     input.register(app)
+    stats.register(app)
     exports.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)

@@ -31,8 +31,11 @@ async def on_message(update: Update, context: SamenContext) -> None:
     if user is None or message is None:
         return
     notice_version = privacy.current_notice_version()
-    async with context.runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
+    if context.loaded is not None:
+        member, dialog = context.loaded
+    else:
+        async with context.runtime.sessions() as session:
+            member, dialog = await dialogs.of_user(session, user.id)
     t = context.translator(update, member)
     chat_id = message.chat_id
 

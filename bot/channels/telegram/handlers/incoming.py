@@ -14,7 +14,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.channels.telegram.context import SamenContext
-from bot.services import updates
+from bot.services import dialogs, updates
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,12 @@ async def admit(update: Update, context: SamenContext) -> None:
             now=runtime.clock(),
             telegram_user_id=user.id if user is not None and private else None,
             chat_status=status,
+            commit=False,
         )
+        if not admission.duplicate and user is not None and private and update.message:
+            # A message goes to the member's current step: load both while we are here.
+            context.loaded = await dialogs.of_user(session, user.id)
+        await session.commit()
     if admission.duplicate:
         log.info("duplicate update dropped", extra={"update_id": update.update_id})
         raise ApplicationHandlerStop

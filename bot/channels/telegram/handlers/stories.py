@@ -91,15 +91,13 @@ async def on_message(
     message = update.effective_message
     assert message is not None
     runtime = context.runtime
+    saved = None
+    # One transaction for what the step shows and the story itself.
     async with runtime.sessions() as session:
         community, options = await stories.prompt_data(session, dialog)
-    if dialog.step == stories.CHOOSE_COMMUNITY:
-        lead = t.gettext("Please choose with the buttons.")
-        await prompts.share(context, message.chat_id, t, dialog, options, lead=lead)
-        return
-    saved = None
-    async with runtime.sessions() as session:
-        fresh = await members.get(session, member.id)
+        fresh = None
+        if dialog.step != stories.CHOOSE_COMMUNITY:
+            fresh = await members.get(session, member.id)
         if fresh is not None and message.text and message.text.strip():
             saved = await stories.save_text(
                 session, fresh, dialog, message.text, now=runtime.clock()
@@ -113,6 +111,10 @@ async def on_message(
                 duration=voice_seconds(message.voice),
                 now=runtime.clock(),
             )
+    if dialog.step == stories.CHOOSE_COMMUNITY:
+        lead = t.gettext("Please choose with the buttons.")
+        await prompts.share(context, message.chat_id, t, dialog, options, lead=lead)
+        return
     if saved is None:
         lead = t.gettext(
             "Sorry, I can only keep a written message or a voice message as your story."

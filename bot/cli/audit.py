@@ -1,0 +1,103 @@
+"""`samen audit`: list the audit trail (who, when, what, how many rows), filtered."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db.engine import create_session_factory
+from bot.db.models import Community
+from bot.services import audit
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("audit", help="list the audit trail, newest first")
+    parser.add_argument("--community", metavar="CODE", help="only this community")
+    parser.add_argument("--action", metavar="A", help="only this action, e.g. role.grant")
+    parser.add_argument(
+        "--since", type=_moment, metavar="DATE", help="from this UTC date or ISO time on"
+    )
+    parser.add_argument(
+        "--until",
+        type=_until,
+        metavar="DATE",
+        help="up to and including this UTC date (or before this ISO time)",
+    )
+    parser.add_argument("--limit", type=int, default=200, metavar="N", help="default 200")
+    parser.add_argument("--format", choices=("table", "jsonl"), default="table")
+    parser.set_defaults(handler=list_events)
+
+
+def _moment(raw: str) -> datetime:
+    try:
+        if "T" not in raw and " " not in raw:
+            return datetime.combine(date.fromisoformat(raw), time(), UTC)
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {raw!r} (use 2026-11-28)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _until(raw: str) -> datetime:
+    moment = _moment(raw)
+    # A bare date means the whole day.
+    return moment + timedelta(days=1) if "T" not in raw and " " not in raw else moment
+
+
+def list_events(args: argparse.Namespace) -> int:
+    config = settings()
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1")
+
+    async def work(engine: Any) -> list[dict[str, Any]]:
+        async with create_session_factory(engine)() as session:
+            codes = dict((await session.execute(select(Community.id, Community.code))).all())
+            community_id = None
+            if args.community is not None:
+                community_id = next((i for i, c in codes.items() if c == args.community), None)
+                if community_id is None:
+                    raise CommandError(f"no community with the code {args.community!r}")
+            found = await audit.events(
+                session,
+                action=args.action,
+                community_id=community_id,
+                since=args.since,
+                until=args.until,
+                limit=args.limit,
+            )
+            return [
+                {
+                    "at": event.at.isoformat(),
+                    "action": event.action,
+                    "actor": event.actor_user_id,
+                    "community": codes.get(event.community_id) if event.community_id else None,
+                    "target": event.target,
+                    "rows": event.row_count,
+                    "details": event.details,
+                }
+                for event in found
+            ]
+
+    rows = with_engine(config, work)
+    if args.format == "jsonl":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+        return 0
+    if not rows:
+        print("no audit events match")
+        return 0
+    print("at (UTC)\taction\tactor\tcommunity\ttarget\trows\tdetails")
+    for row in rows:
+        actor = row["actor"] if row["actor"] is not None else "system"
+        details = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
+        print(
+            f"{row['at'][:19]}\t{row['action']}\t{actor}\t{row['community'] or '-'}"
+            f"\t{row['target'] or '-'}\t{row['rows'] if row['rows'] is not None else '-'}"
+            f"\t{details}"
+        )
+    return 0

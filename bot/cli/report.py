@@ -1,0 +1,52 @@
+"""`samen report`: PNG charts and a Markdown summary of a community, for coordinators."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db.engine import create_session_factory
+from bot.i18n import Catalogs, find_language
+from bot.runtime import system_clock
+from bot.services import reports
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("report", help="charts (PNG) and a summary of a community")
+    parser.add_argument("--community", required=True, metavar="CODE")
+    parser.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
+    parser.add_argument(
+        "--language", metavar="LANG", help="labels in this language (default: the community's)"
+    )
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR")
+    parser.set_defaults(handler=make_report)
+
+
+def make_report(args: argparse.Namespace) -> int:
+    config = settings()
+    if args.language is not None and find_language(args.language) is None:
+        raise CommandError(f"no catalog for the language {args.language!r}")
+
+    catalogs = Catalogs(config.locales_dir, config.default_time_zone)
+
+    async def work(engine: Any) -> list[Path]:
+        async with create_session_factory(engine)() as session:
+            try:
+                report = await reports.build(
+                    session,
+                    community_code=args.community,
+                    now=system_clock(),
+                    locale=args.language,
+                    meeting_id=args.meeting,
+                )
+            except reports.ReportError as exc:
+                raise CommandError(str(exc)) from None
+            files = reports.write(report, catalogs, args.out)
+            await reports.record(session, report, via="cli", now=system_clock())
+            return files
+
+    for path in with_engine(config, work):
+        print(path)
+    return 0

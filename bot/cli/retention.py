@@ -1,0 +1,48 @@
+"""`samen purge`: delete what is older than each community's retention period (or show it)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db.engine import create_session_factory
+from bot.runtime import system_clock
+from bot.services import retention
+from bot.services.retention import CommunityPurge
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "purge", help="delete answers and stories older than the retention period"
+    )
+    parser.add_argument("--community", metavar="CODE", help="only this community")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would be deleted; delete nothing"
+    )
+    parser.set_defaults(handler=purge)
+
+
+def purge(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> list[CommunityPurge]:
+        async with create_session_factory(engine)() as session:
+            step = retention.plan if args.dry_run else retention.purge
+            try:
+                return await step(session, now=system_clock(), community_code=args.community)
+            except retention.RetentionError as exc:
+                raise CommandError(str(exc)) from None
+
+    results = with_engine(config, work)
+    verb = "would delete" if args.dry_run else "deleted"
+    for r in results:
+        oldest = r.oldest.date().isoformat() if r.oldest else "-"
+        print(
+            f"{r.code}\t{r.name}\tkeeps {r.retention_months} months (before {r.cutoff.date()})"
+            f"\t{verb} {r.answers} answers, {r.stories} stories ({r.voice_notes} voice notes),"
+            f" {r.input_runs} input runs\toldest {oldest}"
+        )
+    total = sum(r.total for r in results)
+    print(f"{verb} {total} rows in {len(results)} communities")
+    return 0

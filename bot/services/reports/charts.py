@@ -1,0 +1,344 @@
+"""Drawing a report: PNG charts with matplotlib (Agg, no display) and a Markdown summary.
+
+Fonts: matplotlib draws text glyph by glyph with DejaVu Sans. That covers Latin and
+Cyrillic, but it has no Ethiopic (Tigrinya) glyphs and it neither joins Arabic letters nor
+orders right-to-left text, so Arabic and Farsi would come out as separate letters in the wrong
+order. So every label on a chart is checked: a label that DejaVu Sans can draw left to right
+is used as it is; otherwise the chart falls back to English for catalog labels, to the
+language code plus its English name for languages (e.g. "ti · Tigrinya"), and to "Meeting 2"
+/ "Q3" for organiser-written titles. The Markdown summary has no such limit and is written
+wholly in the chosen language.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from babel import Locale
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.db.models import OutboxState
+from bot.i18n import N_, Translator, find_language
+from bot.services.reports.data import Report
+
+FONT = "DejaVu Sans"
+MAIN_CHART = "participation.png"
+CHART_FILES = (
+    "rsvps.png",
+    "answers_per_question.png",
+    MAIN_CHART,
+    "languages.png",
+    "delivery.png",
+)
+SUMMARY_FILE = "summary.md"
+_DPI = 100
+_LABEL_MAX = 40
+
+STATE_LABELS = {
+    OutboxState.SENT.value: N_("Sent"),
+    OutboxState.QUEUED.value: N_("Queued"),
+    OutboxState.SENDING.value: N_("Sending"),
+    OutboxState.FAILED.value: N_("Failed"),
+    OutboxState.BLOCKED.value: N_("Blocked"),
+    OutboxState.UNKNOWN.value: N_("Unknown"),
+    OutboxState.SKIPPED.value: N_("Skipped"),
+}
+_STATE_ORDER = list(STATE_LABELS)
+
+
+@functools.cache
+def _glyphs() -> frozenset[int]:
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT))
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def renderable(text: str) -> bool:
+    """Whether matplotlib draws `text` correctly: every glyph exists and nothing is RTL."""
+    glyphs = _glyphs()
+    for char in text:
+        if unicodedata.bidirectional(char) in ("R", "AL", "RLE", "RLO", "RLI"):
+            return False
+        if not char.isspace() and ord(char) not in glyphs:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Chart labels: the chosen language where it can be drawn, else English."""
+
+    t: Translator
+    english: Translator
+
+    def __call__(self, message: str, /, **params: object) -> str:
+        text = self.t.gettext(message, **params)
+        return text if renderable(text) else self.english.gettext(message, **params)
+
+    def number(self, value: float) -> str:
+        text = self.t.fmt_number(value)
+        return text if renderable(text) else self.english.fmt_number(value)
+
+    def language(self, tag: str) -> str:
+        if not tag:
+            return "?"
+        language = find_language(tag)
+        if language is not None and renderable(language.native_name):
+            return language.native_name
+        try:
+            english = Locale.parse(tag.replace("-", "_")).get_display_name("en") or ""
+        except (ValueError, TypeError):
+            english = ""
+        return f"{tag} · {english}" if english else tag
+
+    def written(self, text: str, fallback: str) -> str:
+        """Organiser-written text (a title, a prompt), shortened; `fallback` if undrawable."""
+        text = " ".join(text.split())
+        if len(text) > _LABEL_MAX:
+            text = text[: _LABEL_MAX - 1] + "…"
+        return text if text and renderable(text) else fallback
+
+
+def _figure(height: float = 4.0) -> Figure:
+    # The object API with the Agg canvas, not pyplot: no global figure registry, no display,
+    # and safe to draw in a worker thread while the bot goes on answering.
+    figure = Figure(figsize=(8, height), dpi=_DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _save(figure: Figure, path: Path | BinaryIO) -> Path | BinaryIO:
+    figure.savefig(path, format="png")
+    return path
+
+
+def _empty(ax: object, labels: Labels) -> None:
+    ax.text(0.5, 0.5, labels(N_("No data yet")), ha="center", va="center")  # type: ignore[attr-defined]
+    ax.set_axis_off()  # type: ignore[attr-defined]
+
+
+def draw_rsvps(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+    figure = _figure()
+    ax = figure.add_subplot()
+    ax.set_title(labels(N_("RSVPs per meeting")))
+    if not report.rsvps:
+        _empty(ax, labels)
+        return _save(figure, path)
+    names = [
+        labels.written(row.title, labels(N_("Meeting {number}"), number=n))
+        for n, row in enumerate(report.rsvps, start=1)
+    ]
+    positions = list(range(len(names)))
+    width = 0.27
+    series = [
+        (N_("Going"), [r.going for r in report.rsvps], "#2a9d8f"),
+        (N_("Maybe"), [r.maybe for r in report.rsvps], "#e9c46a"),
+        (N_("Not going"), [r.not_going for r in report.rsvps], "#e76f51"),
+    ]
+    for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True):
+        ax.bar([p + offset for p in positions], values, width, label=labels(label), color=colour)
+    ax.set_xticks(positions, names, rotation=20, ha="right")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend()
+    return _save(figure, path)
+
+
+def draw_answers(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+    rows = report.questions
+    figure = _figure(max(3.0, 0.45 * len(rows) + 1.5))
+    ax = figure.add_subplot()
+    ax.set_title(labels(N_("Answers per question")))
+    if not rows:
+        _empty(ax, labels)
+        return _save(figure, path)
+    names = [
+        f"Q{n}: " + labels.written(row.prompt, "").strip() if renderable(row.prompt) else f"Q{n}"
+        for n, row in enumerate(rows, start=1)
+    ]
+    ax.barh(names, [row.answers for row in rows], color="#264653")
+    ax.invert_yaxis()
+    ax.set_xlabel(labels(N_("Answers")))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _save(figure, path)
+
+
+def draw_participation(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+    figure = _figure()
+    ax = figure.add_subplot()
+    ax.set_title(labels(N_("Participation over time")))
+    if not report.participation:
+        _empty(ax, labels)
+        return _save(figure, path)
+    months = [row.month.strftime("%Y-%m") for row in report.participation]
+    ax.bar(
+        months,
+        [row.answers for row in report.participation],
+        color="#8ab17d",
+        label=labels(N_("Answers")),
+    )
+    ax.plot(
+        months,
+        [row.members for row in report.participation],
+        color="#264653",
+        marker="o",
+        label=labels(N_("Members taking part")),
+    )
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.legend()
+    return _save(figure, path)
+
+
+def draw_languages(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+    figure = _figure()
+    ax = figure.add_subplot()
+    ax.set_title(labels(N_("Members by language")))
+    if not report.languages:
+        _empty(ax, labels)
+        return _save(figure, path)
+    ax.bar(
+        [labels.language(tag) for tag, _ in report.languages],
+        [count for _, count in report.languages],
+        color="#457b9d",
+    )
+    ax.set_ylabel(labels(N_("Members")))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelrotation=20)
+    return _save(figure, path)
+
+
+def draw_delivery(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+    figure = _figure()
+    ax = figure.add_subplot()
+    ax.set_title(labels(N_("Delivery outcomes")))
+    states = [s for s in _STATE_ORDER if report.delivery.get(s)]
+    if not states:
+        _empty(ax, labels)
+        return _save(figure, path)
+    ax.bar(
+        [labels(STATE_LABELS[s]) for s in states],
+        [report.delivery[s] for s in states],
+        color="#6d597a",
+    )
+    ax.set_ylabel(labels(N_("Messages")))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _save(figure, path)
+
+
+DRAWERS: dict[str, Callable[[Report, Labels, Path], object]] = {
+    "rsvps.png": draw_rsvps,
+    "answers_per_question.png": draw_answers,
+    MAIN_CHART: draw_participation,
+    "languages.png": draw_languages,
+    "delivery.png": draw_delivery,
+}
+
+
+def draw_all(report: Report, labels: Labels, out_dir: Path) -> list[Path]:
+    """Every chart into `out_dir` (created when missing); returns the files."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / name for name in CHART_FILES]
+    for path in paths:
+        DRAWERS[path.name](report, labels, path)
+    return paths
+
+
+def draw_main(report: Report, labels: Labels) -> bytes:
+    """The chart /stats sends: participation over time, as PNG bytes."""
+    buffer = io.BytesIO()
+    draw_participation(report, labels, buffer)
+    return buffer.getvalue()
+
+
+def summary(report: Report, t: Translator) -> str:
+    """The figures as Markdown, wholly in the chosen language (no font limits here)."""
+    n = t.fmt_number
+    title = t.gettext("Report: {community}", community=report.community_name)
+    lines = [
+        f"# {title}",
+        "",
+        t.gettext("Made on {date}", date=t.fmt_datetime(report.made_at, "long")),
+        "",
+        "| | |",
+        "|---|---:|",
+    ]
+    figures = [
+        (N_("Members"), report.members),
+        (N_("Members who agreed to the privacy notice"), report.consented_members),
+        (N_("Answers"), report.answers),
+        (N_("Stories"), report.stories),
+        (N_("Voice messages"), report.voice_notes),
+        (N_("Messages"), report.delivery_total),
+        (STATE_LABELS[OutboxState.SENT.value], report.delivered),
+    ]
+    lines.extend(f"| {t.gettext(label)} | {n(value)} |" for label, value in figures)
+
+    def section(title: str, header: list[str], rows: list[list[str]]) -> None:
+        lines.extend(["", f"## {t.gettext(title)}", ""])
+        if not rows:
+            lines.append(t.gettext("No data yet"))
+            return
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
+
+    section(
+        N_("RSVPs per meeting"),
+        [t.gettext("Meeting"), t.gettext("Going"), t.gettext("Maybe"), t.gettext("Not going")],
+        [
+            [
+                row.title or t.gettext("Meeting {number}", number=i),
+                n(row.going),
+                n(row.maybe),
+                n(row.not_going),
+            ]
+            for i, row in enumerate(report.rsvps, start=1)
+        ],
+    )
+    section(
+        N_("Answers per question"),
+        ["#", t.gettext("Question"), t.gettext("Answers")],
+        [[f"Q{i}", row.prompt, n(row.answers)] for i, row in enumerate(report.questions, start=1)],
+    )
+    section(
+        N_("Participation over time"),
+        [t.gettext("Month"), t.gettext("Members taking part"), t.gettext("Answers")],
+        [
+            [row.month.strftime("%Y-%m"), n(row.members), n(row.answers)]
+            for row in report.participation
+        ],
+    )
+    section(
+        N_("Members by language"),
+        [t.gettext("Language"), t.gettext("Members")],
+        [[_language_name(tag), n(count)] for tag, count in report.languages],
+    )
+    section(
+        N_("Delivery outcomes"),
+        [t.gettext("Messages"), ""],
+        [
+            [t.gettext(STATE_LABELS[s]), n(report.delivery[s])]
+            for s in _STATE_ORDER
+            if report.delivery.get(s)
+        ],
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _language_name(tag: str) -> str:
+    language = find_language(tag) if tag else None
+    return f"{language.native_name} ({tag})" if language else (tag or "?")
+
+
+def _cell(text: str) -> str:
+    """Organiser text in a Markdown table cell: one line, no column breaks."""
+    return " ".join(text.split()).replace("|", "\\|")

@@ -1,0 +1,103 @@
+"""/stats: a coordinator gets the main chart as a photo with a caption in their language."""
+
+from __future__ import annotations
+
+from bot.db.models import Role
+from bot.services import audit, roles
+from tests.factories import AMIRA, GROUP_CHAT, OLENA, SANNE
+from tests.harness import BotHarness
+from tests.report_support import seed_community
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+async def grant(bot: BotHarness, community_id: int, user_id: int, role: Role) -> None:
+    async with bot.runtime.sessions() as session:
+        await roles.grant(
+            session,
+            community_id=community_id,
+            telegram_user_id=user_id,
+            role=role,
+            now=bot.runtime.clock(),
+        )
+        await session.commit()
+
+
+async def test_a_coordinator_gets_the_chart_with_a_caption_in_their_language(
+    bot: BotHarness,
+) -> None:
+    seeded = await seed_community(bot.runtime)
+    await grant(bot, seeded.community_id, OLENA.id, Role.COORDINATOR)
+
+    (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
+
+    assert reply.method == "sendPhoto"
+    assert reply.chat_id == OLENA.id
+    photo = reply.files["photo"]
+    assert photo.startswith(PNG_SIGNATURE)
+    assert len(photo) > 5_000
+    assert reply.params["caption"] == (
+        "Invented Buurtkamer Oost: учасників — 5, відповідей — 5, історій — 2. "
+        "Доставлено 3 з 5 повідомлень."
+    )
+    async with bot.runtime.sessions() as session:
+        (event,) = await audit.events(session, action="report.stats")
+    assert (event.actor_user_id, event.community_id) == (OLENA.id, seeded.community_id)
+    assert event.row_count == 7
+
+
+async def test_organisers_and_members_are_refused_and_nothing_is_drawn(bot: BotHarness) -> None:
+    seeded = await seed_community(bot.runtime)
+    await grant(bot, seeded.community_id, SANNE.id, Role.ORGANISER)
+
+    (refused,) = await bot.feed(bot.updates.text(SANNE, "/stats"))
+    assert refused.method == "sendMessage"
+    assert refused.text == (
+        "Deze opdracht is voor organisatoren en coördinatoren van een gemeenschap."
+    )
+    (member,) = await bot.feed(bot.updates.text(AMIRA, "/stats"))
+    assert member.method == "sendMessage"
+    assert bot.api.calls_to("sendPhoto") == []
+    async with bot.runtime.sessions() as session:
+        assert await audit.events(session, action="report.stats") == []
+        refusals = await audit.events(session, action="staff.refused")
+    assert [(e.actor_user_id, e.details) for e in refusals] == [
+        (AMIRA.id, {"command": "stats", "reason": "no_role"}),
+        (SANNE.id, {"command": "stats", "reason": "no_role"}),
+    ]
+
+
+async def test_in_a_group_chat_stats_are_never_sent(bot: BotHarness) -> None:
+    seeded = await seed_community(bot.runtime)
+    await grant(bot, seeded.community_id, OLENA.id, Role.COORDINATOR)
+
+    (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats", chat=GROUP_CHAT))
+
+    assert reply.method == "sendMessage"
+    assert reply.chat_id == GROUP_CHAT["id"]
+    assert reply.text == "Команди для організаторів працюють лише в особистому чаті зі мною."
+    assert bot.api.calls_to("sendPhoto") == []
+
+
+async def test_a_coordinator_of_two_communities_chooses_one_by_code(bot: BotHarness) -> None:
+    first = await seed_community(bot.runtime, "oost")
+    await grant(bot, first.community_id, SANNE.id, Role.COORDINATOR)
+    async with bot.runtime.sessions() as session:
+        from bot.db.models import Community
+
+        other = Community(
+            code="west", name="Invented West", default_locale="nl", time_zone="Europe/Amsterdam"
+        )
+        session.add(other)
+        await session.commit()
+        other_id = other.id
+    await grant(bot, other_id, SANNE.id, Role.COORDINATOR)
+
+    (question,) = await bot.feed(bot.updates.text(SANNE, "/stats"))
+    assert question.method == "sendMessage"
+    assert "/stats oost — Invented Buurtkamer Oost" in (question.text or "")
+    assert "/stats west — Invented West" in (question.text or "")
+
+    (photo,) = await bot.feed(bot.updates.text(SANNE, "/stats west"))
+    assert photo.method == "sendPhoto"
+    assert (photo.params["caption"] or "").startswith("Invented West: ")
