@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     outbox_lease_minutes: float = Field(
         default=10.0, gt=0, le=24 * 60, alias="SAMEN_OUTBOX_LEASE_MINUTES"
     )
+    # The key of the pseudonymous member codes in exports (HMAC-SHA256). Unset: Samen makes
+    # one on the first export and keeps it in the database, so codes stay the same.
+    export_secret: SecretStr | None = Field(default=None, alias="SAMEN_EXPORT_SECRET")
     # Telegram may deliver an update again (webhook retries, restarts); ids are kept this long.
     update_dedupe_hours: float = Field(
         default=48.0, gt=0, le=24 * 30, alias="SAMEN_UPDATE_DEDUPE_HOURS"
@@ -135,6 +138,15 @@ class Settings(BaseSettings):
             r"^[A-Za-z0-9_-]{16,256}$", value.get_secret_value()
         ):
             raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("export_secret")
+    @classmethod
+    def _export_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # empty: the secret Samen keeps in the database
+        if len(value.get_secret_value().strip()) < 16:
+            raise ValueError("must be at least 16 characters (a long random string)")
         return value
 
     @field_validator("webhook_path")

@@ -165,6 +165,8 @@ class BotHarness:
                 continue
             if call.method in VISIBLE and isinstance(call.result, dict):
                 messages[call.result["message_id"]] = (call.text or "", call.keyboard)
+            elif call.method == "editMessageText" and call.result is not None:
+                messages[int(call.params["message_id"])] = (call.text or "", call.keyboard)
             elif call.method == "editMessageReplyMarkup":
                 message_id = int(call.params["message_id"])
                 text, _ = messages.get(message_id, ("", []))

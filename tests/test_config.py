@@ -112,3 +112,17 @@ def test_outbox_defaults_follow_telegrams_limits() -> None:
     assert settings.instance_name("run").endswith(":run")
     named = load_settings(_env_file=None, SAMEN_INSTANCE_ID="bot-2")
     assert named.instance_name("run") == "bot-2"
+
+
+def test_the_export_secret_is_optional_long_and_never_echoed(monkeypatch) -> None:
+    monkeypatch.setenv("SAMEN_EXPORT_SECRET", "")
+    assert load_settings(_env_file=None).export_secret is None
+    monkeypatch.setenv("SAMEN_EXPORT_SECRET", "short-secret")
+    with pytest.raises(ConfigError) as error:
+        load_settings(_env_file=None)
+    assert "SAMEN_EXPORT_SECRET: must be at least 16 characters" in str(error.value)
+    assert "short-secret" not in str(error.value)
+    monkeypatch.setenv("SAMEN_EXPORT_SECRET", "a-long-random-export-secret")
+    settings = load_settings(_env_file=None)
+    assert settings.export_secret is not None
+    assert "a-long-random" not in repr(settings)

@@ -13,6 +13,7 @@ from bot.cli import (
     community,
     db,
     doctor,
+    export,
     meeting,
     outbox,
     report,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         report,
         audit,
         retention,
+        export,
     ):
         module.register(commands)
     return parser

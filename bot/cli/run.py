@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     secrets = [token]
     if webhook:
         secrets.append(config.require_webhook()[1])
+    if config.export_secret is not None:
+        secrets.append(config.export_secret.get_secret_value())
     configure_logging(config.log_level, secrets=secrets, json_format=config.log_format == "json")
     # Migrate before anything starts, in a loop of its own: a database problem is one clear
     # line and exit 2, not a traceback from inside the application.

