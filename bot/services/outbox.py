@@ -196,25 +196,10 @@ async def enqueue_broadcast(
     """
     if not isinstance(payload.get("kind"), str) or not payload["kind"]:
         raise ValueError("payload needs a 'kind': the name of the renderer")
-    rows = [
-        {
-            "dedupe_key": dedupe_key(member_id),
-            "purpose": broadcast.purpose,
-            "broadcast_id": broadcast.id,
-            "member_id": member_id,
-            "chat_id": chat_id,
-            "payload": payload,
-            "state": OutboxState.QUEUED,
-            "attempts": 0,
-            "throttled": 0,
-            "parts_sent": 0,
-            "next_attempt_at": DUE_AT_ONCE,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for member_id, chat_id in recipients
-    ]
-    return await _insert_rows(session, rows)
+    messages = [(dedupe_key(m), m, chat_id, payload) for m, chat_id in recipients]
+    return await enqueue_many(
+        session, purpose=broadcast.purpose, messages=messages, now=now, broadcast_id=broadcast.id
+    )
 
 
 async def enqueue_many(
@@ -223,6 +208,7 @@ async def enqueue_many(
     purpose: str,
     messages: Sequence[tuple[str, int, int, dict[str, Any]]],
     now: datetime,
+    broadcast_id: int | None = None,
 ) -> int:
     """Queue (dedupe key, member id, chat id, payload) rows in bulk; keys queued before are
     left out. Returns how many were queued; the caller commits."""
@@ -230,7 +216,7 @@ async def enqueue_many(
         {
             "dedupe_key": key,
             "purpose": purpose,
-            "broadcast_id": None,
+            "broadcast_id": broadcast_id,
             "member_id": member_id,
             "chat_id": chat_id,
             "payload": payload,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import sys
 import threading
 import time
 from email.parser import BytesParser
@@ -17,10 +19,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tests.fakes.bot_api import FakeBotAPI
 
+log = logging.getLogger(__name__)
+
 
 class _Server(ThreadingHTTPServer):
     # The default backlog of 5 resets connections when a client opens many at once.
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request (a test stopping `samen` with SIGTERM) is
+        normal here. The default prints a traceback to stderr from the server's thread, at a
+        moment that lands in whichever test is running then; log it instead."""
+        error = sys.exc_info()[1]
+        log.debug("fake Bot API: a client went away (%s)", type(error).__name__)
 
 
 class FakeBotAPIServer:
