@@ -99,6 +99,7 @@ def create_meeting(args: argparse.Namespace) -> int:
                 input_deadline_local=parsed.input_deadline_local,
                 questions=parsed.questions,
                 followup_questions=parsed.followup_questions,
+                reminder_offsets=parsed.reminder_offsets,
             )
             try:
                 meeting = await meetings.create(session, draft, now=system_clock())

@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.db.models import QuestionKind
 from bot.i18n import Catalogs, find_language
+from bot.services.checkin_schedules import ScheduleError, parse_offsets
 from bot.services.meetings import TextDraft
 from bot.services.questions import DEFAULT_AFTER, DEFAULT_BEFORE, QuestionDraft, default_drafts
 
@@ -31,6 +32,7 @@ _TOP = {
     "ends",
     "input_deadline",
     "online_url",
+    "reminders",
     "texts",
     "questions",
     "followup_questions",
@@ -59,6 +61,8 @@ class MeetingFile:
     texts: Mapping[str, TextDraft]
     questions: list[QuestionDraft]
     followup_questions: list[QuestionDraft]
+    # Minutes before the start; None: the community's check-in schedule.
+    reminder_offsets: tuple[int, ...] | None = None
 
 
 def _line(node: Node) -> int:
@@ -240,6 +244,13 @@ def parse(text: str, catalogs: Catalogs) -> MeetingFile:
             _line(fields["texts"][1]),
         )
 
+    reminders = None
+    if "reminders" in fields:
+        try:
+            reminders = parse_offsets(_scalar(fields["reminders"][1], "reminders"))
+        except ScheduleError as exc:
+            raise MeetingFileError(str(exc), "reminders", _line(fields["reminders"][1])) from None
+
     def optional_datetime(name: str) -> datetime | None:
         return _datetime(fields[name][1], name) if name in fields else None
 
@@ -262,6 +273,7 @@ def parse(text: str, catalogs: Catalogs) -> MeetingFile:
         )
         if "followup_questions" in fields
         else [],
+        reminder_offsets=reminders,
     )
 
 

@@ -71,6 +71,8 @@ class MeetingDraft:
     questions: Sequence[QuestionDraft] = field(default_factory=tuple)
     followup_questions: Sequence[QuestionDraft] = field(default_factory=tuple)
     created_by_user_id: int | None = None
+    # Minutes before the start; None: the community's check-in schedule.
+    reminder_offsets: Sequence[int] | None = None
 
 
 def language_tag(locale: str) -> str:
@@ -102,6 +104,14 @@ def _check_text(draft: TextDraft) -> TextDraft:
     if place is not None and len(place) > MAX_PLACE:
         raise MeetingError("too_long", f"the place is longer than {MAX_PLACE} characters")
     return TextDraft(title=title, description=description, place=place)
+
+
+def _offsets(offsets: Sequence[int] | None) -> list[int] | None:
+    if offsets is None:
+        return None
+    if any(not 0 < minutes <= 30 * 24 * 60 for minutes in offsets):
+        raise MeetingError("bad_reminders", "reminders can be at most 30 days before")
+    return sorted(set(offsets), reverse=True)
 
 
 def _check_url(url: str | None) -> str | None:
@@ -154,6 +164,9 @@ async def create(session: AsyncSession, draft: MeetingDraft, *, now: datetime) -
         source_locale=source,
         online_url=_check_url(draft.online_url),
         input_deadline=deadline,
+        reminder_offsets=list(draft.reminder_offsets)
+        if draft.reminder_offsets is not None
+        else None,
         version=1,
         created_by_user_id=draft.created_by_user_id,
         created_at=now,

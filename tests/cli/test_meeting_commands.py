@@ -158,3 +158,27 @@ def test_a_bad_file_names_the_field_and_line_and_creates_nothing(
     assert err.count("\n") == 1  # one line, no traceback
     assert count(cli_env, Meeting) == 0
     assert count(cli_env, Question) == 0
+
+
+def test_a_meeting_file_can_set_its_own_reminders(cli_env: str, tmp_path: Path, capsys) -> None:
+    body = (
+        "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\nreminders: 2d, 3h\n"
+        "texts:\n  nl:\n    title: Koken\n"
+    ).replace("{when}", future())
+    assert main(["meeting", "create", "--file", str(meeting_file(tmp_path, body))]) == 0
+    capsys.readouterr()
+
+    async def offsets() -> list[int] | None:
+        engine = create_engine(cli_env)
+        try:
+            async with create_session_factory(engine)() as session:
+                return await session.scalar(select(Meeting.reminder_offsets))
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(offsets()) == [2 * 24 * 60, 3 * 60]
+    bad = body.replace("2d, 3h", "soon")
+    assert main(["meeting", "create", "--file", str(meeting_file(tmp_path, bad))]) == 2
+    assert "reminders: expected times before the meeting like 1d, 2h, 30m (line 4)" in (
+        capsys.readouterr().err
+    )

@@ -268,3 +268,27 @@ async def test_two_schedulers_never_queue_the_same_check_in_twice(runtime: Runti
     async with runtime.sessions() as session:
         keys = list(await session.scalars(select(OutboxMessage.dedupe_key)))
     assert len(set(keys)) == 60
+
+
+async def test_a_meeting_with_its_own_reminders_uses_them(runtime: Runtime) -> None:
+    from bot.services.meetings import MeetingDraft
+    from tests.meeting_support import DUTCH, STARTS
+
+    people = await make_community(runtime)
+    async with runtime.sessions() as session:
+        meeting = await meetings.create(
+            session,
+            MeetingDraft(
+                community_id=people.community_id,
+                source_locale="nl",
+                texts={"nl": DUTCH},
+                starts_local=STARTS,
+                time_zone="Europe/Amsterdam",
+                reminder_offsets=(3 * 60,),
+            ),
+            now=runtime.clock(),
+        )
+        await session.commit()
+    await going(runtime, people.member_ids[0], meeting.id)
+    reminders = [r for r in await rows(runtime) if r.kind == CheckInKind.REMINDER]
+    assert [local(r.due_at) for r in reminders] == ["2026-12-05 11:00"]
