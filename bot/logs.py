@@ -94,6 +94,9 @@ def configure_logging(
     # Personal data stays out of our logs, so its loggers stop at INFO.
     for chatty in ("telegram", "apscheduler"):
         logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))
+    # Two lines for every run of every periodic job (the outbox runs every few seconds) would
+    # bury what matters; a failing job is still logged by our scheduler, with its name.
+    logging.getLogger("apscheduler.executors").setLevel(max(logging.WARNING, root.level))
     updater = logging.getLogger("telegram.ext.Updater")
     if not any(isinstance(f, DropPollingConflicts) for f in updater.filters):
         updater.addFilter(DropPollingConflicts())
