@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.new_meeting import staff_member
 from bot.channels.telegram.staff import StaffAccess, require_staff
 from bot.db.models import CheckInState, Role
@@ -119,18 +119,15 @@ async def on_button(update: Update, context: SamenContext) -> None:
     access = await require_staff(update, context, role=Role.ORGANISER, action="checkins")
     if access is None:
         return
-    decoded = callbacks.decode(query.data)
     runtime = context.runtime
     fields = list(BUTTONS)
+    dialog = None
     async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-        choice = decoded.choice if isinstance(decoded, callbacks.StepChoice) else ""
+        found = await step_choice(session, user.id, query.data, FLOW)
+        choice = found[2] if found is not None else ""
         number = choice[1:]
         valid = (
-            member is not None
-            and dialog is not None
-            and isinstance(decoded, callbacks.StepChoice)
-            and dialog.matches(FLOW, decoded.version)
+            found is not None
             and number.isdigit()
             and len(number) < 19
             and (
@@ -138,15 +135,15 @@ async def on_button(update: Update, context: SamenContext) -> None:
                 or (choice[0] == "c" and int(number) in access.community_ids)
             )
         )
-        if valid:
-            assert dialog is not None
+        if found is not None and valid:
+            now = runtime.clock()
             if choice[0] == "f":
                 dialog = await dialogs.update(
-                    session, dialog, now=runtime.clock(), step=EDIT, field=fields[int(number)]
+                    session, found[1], now=now, step=EDIT, field=fields[int(number)]
                 )
             else:
                 dialog = await dialogs.update(
-                    session, dialog, now=runtime.clock(), step=SHOW, community=int(number)
+                    session, found[1], now=now, step=SHOW, community=int(number)
                 )
             await session.commit()
     if not valid or dialog is None:

@@ -9,13 +9,16 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.channels.telegram import prompts
+from bot.channels.telegram import callbacks, prompts
 from bot.channels.telegram.context import SamenContext
 from bot.i18n import Translator
-from bot.services import members, onboarding, privacy
+from bot.services import dialogs, members, onboarding, privacy
+from bot.services.dialogs import Dialog
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.db.models import Member
 
 
@@ -67,3 +70,17 @@ async def require_consent(
             "permission."
         )
     await prompts.consent(context, user.id, t, privacy.current_notice_version(), lead=lead)
+
+
+async def step_choice(
+    session: AsyncSession, telegram_user_id: int, data: str | None, flow: str
+) -> tuple[Member, Dialog, str] | None:
+    """The member, their dialogue and the button's choice, when the button was drawn for the
+    member's current step of `flow`; None for a stale, forged or someone else's button."""
+    decoded = callbacks.decode(data)
+    if not isinstance(decoded, callbacks.StepChoice) or decoded.flow != flow:
+        return None
+    member, dialog = await dialogs.of_user(session, telegram_user_id)
+    if member is None or dialog is None or not dialog.matches(flow, decoded.version):
+        return None
+    return member, dialog, decoded.choice

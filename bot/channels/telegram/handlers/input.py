@@ -20,11 +20,12 @@ from bot.channels.telegram.handlers.common import (
     neutral,
     require_consent,
     retire_buttons,
+    step_choice,
 )
 from bot.channels.telegram.handlers.stories import voice_seconds
 from bot.db.models import QuestionStage
 from bot.i18n import Translator
-from bot.services import checkins, communities, dialogs, intake, meetings, members, privacy
+from bot.services import checkins, communities, intake, meetings, members, privacy
 from bot.services.dialogs import Dialog
 from bot.services.intake import Closed, Finished, Outcome, Paused, Refused, Step
 from bot.services.questions import Given
@@ -170,20 +171,20 @@ async def on_button(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    decoded = callbacks.decode(query.data)
     runtime = context.runtime
     outcome: Outcome | None = None
+    member = None
     async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-        if (
-            member is not None
-            and dialog is not None
-            and isinstance(decoded, callbacks.StepChoice)
-            and dialog.matches(intake.FLOW, decoded.version)
-        ):
-            outcome = await _choose(session, member, dialog, decoded.choice, runtime.clock())
+        found = await step_choice(session, user.id, query.data, intake.FLOW)
+        if found is not None:
+            member, dialog, choice = found
+            outcome = await _choose(session, member, dialog, choice, runtime.clock())
             await session.commit()
-    t = context.translator(update, member)
+    t = (
+        await context.member_translator(update)
+        if member is None
+        else context.translator(update, member)
+    )
     if outcome is None:
         await neutral(query, t)
         return

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.staff import StaffAccess, require_staff
 from bot.db.models import Meeting, Role
 from bot.i18n import LANGUAGES, Translator
@@ -194,18 +194,12 @@ async def on_button(update: Update, context: SamenContext) -> None:
     if access is None:
         return
     t = access.t
-    decoded = callbacks.decode(query.data)
     runtime = context.runtime
     result: Dialog | DraftProblem | Meeting | None = None
     async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-        if (
-            member is not None
-            and dialog is not None
-            and isinstance(decoded, callbacks.StepChoice)
-            and dialog.matches(FLOW, decoded.version)
-        ):
-            result = await _choose(context, session, access, dialog, decoded.choice)
+        found = await step_choice(session, user.id, query.data, FLOW)
+        if found is not None:
+            result = await _choose(context, session, access, found[1], found[2])
             await session.commit()
     if result is None:
         await neutral(query, t)

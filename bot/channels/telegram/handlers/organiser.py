@@ -13,10 +13,10 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.channels.telegram import callbacks, meeting_views
+from bot.channels.telegram import meeting_views
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers import meeting_changes
-from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meeting_changes import button
 from bot.channels.telegram.handlers.new_meeting import staff_member
 from bot.channels.telegram.staff import StaffAccess, require_staff
@@ -182,30 +182,20 @@ async def on_pick(update: Update, context: SamenContext) -> None:
     if access is None:
         return
     t = access.t
-    decoded = callbacks.decode(query.data)
     runtime = context.runtime
+    meeting = None
     async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-        valid = (
-            member is not None
-            and dialog is not None
-            and isinstance(decoded, callbacks.StepChoice)
-            and dialog.matches(PICK, decoded.version)
-            and decoded.choice[1:].isdigit()
-            and len(decoded.choice) < 20
-        )
-        meeting = None
-        if valid:
-            assert isinstance(decoded, callbacks.StepChoice)
+        found = await step_choice(session, user.id, query.data, PICK)
+        if found is not None and found[2][1:].isdigit() and len(found[2]) < 20:
             meeting = await meeting_edits.meeting_of(
-                session, int(decoded.choice[1:]), access.community_ids
+                session, int(found[2][1:]), access.community_ids
             )
-    if not valid or meeting is None or member is None or dialog is None:
+    if found is None or meeting is None:
         await neutral(query, t)
         return
-    assert isinstance(decoded, callbacks.StepChoice)
+    member, dialog, choice = found
     await query.answer()
-    action = decoded.choice[0]
+    action = choice[0]
     now = runtime.clock()
     if action == "s":
         await _show_meeting(context, access, dialog, meeting)

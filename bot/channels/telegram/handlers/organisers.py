@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.new_meeting import staff_member
 from bot.channels.telegram.staff import StaffAccess, require_staff
 from bot.db.models import Role
@@ -86,36 +86,21 @@ async def choose(update: Update, context: SamenContext) -> None:
     access = await require_staff(update, context, role=Role.COORDINATOR, action="organisers")
     if access is None:
         return
-    decoded = callbacks.decode(query.data)
     runtime = context.runtime
     async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-        valid = (
-            member is not None
-            and dialog is not None
-            and isinstance(decoded, callbacks.StepChoice)
-            and dialog.matches(FLOW, decoded.version)
-            and decoded.choice[1:].isdigit()
-            and int(decoded.choice[1:]) in access.community_ids
-        )
-        if valid:
-            assert member is not None
-            await dialogs.clear(session, member.id, now=runtime.clock())
+        found = await step_choice(session, user.id, query.data, FLOW)
+        chosen = found[2][1:] if found is not None else ""
+        valid = found is not None and chosen.isdigit() and int(chosen) in access.community_ids
+        if found is not None and valid:
+            await dialogs.clear(session, found[0].id, now=runtime.clock())
             await session.commit()
-    if not valid:
+    if found is None or not valid:
         await neutral(query, access.t)
         return
-    assert dialog is not None
-    assert isinstance(decoded, callbacks.StepChoice)
+    _member, dialog, _choice = found
     await query.answer()
     await retire_buttons(query)
-    await _apply(
-        context,
-        access,
-        int(dialog.data["user"]),
-        bool(dialog.data["give"]),
-        int(decoded.choice[1:]),
-    )
+    await _apply(context, access, int(dialog.data["user"]), bool(dialog.data["give"]), int(chosen))
 
 
 async def _apply(
