@@ -355,18 +355,7 @@ async def move(
     meeting.version += 1
     meeting.updated_at = now
     await session.flush()
-    await _on_moved(session, meeting, now)
-    told = await _tell_invitees(session, meeting, "moved", now)
-    await audit.record(
-        session,
-        "meeting.move",
-        now=now,
-        actor_user_id=actor_user_id,
-        community_id=meeting.community_id,
-        target=f"meeting:{meeting.id}",
-        row_count=told,
-    )
-    return told
+    return await _changed(session, meeting, "moved", now=now, actor_user_id=actor_user_id)
 
 
 async def cancel(
@@ -385,11 +374,29 @@ async def cancel(
         reason=outbox.Reason.OBSOLETE,
         now=now,
     )
-    await _on_cancelled(session, meeting, now)
-    told = await _tell_invitees(session, meeting, "cancelled", now)
+    return await _changed(session, meeting, "cancelled", now=now, actor_user_id=actor_user_id)
+
+
+async def _changed(
+    session: AsyncSession,
+    meeting: Meeting,
+    change: str,
+    *,
+    now: datetime,
+    actor_user_id: int | None,
+) -> int:
+    """After a move or a cancellation: check-ins follow, invitees are told, it is audited."""
+    # Imported here: check-ins build on this module (meeting texts and questions).
+    from bot.services import checkins
+
+    if change == "moved":
+        await checkins.on_meeting_moved(session, meeting, now=now)
+    else:
+        await checkins.on_meeting_cancelled(session, meeting, now=now)
+    told = await _tell_invitees(session, meeting, change, now)
     await audit.record(
         session,
-        "meeting.cancel",
+        "meeting.move" if change == "moved" else "meeting.cancel",
         now=now,
         actor_user_id=actor_user_id,
         community_id=meeting.community_id,
@@ -429,18 +436,6 @@ async def _tell_invitees(
             payload={"kind": KIND_CHANGE, "meeting_id": meeting.id, "change": change},
         )
     return told
-
-
-async def _on_moved(session: AsyncSession, meeting: Meeting, now: datetime) -> None:
-    from bot.services import checkins
-
-    await checkins.on_meeting_moved(session, meeting, now=now)
-
-
-async def _on_cancelled(session: AsyncSession, meeting: Meeting, now: datetime) -> None:
-    from bot.services import checkins
-
-    await checkins.on_meeting_cancelled(session, meeting, now=now)
 
 
 def invitation_prefix(meeting_id: int) -> str:
