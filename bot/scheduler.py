@@ -22,8 +22,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import checkins, intake, retention, updates
-from bot.services.delivery import Dispatcher
+from bot.services import checkins, intake, updates
+from bot.services.communities import retention
+from bot.services.outbox.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,9 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import checkin_schedules, checkins, communities
-from bot.services.checkin_schedules import ScheduleError
+from bot.services import checkins, communities
+from bot.services.checkins import schedules as checkin_schedules
+from bot.services.checkins.schedules import ScheduleError
 
 OPTIONS = {
     "reminders": "times before a meeting, e.g. '1d, 2h' ('none' for no reminders)",

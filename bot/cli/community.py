@@ -16,7 +16,8 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import communities, retention
+from bot.services import communities
+from bot.services.communities import retention
 
 
 def register(commands: Any) -> None:

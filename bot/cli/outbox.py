@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram.delivery import build_outbox
+from bot.channels.telegram.outbox.worker import build_outbox
 from bot.cli.common import settings, with_engine
 from bot.config import Settings
 from bot.db import check_connection, prepare_database

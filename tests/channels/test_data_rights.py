@@ -23,7 +23,9 @@ from bot.db.models import (
     Rsvp,
     RsvpStatus,
 )
-from bot.services import members, privacy, roles
+from bot.services import members
+from bot.services.communities import roles
+from bot.services.members import privacy
 from tests.channels.journeys import CODE, onboard
 from tests.factories import AMIRA, OLENA, SANNE, create_community
 from tests.harness import BotHarness, json_document

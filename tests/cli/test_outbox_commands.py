@@ -112,7 +112,7 @@ def test_announce_refuses_clearly(cli_env: Settings, capsys, tmp_path: Path) -> 
 async def test_status_watches_a_broadcast_until_it_is_done(
     runtime: Runtime, fake_api: FakeBotAPI
 ) -> None:
-    from bot.services import announcements
+    from bot.services.outbox import announcements
 
     await make_community(runtime, locales=["nl"] * 6)
     async with runtime.sessions() as session:

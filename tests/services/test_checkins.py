@@ -19,8 +19,10 @@ from bot.db.models import (
     RsvpStatus,
 )
 from bot.runtime import Runtime
-from bot.services import checkin_schedules, checkins, meetings, members, rsvps
-from bot.services.checkin_schedules import Schedule
+from bot.services import checkins, meetings, members
+from bot.services.checkins import schedules as checkin_schedules
+from bot.services.checkins.schedules import Schedule
+from bot.services.meetings import rsvps
 from bot.services.timing import QuietHours
 from tests.meeting_support import make_meeting
 from tests.outbox_support import make_community

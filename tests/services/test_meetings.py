@@ -17,10 +17,17 @@ from bot.db.models import (
     RsvpStatus,
 )
 from bot.runtime import Runtime
-from bot.services import calendar, intake, invitations, meetings, rsvps
-from bot.services.invitations import Audience, AudienceKind
-from bot.services.meetings import MeetingDraft, MeetingError, TextDraft
-from bot.services.questions import Given, QuestionDraft
+from bot.services import intake, meetings
+from bot.services.intake.questions import Given, QuestionDraft
+from bot.services.meetings import (
+    MeetingDraft,
+    MeetingError,
+    TextDraft,
+    calendar,
+    invitations,
+    rsvps,
+)
+from bot.services.meetings.invitations import Audience, AudienceKind
 from tests.fakes.bot_api import FakeBotAPI
 from tests.meeting_support import ARABIC, DUTCH, STARTS, deliver, make_meeting
 from tests.outbox_support import make_community, rows

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from bot.db.models import OutboxMessage, OutboxState
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import announcements, audit, outbox
-from bot.services.outbox import Reason
+from bot.services import audit, outbox
+from bot.services.outbox import Reason, announcements
 from tests import outbox_support as support
 from tests.fakes.bot_api import Errors, FakeBotAPI
 from tests.harness import FakeClock

@@ -9,11 +9,13 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.channels.telegram import callbacks, prompts
+from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.views import prompts
 from bot.i18n import Translator
-from bot.services import dialogs, members, onboarding, privacy
+from bot.services import dialogs, members
 from bot.services.dialogs import Dialog
+from bot.services.members import onboarding, privacy
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
