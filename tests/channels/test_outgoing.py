@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.channels.telegram.outbox.outgoing import Button, Document, Outgoing
 from bot.channels.telegram.outbox.sender import plan
 from bot.channels.telegram.outbox.splitting import TextEntity
-from bot.channels.telegram.renderers import Button, Document, Outgoing, build_renderers
+from bot.channels.telegram.renderers import build_renderers
 from bot.i18n.translator import FSI, PDI
 from bot.runtime import Runtime
 from bot.services.outbox import announcements

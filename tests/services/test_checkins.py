@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from bot.services import checkins, meetings, members
 from bot.services.checkins import schedules as checkin_schedules
 from bot.services.checkins.schedules import Schedule
-from bot.services.meetings import rsvps
+from bot.services.meetings import changes, rsvps
 from bot.services.timing import QuietHours
 from tests.meeting_support import make_meeting
 from tests.outbox_support import make_community
@@ -161,7 +161,7 @@ async def test_moving_reschedules_and_cancelling_cancels(runtime: Runtime) -> No
     await going(runtime, people.member_ids[1], meeting.id, RsvpStatus.MAYBE)
     async with runtime.sessions() as session:
         fresh = await meetings.get(session, meeting.id)
-        await meetings.move(session, fresh, datetime(2026, 12, 12, 14, 0), now=runtime.clock())
+        await changes.move(session, fresh, datetime(2026, 12, 12, 14, 0), now=runtime.clock())
         await session.commit()
     planned = await rows(runtime)
     old = [r for r in planned if r.state == CheckInState.CANCELLED]
@@ -171,7 +171,7 @@ async def test_moving_reschedules_and_cancelling_cancels(runtime: Runtime) -> No
     assert min(local(r.due_at) for r in new) == "2026-12-11 14:00"
     async with runtime.sessions() as session:
         fresh = await meetings.get(session, meeting.id)
-        await meetings.cancel(session, fresh, now=runtime.clock())
+        await changes.cancel(session, fresh, now=runtime.clock())
         await session.commit()
     assert {(r.state, r.reason) for r in await rows(runtime) if r.reason != "meeting_moved"} == {
         (CheckInState.CANCELLED, "meeting_cancelled")

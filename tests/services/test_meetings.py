@@ -24,6 +24,7 @@ from bot.services.meetings import (
     MeetingError,
     TextDraft,
     calendar,
+    changes,
     invitations,
     rsvps,
 )
@@ -196,7 +197,7 @@ async def test_moving_tells_the_invited_and_cancelling_stops_what_waits(
             session, declined, meeting.id, RsvpStatus.NOT_GOING, now=runtime.clock()
         )
         fresh = await meetings.get(session, meeting.id)
-        told = await meetings.move(
+        told = await changes.move(
             session, fresh, datetime(2026, 12, 12, 15, 0), now=runtime.clock()
         )
         await session.commit()
@@ -219,7 +220,7 @@ async def test_moving_tells_the_invited_and_cancelling_stops_what_waits(
         assert (
             await invitations.invite(session, fresh, Audience(), now=runtime.clock())
         ).queued == 1
-        told = await meetings.cancel(session, fresh, now=runtime.clock())
+        told = await changes.cancel(session, fresh, now=runtime.clock())
         await session.commit()
     assert told == 2
     waiting = await rows(runtime, member_id=late.member_ids[0])

@@ -1,4 +1,6 @@
-"""Meetings: creating them, their texts per language, moving and cancelling them.
+"""Meetings: creating them, their texts per language, their questions.
+
+Moving and cancelling a meeting, and what follows, is `changes`.
 
 Times are stored in UTC together with the meeting's time zone; organisers give local times.
 Texts written by organisers are data (one `MeetingText` per language) and reach members along
@@ -24,19 +26,15 @@ from bot.db.models import (
     Question,
     QuestionStage,
     QuestionText,
-    Rsvp,
-    RsvpStatus,
 )
 from bot.i18n import find_language
-from bot.services import audit, fallback, outbox, timing
+from bot.services import audit, fallback, timing
 from bot.services.intake.questions import QuestionDraft
 
 DEFAULT_DURATION = timedelta(hours=2)
 MAX_TITLE = 300
 MAX_DESCRIPTION = 3000
 MAX_PLACE = 300
-PURPOSE_CHANGE = "meeting_change"
-KIND_CHANGE = "meeting_change"
 
 
 class MeetingError(ValueError):
@@ -82,7 +80,7 @@ def language_tag(locale: str) -> str:
     return language.tag
 
 
-def _utc(local: datetime, zone: str) -> datetime:
+def local_to_utc(local: datetime, zone: str) -> datetime:
     try:
         return timing.to_utc(local, ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
@@ -136,18 +134,18 @@ async def create(session: AsyncSession, draft: MeetingDraft, *, now: datetime) -
             f"there is no text in the language it was written in ({source})",
             tag=source,
         )
-    starts_at = _utc(draft.starts_local, draft.time_zone)
+    starts_at = local_to_utc(draft.starts_local, draft.time_zone)
     if starts_at <= now:
         raise MeetingError("in_the_past", "the meeting would start in the past")
     ends_at = (
-        _utc(draft.ends_local, draft.time_zone)
+        local_to_utc(draft.ends_local, draft.time_zone)
         if draft.ends_local is not None
         else starts_at + DEFAULT_DURATION
     )
     if ends_at <= starts_at:
         raise MeetingError("ends_before_start", "the meeting would end before it starts")
     deadline = (
-        _utc(draft.input_deadline_local, draft.time_zone)
+        local_to_utc(draft.input_deadline_local, draft.time_zone)
         if draft.input_deadline_local is not None
         else starts_at
     )
@@ -325,117 +323,6 @@ async def set_text(
         details={"locale": tag},
     )
     return existing
-
-
-# --- moving and cancelling --------------------------------------------------------------------
-
-
-async def move(
-    session: AsyncSession,
-    meeting: Meeting,
-    starts_local: datetime,
-    *,
-    now: datetime,
-    actor_user_id: int | None = None,
-) -> int:
-    """Move the meeting (same duration), tell the invitees; returns how many are told.
-
-    The version bump lets check-ins scheduled for the old time recognise themselves as stale.
-    """
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise MeetingError("cancelled", "the meeting was cancelled")
-    starts_at = _utc(starts_local, meeting.time_zone)
-    if starts_at <= now:
-        raise MeetingError("in_the_past", "the meeting would start in the past")
-    duration = (meeting.ends_at or meeting.starts_at + DEFAULT_DURATION) - meeting.starts_at
-    deadline_before = meeting.starts_at - (meeting.input_deadline or meeting.starts_at)
-    meeting.starts_at = starts_at
-    meeting.ends_at = starts_at + duration
-    meeting.input_deadline = max(starts_at - deadline_before, now)
-    meeting.version += 1
-    meeting.updated_at = now
-    await session.flush()
-    return await _changed(session, meeting, "moved", now=now, actor_user_id=actor_user_id)
-
-
-async def cancel(
-    session: AsyncSession, meeting: Meeting, *, now: datetime, actor_user_id: int | None = None
-) -> int:
-    """Cancel the meeting, its reminders and its not-yet-sent invitations; tell invitees."""
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise MeetingError("cancelled", "the meeting was cancelled already")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.version += 1
-    meeting.updated_at = now
-    await session.flush()
-    await outbox.skip_queued(
-        session,
-        dedupe_prefix=invitation_prefix(meeting.id),
-        reason=outbox.Reason.OBSOLETE,
-        now=now,
-    )
-    return await _changed(session, meeting, "cancelled", now=now, actor_user_id=actor_user_id)
-
-
-async def _changed(
-    session: AsyncSession,
-    meeting: Meeting,
-    change: str,
-    *,
-    now: datetime,
-    actor_user_id: int | None,
-) -> int:
-    """After a move or a cancellation: check-ins follow, invitees are told, it is audited."""
-    # Imported here: check-ins build on this module (meeting texts and questions).
-    from bot.services import checkins
-
-    if change == "moved":
-        await checkins.on_meeting_moved(session, meeting, now=now)
-    else:
-        await checkins.on_meeting_cancelled(session, meeting, now=now)
-    told = await _tell_invitees(session, meeting, change, now)
-    await audit.record(
-        session,
-        "meeting.move" if change == "moved" else "meeting.cancel",
-        now=now,
-        actor_user_id=actor_user_id,
-        community_id=meeting.community_id,
-        target=f"meeting:{meeting.id}",
-        row_count=told,
-    )
-    return told
-
-
-async def _tell_invitees(
-    session: AsyncSession, meeting: Meeting, change: str, now: datetime
-) -> int:
-    """Queue a change notice for everyone whose invitation went out and who has not said
-    they are not going. Rendered at send time in each member's language."""
-    recipients = await outbox.recipients_of(
-        session,
-        dedupe_prefix=invitation_prefix(meeting.id),
-        states=(outbox.OutboxState.SENT, outbox.OutboxState.SENDING),
-    )
-    declined = set(
-        await session.scalars(
-            select(Rsvp.member_id).where(
-                Rsvp.meeting_id == meeting.id, Rsvp.status == RsvpStatus.NOT_GOING
-            )
-        )
-    )
-    told = 0
-    for member_id, chat_id in recipients:
-        if member_id in declined:
-            continue
-        told += await outbox.enqueue(
-            session,
-            purpose=PURPOSE_CHANGE,
-            dedupe_key=f"{PURPOSE_CHANGE}:{meeting.id}:v{meeting.version}:{member_id}",
-            member_id=member_id,
-            chat_id=chat_id,
-            payload={"kind": KIND_CHANGE, "meeting_id": meeting.id, "change": change},
-        )
-    return told
 
 
 def invitation_prefix(meeting_id: int) -> str:

@@ -18,7 +18,7 @@ from bot.db.models import Meeting, MeetingStatus
 from bot.i18n import find_language
 from bot.services import dialogs, meetings, timing
 from bot.services.dialogs import Dialog
-from bot.services.meetings import TextDraft, invitations
+from bot.services.meetings import TextDraft, changes, invitations
 from bot.services.meetings.drafts import parse_local_datetime
 from bot.services.meetings.invitations import Audience, AudienceKind
 
@@ -123,7 +123,7 @@ async def move_when(
         return EditProblem(dialog, "in_the_past")
     if meeting.status != MeetingStatus.SCHEDULED:
         return EditProblem(dialog, "cancelled")
-    told = await meetings.move(session, meeting, local, now=now, actor_user_id=actor_user_id)
+    told = await changes.move(session, meeting, local, now=now, actor_user_id=actor_user_id)
     await dialogs.clear(session, dialog.member_id, now=now)
     return told
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Update, Voice
 from telegram.error import TelegramError
 from telegram.ext import filters
 
@@ -86,3 +86,8 @@ async def step_choice(
     if member is None or dialog is None or not dialog.matches(flow, decoded.version):
         return None
     return member, dialog, decoded.choice
+
+
+def voice_seconds(voice: Voice) -> int:
+    """The duration in whole seconds, the same before and after PTB's switch to timedelta."""
+    return int(voice.to_dict().get("duration") or 0)

@@ -34,8 +34,8 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.channels.telegram.outbox.outgoing import Outgoing, RenderContext, Renderers
 from bot.channels.telegram.outbox.splitting import MAX_CAPTION, TextEntity, split_text, utf16_len
-from bot.channels.telegram.renderers import Outgoing, RenderContext, Renderers
 from bot.config import Settings
 from bot.i18n import Catalogs
 from bot.services.outbox import Claimed, Outcome, Reason, Verdict

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.channels.telegram import callbacks
+from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
-from bot.channels.telegram.renderers import Button, Outgoing, RenderContext
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import CheckIn, CheckInKind, MeetingStatus
 from bot.i18n import Translator

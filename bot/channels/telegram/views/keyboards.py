@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram import callbacks
 from bot.i18n import LANGUAGES, Translator
+from bot.services.dialogs import Dialog
 
 CHECK = "✓ "
 
@@ -53,3 +54,7 @@ def choices(
         for choice, label in options
     ]
     return InlineKeyboardMarkup(rows(buttons, width))
+
+
+def step_button(flow: str, dialog: Dialog, label: str, choice: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.step(flow, dialog.version, choice))

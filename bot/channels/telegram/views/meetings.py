@@ -10,8 +10,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram import callbacks
+from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
-from bot.channels.telegram.renderers import Button, Outgoing, RenderContext
 from bot.db.models import Meeting, MeetingStatus, MeetingText, QuestionKind
 from bot.i18n import Translator
 from bot.services import communities, meetings
@@ -229,3 +229,39 @@ def problem_text(t: Translator, problem: Problem | None, *, required: bool = Fal
     if problem.expected == QuestionKind.SCALE:
         return t.gettext("Please choose a number from 1 to 5.")
     return t.gettext("Please choose with the buttons.")
+
+
+def draft_problem_text(t: Translator, code: str) -> str:
+    match code:
+        case "not_a_time":
+            return t.gettext(
+                "I could not read that date and time. Please type it like {example}.",
+                example=t.isolate(DATETIME_EXAMPLE),
+            )
+        case "in_the_past":
+            return t.gettext("That moment has already passed. Please choose a time in the future.")
+        case "empty":
+            return t.gettext("Please type some text.")
+        case "too_long":
+            return t.gettext("That is too long. Please make it shorter.")
+        case "bad_link":
+            return t.gettext("A link cannot contain spaces. Please check it.")
+        case "too_many":
+            return t.gettext("That is the maximum number of questions. Tap Done.")
+    return t.gettext("Please answer with the buttons.")
+
+
+DATETIME_EXAMPLE = "14-03-2027 19:00"
+
+
+def closed_text(t: Translator, reason: str) -> str:
+    match reason:
+        case "deadline":
+            return t.gettext("Input for this meeting has closed. Thank you for your interest!")
+        case "cancelled":
+            return t.gettext("This meeting was cancelled.")
+        case "not_member":
+            return t.gettext("This meeting belongs to a community you have not joined.")
+        case "no_questions":
+            return t.gettext("There are no questions for this meeting.")
+    return t.gettext("This is no longer available.")

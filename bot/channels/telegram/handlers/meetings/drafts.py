@@ -11,38 +11,23 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
+from bot.channels.telegram.handlers.staff import guard
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
+from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import Meeting, Role
 from bot.i18n import LANGUAGES, Translator
-from bot.services import communities, dialogs, members
+from bot.services import communities, dialogs
 from bot.services.communities import roles
 from bot.services.dialogs import Dialog
 from bot.services.meetings import drafts as meeting_drafts
 from bot.services.meetings.drafts import FLOW, DraftProblem
-
-EXAMPLE = "14-03-2027 19:00"
-
-
-async def staff_member(context: SamenContext, update: Update, access: StaffAccess) -> Any:
-    """Organisers need a member row to keep their dialogue in; nothing else is stored."""
-    user = update.effective_user
-    assert user is not None
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        return await members.register_contact(
-            session,
-            access.user_id,
-            user.language_code,
-            runtime.settings.default_locale,
-            runtime.clock(),
-        )
 
 
 async def command(update: Update, context: SamenContext) -> None:
     access = await require_staff(update, context, role=Role.ORGANISER, action="newmeeting")
     if access is None:
         return
-    member = await staff_member(context, update, access)
+    member = await guard.staff_member(context, update, access)
     runtime = context.runtime
     async with runtime.sessions() as session:
         found = [await communities.get(session, cid) for cid in access.community_ids]
@@ -87,7 +72,7 @@ async def ask(
         case meeting_drafts.WHEN:
             text = t.gettext(
                 "When does it start? Type the date and time, for example {example}.",
-                example=t.isolate(EXAMPLE),
+                example=t.isolate(meeting_views.DATETIME_EXAMPLE),
             )
         case meeting_drafts.PLACE:
             text = t.gettext("Where is it? Type the address, or an online link (https://…).")
@@ -168,26 +153,6 @@ def _summary(t: Translator, dialog: Dialog) -> str:
     return "\n".join(lines)
 
 
-def problem_text(t: Translator, code: str) -> str:
-    match code:
-        case "not_a_time":
-            return t.gettext(
-                "I could not read that date and time. Please type it like {example}.",
-                example=t.isolate(EXAMPLE),
-            )
-        case "in_the_past":
-            return t.gettext("That moment has already passed. Please choose a time in the future.")
-        case "empty":
-            return t.gettext("Please type some text.")
-        case "too_long":
-            return t.gettext("That is too long. Please make it shorter.")
-        case "bad_link":
-            return t.gettext("A link cannot contain spaces. Please check it.")
-        case "too_many":
-            return t.gettext("That is the maximum number of questions. Tap Done.")
-    return t.gettext("Please answer with the buttons.")
-
-
 async def on_button(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
@@ -252,7 +217,7 @@ async def _after(
     t, chat_id = access.t, access.user_id
     match result:
         case DraftProblem(dialog=dialog, code=code):
-            await ask(context, chat_id, t, dialog, lead=problem_text(t, code))
+            await ask(context, chat_id, t, dialog, lead=meeting_views.draft_problem_text(t, code))
         case Meeting():
             await context.bot.send_message(
                 chat_id,
@@ -280,7 +245,13 @@ async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> N
         return
     runtime = context.runtime
     if not message.text:
-        await ask(context, access.user_id, access.t, dialog, lead=problem_text(access.t, "empty"))
+        await ask(
+            context,
+            access.user_id,
+            access.t,
+            dialog,
+            lead=meeting_views.draft_problem_text(access.t, "empty"),
+        )
         return
     async with runtime.sessions() as session:
         result = await meeting_drafts.give_text(session, dialog, message.text, now=runtime.clock())

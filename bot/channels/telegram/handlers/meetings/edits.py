@@ -11,10 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons
-from bot.channels.telegram.handlers.meetings.drafts import problem_text
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
+from bot.channels.telegram.views import keyboards, prompts
 from bot.channels.telegram.views import meetings as meeting_views
-from bot.channels.telegram.views import prompts
 from bot.db.models import Meeting, Role
 from bot.i18n import LANGUAGES, Translator, find_language
 from bot.services import communities, dialogs, meetings
@@ -24,10 +23,6 @@ from bot.services.meetings import invitations
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE, EditProblem
 
 FLOWS = (TRANSLATE, MOVE, INVITE)
-
-
-def button(flow: str, dialog: Dialog, label: str, choice: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.step(flow, dialog.version, choice))
 
 
 def language_name(tag: str) -> str:
@@ -58,7 +53,7 @@ async def ask(
         )
         rows = [
             [
-                button(
+                keyboards.step_button(
                     TRANSLATE,
                     dialog,
                     ("✓ " if lang.tag in existing else "") + lang.native_name,
@@ -73,10 +68,10 @@ async def ask(
             text = t.gettext("Type the title in {language}.", language=language)
         elif step == meeting_edits.DESCRIPTION:
             text = t.gettext("Type the description in {language}.", language=language)
-            rows = [[button(TRANSLATE, dialog, t.gettext("Skip"), "skip")]]
+            rows = [[keyboards.step_button(TRANSLATE, dialog, t.gettext("Skip"), "skip")]]
         else:
             text = t.gettext("Type the place in {language}.", language=language)
-            rows = [[button(TRANSLATE, dialog, t.gettext("Skip"), "skip")]]
+            rows = [[keyboards.step_button(TRANSLATE, dialog, t.gettext("Skip"), "skip")]]
     elif dialog.flow == MOVE:
         text = t.gettext(
             "When does {title} start now? Type the date and time, for example {example}.",
@@ -86,22 +81,26 @@ async def ask(
     elif step == meeting_edits.AUDIENCE:
         text = t.gettext("Whom do you want to invite to {title}?", title=title)
         rows = [
-            [button(INVITE, dialog, t.gettext("Everyone in the community"), "all")],
-            [button(INVITE, dialog, t.gettext("By language"), "language")],
-            [button(INVITE, dialog, t.gettext("By interest"), "topic")],
-            [button(INVITE, dialog, t.gettext("Those who came before"), "attended")],
+            [keyboards.step_button(INVITE, dialog, t.gettext("Everyone in the community"), "all")],
+            [keyboards.step_button(INVITE, dialog, t.gettext("By language"), "language")],
+            [keyboards.step_button(INVITE, dialog, t.gettext("By interest"), "topic")],
+            [
+                keyboards.step_button(
+                    INVITE, dialog, t.gettext("Those who came before"), "attended"
+                )
+            ],
         ]
     elif step == meeting_edits.VALUE and dialog.data.get("audience") == "language":
         text = t.gettext("Which language?")
         rows = [
-            [button(INVITE, dialog, lang.native_name, f"v{lang.tag}")]
+            [keyboards.step_button(INVITE, dialog, lang.native_name, f"v{lang.tag}")]
             for lang in LANGUAGES
             if "-" not in lang.tag
         ]
     elif step == meeting_edits.VALUE:
         text = t.gettext("Which interest?")
         rows = [
-            [button(INVITE, dialog, t.gettext(label), f"v{topic}")]
+            [keyboards.step_button(INVITE, dialog, t.gettext(label), f"v{topic}")]
             for topic, label in prompts.TOPIC_LABELS.items()
         ]
     else:
@@ -174,8 +173,8 @@ async def _preview(
     markup = InlineKeyboardMarkup(
         [
             [
-                button(INVITE, dialog, t.gettext("Send the invitations"), "send"),
-                button(INVITE, dialog, t.gettext("Cancel"), "stop"),
+                keyboards.step_button(INVITE, dialog, t.gettext("Send the invitations"), "send"),
+                keyboards.step_button(INVITE, dialog, t.gettext("Cancel"), "stop"),
             ]
         ]
     )
@@ -300,7 +299,9 @@ async def _edit_step(
         meeting = await meetings.get(session, meeting.id) or meeting
     match result:
         case EditProblem(dialog=same, code=code):
-            await ask(context, access, same, meeting, lead=problem_text(t, code))
+            await ask(
+                context, access, same, meeting, lead=meeting_views.draft_problem_text(t, code)
+            )
         case Dialog():
             await ask(context, access, result, meeting)
         case None:

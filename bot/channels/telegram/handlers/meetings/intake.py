@@ -21,8 +21,8 @@ from bot.channels.telegram.handlers.common import (
     require_consent,
     retire_buttons,
     step_choice,
+    voice_seconds,
 )
-from bot.channels.telegram.handlers.newcomers.stories import voice_seconds
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import QuestionStage
 from bot.i18n import Translator
@@ -152,20 +152,7 @@ async def show(
                 ),
             )
         case Closed(reason=reason):
-            await context.bot.send_message(chat_id, closed_text(t, reason))
-
-
-def closed_text(t: Translator, reason: str) -> str:
-    match reason:
-        case "deadline":
-            return t.gettext("Input for this meeting has closed. Thank you for your interest!")
-        case "cancelled":
-            return t.gettext("This meeting was cancelled.")
-        case "not_member":
-            return t.gettext("This meeting belongs to a community you have not joined.")
-        case "no_questions":
-            return t.gettext("There are no questions for this meeting.")
-    return t.gettext("This is no longer available.")
+            await context.bot.send_message(chat_id, meeting_views.closed_text(t, reason))
 
 
 async def on_button(update: Update, context: SamenContext) -> None:

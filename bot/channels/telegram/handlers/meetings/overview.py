@@ -16,16 +16,16 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
-from bot.channels.telegram.handlers.meetings.drafts import staff_member
-from bot.channels.telegram.handlers.meetings.edits import button
+from bot.channels.telegram.handlers.staff import guard
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
+from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import InputStatus, Meeting, MeetingStatus, OutboxState, Role, RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, dialogs, meetings, outbox
 from bot.services.dialogs import Dialog
+from bot.services.meetings import changes, invitations
 from bot.services.meetings import edits as meeting_edits
-from bot.services.meetings import invitations
 from bot.services.meetings import overview as overview_service
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE
 
@@ -38,7 +38,7 @@ async def _start(
     access = await require_staff(update, context, role=Role.ORGANISER, action=action)
     if access is None:
         return None
-    member = await staff_member(context, update, access)
+    member = await guard.staff_member(context, update, access)
     runtime = context.runtime
     async with runtime.sessions() as session:
         found = await meetings.in_communities(session, access.community_ids, now=runtime.clock())
@@ -70,7 +70,7 @@ async def _list(update: Update, context: SamenContext, action: str, lead: str) -
             title = meetings.text_for(meeting, t.tag, default).title
             mark = "✖ " if meeting.status == MeetingStatus.CANCELLED else ""
             label = f"{mark}{title} · {t.fmt_date(meeting.starts_at, 'medium')}"
-            rows.append([button(PICK, dialog, label, f"{action[0]}{meeting.id}")])
+            rows.append([keyboards.step_button(PICK, dialog, label, f"{action[0]}{meeting.id}")])
     await context.bot.send_message(access.user_id, lead, reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -155,19 +155,23 @@ async def _show_meeting(
     if meeting.status == MeetingStatus.SCHEDULED:
         rows += [
             [
-                button(PICK, dialog, t.gettext("Invite"), f"i{meeting.id}"),
-                button(PICK, dialog, t.gettext("Add a translation"), f"t{meeting.id}"),
+                keyboards.step_button(PICK, dialog, t.gettext("Invite"), f"i{meeting.id}"),
+                keyboards.step_button(
+                    PICK, dialog, t.gettext("Add a translation"), f"t{meeting.id}"
+                ),
             ],
             [
-                button(PICK, dialog, t.gettext("Move"), f"m{meeting.id}"),
-                button(PICK, dialog, t.gettext("Cancel the meeting"), f"c{meeting.id}"),
+                keyboards.step_button(PICK, dialog, t.gettext("Move"), f"m{meeting.id}"),
+                keyboards.step_button(
+                    PICK, dialog, t.gettext("Cancel the meeting"), f"c{meeting.id}"
+                ),
             ],
         ]
     if seen.delivery.failed:
         label = t.gettext(
             "Resend to failed only ({count})", count=t.fmt_number(seen.delivery.failed)
         )
-        rows.append([button(PICK, dialog, label, f"r{meeting.id}")])
+        rows.append([keyboards.step_button(PICK, dialog, label, f"r{meeting.id}")])
     await context.bot.send_message(
         access.user_id,
         overview_text(t, seen),
@@ -235,7 +239,7 @@ async def on_pick(update: Update, context: SamenContext) -> None:
             )
             await session.commit()
         markup = InlineKeyboardMarkup(
-            [[button(PICK, dialog, t.gettext("Yes, cancel it"), f"x{meeting.id}")]]
+            [[keyboards.step_button(PICK, dialog, t.gettext("Yes, cancel it"), f"x{meeting.id}")]]
         )
         await context.bot.send_message(
             access.user_id,
@@ -248,7 +252,7 @@ async def on_pick(update: Update, context: SamenContext) -> None:
             fresh = await meetings.get(session, meeting.id)
             assert fresh is not None
             try:
-                told = await meetings.cancel(session, fresh, now=now, actor_user_id=access.user_id)
+                told = await changes.cancel(session, fresh, now=now, actor_user_id=access.user_id)
             except meetings.MeetingError:
                 told = -1
             await dialogs.clear(session, member.id, now=now)

@@ -15,6 +15,7 @@ from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, require_consent
 from bot.channels.telegram.handlers.meetings import intake as input_handlers
+from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, intake, meetings, members
@@ -39,7 +40,7 @@ def _confirmation(t: Translator, status: RsvpStatus, title: str) -> str:
 def _refusal(t: Translator, reason: str | None) -> str:
     if reason == "started":
         return t.gettext("This meeting has already started; your answer can no longer change.")
-    return input_handlers.closed_text(t, reason or "gone")
+    return meeting_views.closed_text(t, reason or "gone")
 
 
 async def on_button(update: Update, context: SamenContext) -> None:

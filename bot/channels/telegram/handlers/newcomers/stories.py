@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from telegram import Update, Voice
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
@@ -14,6 +14,7 @@ from bot.channels.telegram.handlers.common import (
     neutral,
     require_consent,
     retire_buttons,
+    voice_seconds,
 )
 from bot.channels.telegram.views import prompts
 from bot.i18n import Translator
@@ -135,11 +136,6 @@ async def on_message(
             community=name,
         )
     await message.reply_text(thanks)
-
-
-def voice_seconds(voice: Voice) -> int:
-    """The duration in whole seconds, the same before and after PTB's switch to timedelta."""
-    return int(voice.to_dict().get("duration") or 0)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

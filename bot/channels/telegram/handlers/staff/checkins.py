@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
-from bot.channels.telegram.handlers.meetings.drafts import staff_member
+from bot.channels.telegram.handlers.staff import guard
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.db.models import CheckInState, Role
 from bot.i18n import N_
@@ -52,7 +52,7 @@ async def command(update: Update, context: SamenContext) -> None:
     access = await require_staff(update, context, role=Role.ORGANISER, action="checkins")
     if access is None:
         return
-    member = await staff_member(context, update, access)
+    member = await guard.staff_member(context, update, access)
     runtime = context.runtime
     async with runtime.sessions() as session:
         first = access.community_ids[0]

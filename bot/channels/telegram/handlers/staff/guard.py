@@ -17,7 +17,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.channels.telegram.context import SamenContext
 from bot.db.models import Role
 from bot.i18n import Translator
-from bot.services import audit
+from bot.services import audit, members
 from bot.services.communities import roles
 
 log = logging.getLogger(__name__)
@@ -106,3 +106,18 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler(STAFF_COMMANDS, refuse_in_group, filters=filters.ChatType.GROUPS)
     )
+
+
+async def staff_member(context: SamenContext, update: Update, access: StaffAccess) -> Any:
+    """Organisers need a member row to keep their dialogue in; nothing else is stored."""
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.sessions() as session:
+        return await members.register_contact(
+            session,
+            access.user_id,
+            user.language_code,
+            runtime.settings.default_locale,
+            runtime.clock(),
+        )

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
-from bot.channels.telegram.handlers.meetings.drafts import staff_member
+from bot.channels.telegram.handlers.staff import guard
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.db.models import Role
 from bot.i18n import Translator
@@ -49,7 +49,7 @@ async def _command(update: Update, context: SamenContext, give: bool) -> None:
     if len(access.community_ids) == 1:
         await _apply(context, access, target, give, access.community_ids[0])
         return
-    member = await staff_member(context, update, access)
+    member = await guard.staff_member(context, update, access)
     runtime = context.runtime
     async with runtime.sessions() as session:
         dialog = await dialogs.set(
