@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
 from bot.services import checkins, intake, updates
+from bot.services.checkins import firing as checkin_firing
 from bot.services.communities import retention
 from bot.services.outbox.dispatcher import Dispatcher
 
@@ -170,7 +171,7 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
         # Several passes when many are due at once; each pass is one short transaction.
         while True:
             async with runtime.sessions() as session:
-                fired = await checkins.fire_due(session, now=runtime.clock())
+                fired = await checkin_firing.fire_due(session, now=runtime.clock())
             if fired.queued + fired.skipped + fired.deferred < checkins.CLAIM_LIMIT:
                 return
 

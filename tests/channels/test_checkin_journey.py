@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db.models import Member
 from bot.services import checkins
+from bot.services.checkins import firing as checkin_firing
 from tests.factories import REZA
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, json_document
 from tests.meeting_support import deliver, make_meeting
@@ -15,7 +16,7 @@ from tests.outbox_support import make_community
 
 async def fire_and_deliver(bot: BotHarness) -> None:
     async with bot.runtime.sessions() as session:
-        await checkins.fire_due(session, now=bot.runtime.clock())
+        await checkin_firing.fire_due(session, now=bot.runtime.clock())
     await deliver(bot.runtime, bot.api)
 
 

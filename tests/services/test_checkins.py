@@ -20,6 +20,7 @@ from bot.db.models import (
 )
 from bot.runtime import Runtime
 from bot.services import checkins, meetings, members
+from bot.services.checkins import firing as checkin_firing
 from bot.services.checkins import schedules as checkin_schedules
 from bot.services.checkins.schedules import Schedule
 from bot.services.meetings import changes, rsvps
@@ -44,9 +45,9 @@ async def rows(runtime: Runtime) -> list[CheckIn]:
         return list(await session.scalars(select(CheckIn).order_by(CheckIn.due_at, CheckIn.id)))
 
 
-async def fire(runtime: Runtime) -> checkins.Fired:
+async def fire(runtime: Runtime) -> checkin_firing.Fired:
     async with runtime.sessions() as session:
-        return await checkins.fire_due(session, now=runtime.clock())
+        return await checkin_firing.fire_due(session, now=runtime.clock())
 
 
 async def queued(runtime: Runtime) -> int:
@@ -256,7 +257,7 @@ async def test_two_schedulers_never_queue_the_same_check_in_twice(runtime: Runti
             total = 0
             while True:
                 async with instance.sessions() as session:
-                    fired = await checkins.fire_due(session, now=instance.clock(), limit=7)
+                    fired = await checkin_firing.fire_due(session, now=instance.clock(), limit=7)
                 total += fired.queued
                 if fired.queued + fired.skipped == 0:
                     return total

@@ -146,3 +146,18 @@ async def holders(session: AsyncSession, community_id: int) -> Sequence[RoleAssi
         .order_by(RoleAssignment.role, RoleAssignment.telegram_user_id)
     )
     return found.all()
+
+
+async def may_organise(
+    session: AsyncSession,
+    telegram_user_id: int,
+    *,
+    installation_coordinators: Collection[int] = (),
+) -> bool:
+    communities = await communities_for(
+        session,
+        telegram_user_id,
+        Role.ORGANISER,
+        installation_coordinators=installation_coordinators,
+    )
+    return bool(communities)

@@ -24,8 +24,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import outbox
-from bot.services.outbox import Claimed, Outcome, Reason, Verdict
+from bot.services.outbox import Claimed, Outcome, Reason, Verdict, claims
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +206,7 @@ class Dispatcher:
     async def recover_on_start(self) -> int:
         """Rows this instance left in `sending` when it died become `unknown`, never resent."""
         async with self.sessions() as session:
-            count = await outbox.recover(
+            count = await claims.recover(
                 session, instance=self.instance, now=self.clock(), lease=self.config.lease
             )
         if count:
@@ -230,7 +229,7 @@ class Dispatcher:
             if self._stopping:
                 return summary
             async with self.sessions() as session:
-                summary.recovered = await outbox.recover(
+                summary.recovered = await claims.recover(
                     session, instance=None, now=self.clock(), lease=self.config.lease
                 )
             await self._run(summary)
@@ -292,7 +291,7 @@ class Dispatcher:
         self, limit: int, results: list[Outcome]
     ) -> tuple[int, int, set[asyncio.Task[Outcome]]]:
         async with self.sessions() as session:
-            claimed = await outbox.claim(
+            claimed = await claims.claim(
                 session, instance=self.instance, now=self.clock(), limit=limit
             )
             tasks: set[asyncio.Task[Outcome]] = set()
@@ -347,7 +346,7 @@ class Dispatcher:
         batch = list(results)
         results.clear()
         async with self.sessions() as session:
-            await outbox.record(
+            await claims.record(
                 session,
                 batch,
                 instance=self.instance,

@@ -22,12 +22,13 @@ from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import InputStatus, Meeting, MeetingStatus, OutboxState, Role, RsvpStatus
 from bot.i18n import Translator
-from bot.services import communities, dialogs, meetings, outbox
+from bot.services import communities, dialogs, meetings
 from bot.services.dialogs import Dialog
 from bot.services.meetings import changes, invitations
 from bot.services.meetings import edits as meeting_edits
 from bot.services.meetings import overview as overview_service
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE
+from bot.services.outbox import reports as outbox_reports
 
 PICK = "meetings"  # the flow of /meeting's buttons
 
@@ -211,7 +212,7 @@ async def on_pick(update: Update, context: SamenContext) -> None:
             count = 0
             for broadcast_id in await invitations.broadcast_ids(session, meeting.id):
                 count += (
-                    await outbox.resend_failed_for_organiser(
+                    await outbox_reports.resend_failed_for_organiser(
                         session,
                         access.user_id,
                         broadcast_id,

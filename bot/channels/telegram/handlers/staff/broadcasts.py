@@ -13,8 +13,10 @@ from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.staff.guard import require_staff
 from bot.db.models import Role
 from bot.i18n import N_, Translator
-from bot.services import outbox
-from bot.services.outbox import BroadcastSummary, OutboxState
+from bot.services.communities import roles
+from bot.services.outbox import OutboxState
+from bot.services.outbox import reports as outbox_reports
+from bot.services.outbox.reports import BroadcastSummary
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ async def resend_failed(update: Update, context: SamenContext) -> None:
     count = None
     if raw.isdigit() and len(raw) < 19:
         async with runtime.sessions() as session:
-            count = await outbox.resend_failed_for_organiser(
+            count = await outbox_reports.resend_failed_for_organiser(
                 session,
                 user.id,
                 int(raw),
@@ -76,11 +78,11 @@ async def _view(
     runtime = context.runtime
     coordinators = runtime.settings.coordinator_ids
     async with runtime.sessions() as session:
-        allowed = await outbox.may_organise(
+        allowed = await roles.may_organise(
             session, telegram_user_id, installation_coordinators=coordinators
         )
         summaries = (
-            await outbox.broadcasts_for_organiser(
+            await outbox_reports.broadcasts_for_organiser(
                 session, telegram_user_id, installation_coordinators=coordinators, limit=SHOWN
             )
             if allowed

@@ -14,7 +14,8 @@ from bot.channels.telegram.handlers.staff import guard
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.db.models import CheckInState, Role
 from bot.i18n import N_
-from bot.services import checkins, communities, dialogs
+from bot.services import communities, dialogs
+from bot.services.checkins import firing as checkin_firing
 from bot.services.checkins import schedules as checkin_schedules
 from bot.services.checkins.schedules import ScheduleError
 from bot.services.dialogs import Dialog
@@ -71,7 +72,7 @@ async def show(
     async with context.runtime.sessions() as session:
         community = await communities.get(session, community_id)
         schedule = await checkin_schedules.get(session, community_id)
-        counted = await checkins.counts(session, community_id)
+        counted = await checkin_firing.counts(session, community_id)
         others = [
             await communities.get(session, cid)
             for cid in access.community_ids
