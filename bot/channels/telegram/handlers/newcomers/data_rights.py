@@ -175,6 +175,9 @@ async def confirm(update: Update, context: SamenContext) -> None:
             await session.commit()
         else:
             await data_rights.erase(session, member.id, now=runtime.clock())
+    if decoded.choice == "yes":
+        # Outside the erasing transaction: a checkpoint cannot run inside one.
+        await data_rights.reach_disk(runtime.engine)
     await query.answer()
     await retire_buttons(query)
     if decoded.choice == "no":
