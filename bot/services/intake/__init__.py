@@ -67,7 +67,7 @@ class Finished:
 class Closed:
     """Input is not (or no longer) possible; `reason` says why."""
 
-    reason: str  # deadline | cancelled | not_member | no_questions | gone
+    reason: str  # deadline | cancelled | no_questions | gone (also: another community's)
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,9 @@ async def begin(
         if meeting is None:
             return Closed("gone")
         community_id = meeting.community_id
-    if community_id is None:
+    # Another community's meeting or check-in is answered as if it did not exist.
+    if community_id is None or not await communities.is_member(session, member.id, community_id):
         return Closed("gone")
-    if not await communities.is_member(session, member.id, community_id):
-        return Closed("not_member")
     community = await session.get(Community, community_id)
     assert community is not None
     closed = _closed_reason(meeting, stage, now, opened_at=None)

@@ -23,6 +23,7 @@ from bot.db.models import (
     Meeting,
     MeetingStatus,
     MeetingText,
+    Membership,
     Question,
     QuestionStage,
     QuestionText,
@@ -236,6 +237,19 @@ async def questions_of(
 
 async def get(session: AsyncSession, meeting_id: int) -> Meeting | None:
     return await session.get(Meeting, meeting_id)
+
+
+async def for_member(session: AsyncSession, member_id: int, meeting_id: int) -> Meeting | None:
+    """The meeting, when the member belongs to its community; None otherwise.
+
+    Button data is user input: a meeting of another community is answered exactly like one
+    that does not exist, so a tap on a foreign button learns nothing about it.
+    """
+    return await session.scalar(
+        select(Meeting)
+        .join(Membership, Membership.community_id == Meeting.community_id)
+        .where(Meeting.id == meeting_id, Membership.member_id == member_id)
+    )
 
 
 async def in_communities(

@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meeting, MeetingStatus, Member, Rsvp, RsvpStatus
-from bot.services import checkins, communities
+from bot.db.models import MeetingStatus, Member, Rsvp, RsvpStatus
+from bot.services import checkins, meetings
 
 
 @dataclass(frozen=True)
 class RsvpResult:
     ok: bool
-    reason: str | None = None  # started | cancelled | not_member | gone
+    reason: str | None = None  # started | cancelled | gone (also: another community's)
     status: RsvpStatus | None = None
     changed: bool = False
 
@@ -25,11 +25,9 @@ async def respond(
     session: AsyncSession, member: Member, meeting_id: int, status: RsvpStatus, *, now: datetime
 ) -> RsvpResult:
     """Record the member's answer; allowed until the meeting starts. The caller commits."""
-    meeting = await session.get(Meeting, meeting_id)
+    meeting = await meetings.for_member(session, member.id, meeting_id)
     if meeting is None:
         return RsvpResult(False, "gone")
-    if not await communities.is_member(session, member.id, meeting.community_id):
-        return RsvpResult(False, "not_member")
     if meeting.status == MeetingStatus.CANCELLED:
         return RsvpResult(False, "cancelled")
     if now >= meeting.starts_at:

@@ -89,13 +89,23 @@ async def _save(
     return answer
 
 
+@dataclass(frozen=True)
+class TooLong:
+    """The story is longer than one Telegram message can be (a client that ignores the
+    limit); nothing is stored and the member is still at the sharing step."""
+
+    limit: int = MAX_TEXT
+
+
 async def save_text(
     session: AsyncSession, member: Member, dialog: Dialog, text: str, *, now: datetime
-) -> Answer | None:
+) -> Answer | TooLong | None:
     """Store a written story; None when the member is not (or no longer) sharing."""
     text = text.strip()
-    if not text or len(text) > MAX_TEXT:
-        raise ValueError("a story is 1 to 4096 characters")
+    if not text:
+        raise ValueError("a story needs some text")
+    if len(text) > MAX_TEXT:
+        return TooLong()
     return await _save(session, member, dialog, Answer(kind=QuestionKind.TEXT, text=text), now)
 
 

@@ -22,6 +22,7 @@ from bot.channels.telegram.handlers.newcomers import (
     profiles,
     start,
     stories,
+    whoami,
 )
 from bot.channels.telegram.handlers.staff import (
     broadcasts,
@@ -48,6 +49,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     stories.register(app)
     data_rights.register(app)
     help.register(app)
+    whoami.register(app)
     broadcasts.register(app)
     rsvps.register(app)
     drafts.register(app)

@@ -108,21 +108,9 @@ async def _send_calendar(
     assert query is not None
     runtime = context.runtime
     async with runtime.sessions() as session:
-        meeting = await meetings.get(session, meeting_id)
-        allowed = meeting is not None and await communities.is_member(
-            session, member.id, meeting.community_id
-        )
-        payload = None
-        if meeting is not None and allowed:
-            community = await communities.get(session, meeting.community_id)
-            default = community.default_locale if community else meeting.source_locale
-            text = meetings.text_for(meeting, member.locale, default)
-            payload = (
-                calendar.filename(meeting),
-                calendar.ics(meeting, text, now=runtime.clock()),
-            )
+        payload = await calendar.for_member(session, member, meeting_id, now=runtime.clock())
     if payload is None:
-        await query.answer(_refusal(t, "not_member" if meeting else None), show_alert=True)
+        await query.answer(_refusal(t, "gone"), show_alert=True)
         return
     await query.answer()
     name, content = payload

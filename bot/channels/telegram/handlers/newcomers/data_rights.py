@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
-from bot.channels.telegram.views import prompts
+from bot.channels.telegram.views import identity, prompts
 from bot.i18n import Translator, find_language
 from bot.services import dialogs, members
 from bot.services.members import data_rights
@@ -33,7 +33,9 @@ async def mydata(update: Update, context: SamenContext) -> None:
         data = await data_rights.export(session, member.id) if member is not None else None
     t = context.translator(update, member)
     if data is None:
-        await message.reply_text(t.gettext("Samen has nothing stored about you."))
+        # The number is not stored; installers look for it here (SAMEN_COORDINATOR_IDS).
+        nothing = t.gettext("Samen has nothing stored about you.")
+        await message.reply_text(f"{nothing}\n{identity.number_line(t, user.id)}")
         return
     await message.reply_text(render(t, data)[:MAX_MESSAGE])
     document = json.dumps(data.to_json(), ensure_ascii=False, indent=2).encode()
@@ -175,6 +177,9 @@ async def confirm(update: Update, context: SamenContext) -> None:
             await session.commit()
         else:
             await data_rights.erase(session, member.id, now=runtime.clock())
+    if decoded.choice == "yes":
+        # Outside the erasing transaction: a checkpoint cannot run inside one.
+        await data_rights.reach_disk(runtime.engine)
     await query.answer()
     await retire_buttons(query)
     if decoded.choice == "no":

@@ -118,6 +118,13 @@ async def on_message(
         lead = t.gettext("Please choose with the buttons.")
         await prompts.share(context, message.chat_id, t, dialog, options, lead=lead)
         return
+    if isinstance(saved, stories.TooLong):
+        lead = t.gettext(
+            "That message is too long for me. Please keep it under {limit} characters.",
+            limit=t.fmt_number(saved.limit),
+        )
+        await prompts.share(context, message.chat_id, t, dialog, community=community, lead=lead)
+        return
     if saved is None:
         lead = t.gettext(
             "Sorry, I can only keep a written message or a voice message as your story."
