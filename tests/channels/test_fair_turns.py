@@ -248,6 +248,8 @@ async def test_a_failing_update_gets_the_apology_and_nobody_else_notices(
     assert len(olena_texts) == 2
     assert texts_to(bot, STRANGER_A) == expected
     assert texts_to(bot, STRANGER_B) == expected
+    # A failed update gives its chat's turn back like any other.
+    assert bot.app.update_processor.waiting_chats == 0  # type: ignore[attr-defined]
 
 
 async def test_a_flood_of_button_taps_is_told_in_the_tap_answer(bot: BotHarness) -> None:
