@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # The key of the pseudonymous member codes in exports (HMAC-SHA256). Unset: Samen makes
     # one on the first export and keeps it in the database, so codes stay the same.
     export_secret: SecretStr | None = Field(default=None, alias="SAMEN_EXPORT_SECRET")
+    # Messages and button taps one member may send in any minute; the first one over gets a
+    # translated "slow down", the rest of the flood is dropped (bot/services/throttle.py).
+    inbound_per_minute: int = Field(default=20, ge=1, le=10_000, alias="SAMEN_INBOUND_PER_MINUTE")
     # Telegram may deliver an update again (webhook retries, restarts); ids are kept this long.
     update_dedupe_hours: float = Field(
         default=48.0, gt=0, le=24 * 30, alias="SAMEN_UPDATE_DEDUPE_HOURS"

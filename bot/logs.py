@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from telegram.error import Conflict
 
 # Fields our code passes as `extra=` and that belong in the line.
-_CONTEXT_FIELDS = ("update_id", "kind", "member_id", "outbox_id", "chat_id", "locale", "state")
+_CONTEXT_FIELDS = (
+    "update_id",
+    "kind",
+    "member_id",
+    "user_id",
+    "outbox_id",
+    "chat_id",
+    "locale",
+    "state",
+)
 # The shape of a Bot API token, also inside a URL such as /bot123:ABC.../sendMessage.
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 

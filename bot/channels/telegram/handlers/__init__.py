@@ -12,7 +12,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.channels.telegram.handlers import errors, fallback, groups, incoming, router
+from bot.channels.telegram.handlers import (
+    errors,
+    fallback,
+    groups,
+    incoming,
+    router,
+    throttle,
+)
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
 from bot.channels.telegram.handlers.newcomers import (
     consent,
@@ -35,6 +42,9 @@ from bot.channels.telegram.handlers.staff import (
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Group -2, before anything reads the database: a member over the inbound limit is told
+    # once and the rest of the flood dropped.
+    throttle.register(app)
     # Group -1, before every journey: duplicates stop here; a member who writes is seen (and
     # reachable again if Telegram once said they blocked the bot).
     incoming.register(app)
