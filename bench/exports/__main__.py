@@ -40,7 +40,13 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from bot.db import migrate
 from bot.db.engine import create_engine
-from bot.services.exports.rows import CommunityInfo, ExportSpec, answers_query, rsvps_query
+from bot.services.exports.rows import (
+    CommunityInfo,
+    ExportSpec,
+    answers_query,
+    meetings_query,
+    rsvps_query,
+)
 
 CODE = "bench-exports"
 MEMBERS = 2_000
@@ -185,6 +191,7 @@ def export_sql(directory: Path) -> None:
     community = CommunityInfo(1, CODE, "Invented Buurtkamer", "nl", "Europe/Amsterdam")
     spec = ExportSpec(community_id=1, language="nl")
     for name, query in (
+        ("meetings", meetings_query(spec, community)),
         ("answers", answers_query(spec, community)),
         ("rsvps", rsvps_query(spec, community)),
     ):

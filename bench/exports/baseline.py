@@ -3,11 +3,12 @@ XlsxWriter for XLSX) to get the same file from the same database, without Samen.
 
     python -m bench.exports.baseline csv|xlsx DATABASE SQL_DIR OUT
 
-It runs the export's own joined query (SQL text compiled from `answers_query`, in SQL_DIR) with
-the stdlib `sqlite3` module in this process, and writes the same cells Samen writes: member
-codes (HMAC-SHA256 under the same key, one per member, kept in a dict), labels and headers in
-the export language (stdlib `gettext` on the same catalog), local and UTC times, text with a
-leading `'` where a spreadsheet would see a formula, Arabic cells aligned right to left. The
+It runs the export's own queries (SQL text compiled from `meetings_query`, `answers_query` and
+`rsvps_query`, in SQL_DIR) with the stdlib `sqlite3` module in this process, and writes the
+same cells Samen writes: member codes (HMAC-SHA256 under the same key, one per member, kept
+in a dict), labels and headers in the export language (stdlib `gettext` on the same catalog),
+local and UTC times, text with a leading `'` where a spreadsheet would see a formula, Arabic
+cells aligned right to left. The
 CSV is byte for byte Samen's; the XLSX has the same sheets, cells and formats. It deliberately
 imports nothing from `bot`: it is the yardstick, not a second copy of the code under test.
 
@@ -112,13 +113,14 @@ def moment(text: str) -> datetime:
 class Cells:
     """Row → cells, with what repeats worked out once (the obvious caches by hand)."""
 
-    def __init__(self, as_text: bool) -> None:
+    def __init__(self, as_text: bool, meetings: dict[int, tuple[str, str]]) -> None:
         catalog = gettext.translation("messages", "locales", ["nl"])
         self.t = catalog.gettext
         self.labels = {code: safe(self.t(message)) for code, message in CODES.items()}
         self.codes: dict[int, str] = {}
         self.texts: dict[str, str] = {}
-        self.meetings: dict[int, tuple[str, object]] = {}
+        self.titles = meetings  # id → (title, start as stored)
+        self.meetings: dict[int, tuple[str | None, object]] = {}
         self.as_text = as_text
 
     def code(self, member_id: int) -> str:
@@ -144,11 +146,12 @@ class Cells:
         return value.isoformat(timespec="seconds")[:19] + "Z" if self.as_text else value
 
     def answer(self, row: tuple) -> list:
-        (_, member, _, language, meeting, title, starts, source, question, asked, asked_options,
+        (_, member, _, language, meeting, source, question, asked, asked_options,
          source_options, answer_language, text, value, kind, voice, seconds, rsvp, at,
          status) = row  # fmt: skip
         known = self.meetings.get(meeting)
         if known is None:
+            title, starts = self.titles[meeting] if meeting else (None, None)
             known = self.meetings[meeting] = (
                 (self.repeated(title), self.local(moment(starts))) if meeting else (None, None)
             )
@@ -198,8 +201,13 @@ class Cells:
         ]
 
 
-def write_csv(db: sqlite3.Connection, sql: str, out: Path) -> None:
-    cells = Cells(as_text=True)
+def meetings(db: sqlite3.Connection, sql: str) -> dict[int, tuple[str, str]]:
+    return {meeting: (title, starts) for meeting, title, starts in db.execute(sql)}
+
+
+def write_csv(db: sqlite3.Connection, sqls: dict[str, str], out: Path) -> None:
+    cells = Cells(as_text=True, meetings=meetings(db, sqls["meetings"]))
+    sql = sqls["answers"]
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([safe(cells.t(h)) for h in HEADERS])
@@ -208,8 +216,9 @@ def write_csv(db: sqlite3.Connection, sql: str, out: Path) -> None:
             writer.writerows(map(cells.answer, batch))
 
 
-def write_xlsx(db: sqlite3.Connection, sql: str, rsvp_sql: str, out: Path) -> None:
-    cells = Cells(as_text=False)
+def write_xlsx(db: sqlite3.Connection, sqls: dict[str, str], out: Path) -> None:
+    cells = Cells(as_text=False, meetings=meetings(db, sqls["meetings"]))
+    sql, rsvp_sql = sqls["answers"], sqls["rsvps"]
     t = cells.t
     book = xlsxwriter.Workbook(
         str(out),
@@ -250,9 +259,10 @@ def write_xlsx(db: sqlite3.Connection, sql: str, rsvp_sql: str, out: Path) -> No
         for row in batch:
             meeting = row[4]
             if meeting != current:
-                day = moment(row[6]).astimezone(ZONE).strftime("%Y-%m-%d")
-                sheet, current, number = table(f"{day} {row[5]}", HEADERS, WIDTHS), meeting, 1
-                figures[meeting] = [meeting, row[5], moment(row[6]).astimezone(ZONE), 0, set()]
+                title, starts = cells.titles[meeting]
+                day = moment(starts).astimezone(ZONE).strftime("%Y-%m-%d")
+                sheet, current, number = table(f"{day} {title}", HEADERS, WIDTHS), meeting, 1
+                figures[meeting] = [meeting, title, moment(starts).astimezone(ZONE), 0, set()]
                 figures[meeting] += [0, 0, 0]
             figure = figures[meeting]
             figure[3] += 1
@@ -291,13 +301,15 @@ def write_xlsx(db: sqlite3.Connection, sql: str, rsvp_sql: str, out: Path) -> No
 
 def main() -> None:
     fmt, database, sql_dir, out = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
-    sql = (sql_dir / "answers.sql").read_text()
+    sqls = {
+        name: (sql_dir / f"{name}.sql").read_text() for name in ("meetings", "answers", "rsvps")
+    }
     began = time.perf_counter()
     db = sqlite3.connect(database)
     if fmt == "csv":
-        write_csv(db, sql, out)
+        write_csv(db, sqls, out)
     else:
-        write_xlsx(db, sql, (sql_dir / "rsvps.sql").read_text(), out)
+        write_xlsx(db, sqls, out)
     db.close()
     print(time.perf_counter() - began, file=sys.stderr)
 

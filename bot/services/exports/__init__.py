@@ -30,6 +30,7 @@ from bot.services.exports.rows import (
     answer_batches,
     community_info,
     count_answers,
+    meeting_facts,
     rsvp_batches,
 )
 from bot.services.exports.summary import Summary
@@ -135,12 +136,13 @@ async def export(
         writer = _writer(fmt, out, translator, community, spec, now, table)
         zone = community.zone
         if writer.wants_answers:
-            writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable))
-            cells = answer_cells(writer.style, community, codes, spec.identifiable)
+            meetings = await meeting_facts(session, spec, community)
+            writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable), meetings)
+            cells = answer_cells(writer.style, community, codes, spec.identifiable, meetings)
             # Progress after each batch (`rows.BATCH` rows): often enough for a progress bar.
             async for batch in answer_batches(session, spec, community):
                 if writer.wants_summary:
-                    summary.add_answers(batch, zone)
+                    summary.add_answers(batch, meetings, zone)
                 writer.answers(batch, cells)
                 summary.answers += len(batch)
                 if progress is not None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.i18n import N_
 from bot.services.exports.cells import safe_repeated, safe_text
 from bot.services.exports.pseudonyms import MemberCodes
-from bot.services.exports.rows import CommunityInfo, answer_as_given
+from bot.services.exports.rows import CommunityInfo, MeetingFacts, answer_as_given
 
 Value = str | int | datetime | None
 
@@ -142,7 +142,11 @@ Cells = Callable[[Sequence[Any]], list[Value]]
 
 
 def answer_cells(
-    style: Style, community: CommunityInfo, codes: MemberCodes, identifiable: bool
+    style: Style,
+    community: CommunityInfo,
+    codes: MemberCodes,
+    identifiable: bool,
+    facts: dict[int, MeetingFacts],
 ) -> Cells:
     """A function from a row of `answers_query` to its cells, in ANSWER_COLUMNS order.
 
@@ -157,10 +161,11 @@ def answer_cells(
     name = repeated(community.name)
     meetings: dict[int | None, tuple[Value, Value]] = {None: (None, None)}
 
-    def meeting(meeting_id: int, title: str | None, starts: datetime) -> tuple[Value, Value]:
+    def meeting(meeting_id: int) -> tuple[Value, Value]:
+        known = facts.get(meeting_id)
         found = meetings[meeting_id] = (
-            repeated(title) if title is not None else None,
-            local_cell(starts.astimezone(zone)),
+            repeated(known.title) if known is not None and known.title is not None else None,
+            local_cell(known.starts_at.astimezone(zone)) if known is not None else None,
         )
         return found
 
@@ -171,8 +176,6 @@ def answer_cells(
             telegram_user_id,
             member_language,
             meeting_id,
-            title,
-            starts,
             source,
             question,
             question_as_asked,
@@ -188,7 +191,9 @@ def answer_cells(
             answered_at,
             input_status,
         ) = row
-        title_cell, starts_cell = meetings.get(meeting_id) or meeting(meeting_id, title, starts)
+        title_cell, starts_cell = meetings.get(meeting_id) or meeting(meeting_id)
+        if answered_at.tzinfo is None:  # SQLite keeps naive UTC
+            answered_at = answered_at.replace(tzinfo=UTC)
         if not answer:
             answer = (
                 answer_as_given(kind, None, value, asked_options or source_options)

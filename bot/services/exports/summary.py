@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 
 from bot.services.exports.rows import (
     ANSWER_MEETING_ID,
-    ANSWER_MEETING_STARTS,
-    ANSWER_MEETING_TITLE,
     ANSWER_MEMBER_ID,
     RSVP_MEETING_ID,
     RSVP_MEETING_STARTS,
     RSVP_MEETING_TITLE,
     RSVP_STATUS,
+    MeetingFacts,
 )
 
 
@@ -47,7 +46,9 @@ class Summary:
             figures = self.meetings[meeting_id] = MeetingFigures(title, starts_local)
         return figures
 
-    def add_answers(self, rows: Sequence[Sequence[Any]], zone: ZoneInfo) -> None:
+    def add_answers(
+        self, rows: Sequence[Sequence[Any]], meetings: dict[int, MeetingFacts], zone: ZoneInfo
+    ) -> None:
         """Count a batch of `answers_query` rows (grouped by meeting, so one look-up a run)."""
         current: int | None = None
         figures: MeetingFigures | None = None
@@ -58,10 +59,11 @@ class Summary:
                 continue
             if figures is None or meeting_id != current:
                 current = meeting_id
+                facts = meetings.get(meeting_id)
                 figures = self.meeting(
                     meeting_id,
-                    row[ANSWER_MEETING_TITLE],
-                    row[ANSWER_MEETING_STARTS].astimezone(zone),
+                    facts.title if facts else None,
+                    facts.starts_at.astimezone(zone) if facts else None,
                 )
             figures.answers += 1
             figures.members.add(row[ANSWER_MEMBER_ID])

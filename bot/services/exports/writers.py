@@ -18,6 +18,7 @@ from bot.services.exports.columns import (
     Style,
     translated,
 )
+from bot.services.exports.rows import MeetingFacts
 from bot.services.exports.summary import Summary
 
 
@@ -32,7 +33,9 @@ class ExportWriter(Protocol):
     wants_summary: bool
     style: Style
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None: ...
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None: ...
 
     def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None: ...
 
@@ -61,7 +64,9 @@ class CsvWriter:
     def _header(self, columns: tuple[Column, ...]) -> None:
         self._csv.writerow([safe_text(self._t.gettext(c.label)) for c in columns])
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None:
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None:
         self._header(columns)
 
     def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
@@ -103,7 +108,9 @@ class JsonlWriter:
         lines.append("")
         self._out.write("\n".join(lines).encode())
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None:
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None:
         self._keys = tuple(c.key for c in columns)
 
     def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:

@@ -16,13 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from bot.i18n import N_, Translator
 from bot.services.exports.cells import is_rtl, safe_text
 from bot.services.exports.columns import SHEET_STYLE, Cells, Column, Value, translated
-from bot.services.exports.rows import (
-    ANSWER_MEETING_ID,
-    ANSWER_MEETING_STARTS,
-    ANSWER_MEETING_TITLE,
-    CommunityInfo,
-    ExportSpec,
-)
+from bot.services.exports.rows import ANSWER_MEETING_ID, CommunityInfo, ExportSpec, MeetingFacts
 from bot.services.exports.summary import Summary
 
 # Excel's limits for sheet names: 31 characters, none of these.
@@ -80,6 +74,7 @@ class XlsxExport:
         # Created first so it is the first tab; filled in at the end, when the figures are known.
         self._summary = self._sheet(t.gettext(SUMMARY_SHEET), SUMMARY_WIDTHS)
         self._columns: tuple[Column, ...] = ()
+        self._meetings: dict[int, MeetingFacts] = {}
         self._words: tuple[int, ...] = ()
         self._current: Worksheet | None = None
         self._current_meeting: int | None = -1
@@ -123,29 +118,32 @@ class XlsxExport:
 
     # --- rows -------------------------------------------------------------------------------
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None:
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None:
         self._columns = columns
+        self._meetings = meetings
 
     def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
         sheet, number, write = self._current, self._row, self._write
         for row in rows:
             meeting_id = row[ANSWER_MEETING_ID]
             if sheet is None or meeting_id != self._current_meeting:
-                self._table(self._sheet_name(row), self._columns)
+                self._table(self._sheet_name(meeting_id), self._columns)
                 self._current_meeting = meeting_id
                 sheet, number = self._current, self._row
             write(sheet, number, cells(row))
             number += 1
         self._row = number
 
-    def _sheet_name(self, row: Sequence[Any]) -> str:
-        meeting_id = row[ANSWER_MEETING_ID]
+    def _sheet_name(self, meeting_id: int | None) -> str:
         if meeting_id is None:
             return self._t.gettext(NO_MEETING_SHEET)
-        starts: datetime = row[ANSWER_MEETING_STARTS]
-        day = starts.astimezone(self._community.zone).strftime("%Y-%m-%d")
-        title = row[ANSWER_MEETING_TITLE] or f"#{meeting_id}"
-        return f"{day} {title}".strip()
+        facts = self._meetings.get(meeting_id)
+        if facts is None:
+            return f"#{meeting_id}"
+        day = facts.starts_at.astimezone(self._community.zone).strftime("%Y-%m-%d")
+        return f"{day} {facts.title or f'#{meeting_id}'}".strip()
 
     def start_rsvps(self, columns: tuple[Column, ...]) -> None:
         self._table(self._t.gettext(RSVP_SHEET), columns)
