@@ -139,7 +139,7 @@ async def export(
             meetings = await meeting_facts(session, spec, community)
             writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable), meetings)
             cells = answer_cells(writer.style, community, codes, spec.identifiable, meetings)
-            # Progress after each batch (`rows.BATCH` rows): often enough for a progress bar.
+            # Progress after each chunk (`rows.CHUNK` rows): often enough for a progress bar.
             async for batch in answer_batches(session, spec, community):
                 if writer.wants_summary:
                     summary.add_answers(batch, meetings, zone)
