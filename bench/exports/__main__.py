@@ -64,7 +64,8 @@ TEXTS = [
 class Run:
     what: str
     wall: float  # the whole process, start-up included
-    work: float | None  # the export itself, as the process reports it
+    work: float | None  # the export itself, as the process reports it (wall clock)
+    cpu: float | None  # and its CPU time, steadier than wall clock on a shared machine
     max_rss_mb: float
     size_mb: float
 
@@ -176,13 +177,13 @@ def measure(what: str, command: list[str], out: Path, env: dict[str, str], *, st
     if int(code) != 0:
         raise SystemExit(f"{what} failed: {done.stderr[-2000:]}")
     size = out.stat().st_size / 1e6 if out.exists() else 0.0
-    last = done.stderr.strip().rsplit("\n", 1)[-1] if done.stderr.strip() else ""
+    last = done.stderr.strip().rsplit("\n", 1)[-1].split() if done.stderr.strip() else []
     try:
-        work: float | None = float(last)
+        work, cpu = (float(last[0]), float(last[1])) if len(last) == 2 else (None, None)
     except ValueError:
-        work = None
+        work, cpu = None, None
     # Linux reports ru_maxrss in kilobytes.
-    return Run(what, float(seconds), work, int(max_rss_kb) / 1024, size)
+    return Run(what, float(seconds), work, cpu, int(max_rss_kb) / 1024, size)
 
 
 def export_sql(directory: Path) -> None:
@@ -203,6 +204,19 @@ def export_sql(directory: Path) -> None:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def ratio_cells(mine: list[float | None], base: list[float | None]) -> tuple[str, str]:
+    """The median, and the median (min–max) of each round's ratio to the baseline: the two
+    runs of a round met the same moment on the machine."""
+    pairs = [(m, b) for m, b in zip(mine, base, strict=True) if m is not None and b is not None]
+    if not pairs:
+        return "—", "—"
+    ratios = [m / b for m, b in pairs]
+    return (
+        f"{median([m for m, _ in pairs]):.2f} s",
+        f"{median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})",
+    )
 
 
 def main() -> None:
@@ -270,23 +284,23 @@ def main() -> None:
         same = (work / "baseline.csv").read_bytes() == (work / "samen.csv").read_bytes()
         print(f"\n{args.answers:,} answers, SQLite, {os.cpu_count()} CPUs, {args.rounds} rounds")
         print(f"Samen's CSV and the baseline's CSV are byte for byte the same: {same}\n")
-        print("| what | work (median) | × baseline | wall (median) | peak memory (max) | file |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print(
+            "| what | work (median) | × baseline | CPU (median) | × baseline | "
+            "process wall (median) | peak memory (max) | file |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for what, measured in runs.items():
             fmt = what.rsplit(" ", 1)[-1].strip("`")
             base = runs[f"baseline {fmt}"]
-            works = [r.work for r in measured if r.work is not None]
-            if works:
-                # The ratio of each round (same moment on the machine), then their median.
-                ratios = [r.work / b.work for r, b in zip(measured, base, strict=True)]
-                work_cell = f"{median(works):.2f} s"
-                ratio_cell = f"{median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
-            else:
-                work_cell, ratio_cell = "—", "—"
+            cells = [
+                ratio_cells([r.work for r in measured], [b.work for b in base]),
+                ratio_cells([r.cpu for r in measured], [b.cpu for b in base]),
+            ]
             wall = median([r.wall for r in measured])
             print(
-                f"| {what} | {work_cell} | {ratio_cell} | {wall:.2f} s | "
-                f"{max(r.max_rss_mb for r in measured):.0f} MB | {measured[-1].size_mb:.1f} MB |"
+                f"| {what} | {cells[0][0]} | {cells[0][1]} | {cells[1][0]} | {cells[1][1]} | "
+                f"{wall:.2f} s | {max(r.max_rss_mb for r in measured):.0f} MB | "
+                f"{measured[-1].size_mb:.1f} MB |"
             )
         if args.keep is not None:
             args.keep.mkdir(parents=True, exist_ok=True)
