@@ -422,3 +422,24 @@ async def test_a_farsi_export_has_every_sheet_right_to_left(runtime: Runtime) ->
     summary = book.worksheets[0]
     assert summary["A1"].font.bold
     assert summary["B1"].value == "Invented Buurtkamer Oost"
+
+
+async def test_a_sheet_name_cut_at_31_characters_never_ends_with_an_apostrophe(
+    runtime: Runtime,
+) -> None:
+    from sqlalchemy import update
+
+    from bot.db.models import MeetingText
+
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "sanne", "gewoon", at=AT)
+    async with runtime.sessions() as session:
+        await session.execute(
+            update(MeetingText)
+            .where(MeetingText.meeting_id == world.meeting_id, MeetingText.locale == "nl")
+            .values(title="Koffie met de buur'   tjes van hiernaast")
+        )
+        await session.commit()
+
+    data, _ = await run_export(runtime, world, "xlsx", language="nl")
+    assert load_workbook(io.BytesIO(data)).sheetnames[1] == "2026-12-05 Koffie met de buur"

@@ -92,7 +92,8 @@ class XlsxExport:
         return sheet
 
     def _unique(self, name: str) -> str:
-        base = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'")[:31] or "-"
+        # Excel (and XlsxWriter) refuse a name that starts or ends with an apostrophe.
+        base = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'")[:31].rstrip("' ") or "-"
         candidate, number = base, 2
         # Excel keeps "History" for itself.
         while candidate.casefold() in self._names or candidate.casefold() == "history":
