@@ -275,10 +275,14 @@ def main() -> None:
             for what, command, out in contestants:
                 run = measure(what, command, out, env, stdout=False)
                 runs[what].append(run)
-                work_text = f"{run.work:.2f} s" if run.work is not None else "-"
+                work_text = (
+                    f"{run.work:.2f} s work, {run.cpu:.2f} s CPU"
+                    if run.work is not None and run.cpu is not None
+                    else "-"
+                )
                 print(
-                    f"round {number + 1}: {what}: {work_text} work, {run.wall:.2f} s wall, "
-                    f"{run.max_rss_mb:.0f} MB",
+                    f"round {number + 1}: {what}: {work_text}, {run.wall:.2f} s wall, "
+                    f"{run.max_rss_mb:.0f} MB, load {os.getloadavg()[0]:.1f}",
                     file=sys.stderr,
                 )
         same = (work / "baseline.csv").read_bytes() == (work / "samen.csv").read_bytes()
