@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings, load_settings
 from bot.db.engine import create_engine
+from bot.errors import OperatorError
 
 T = TypeVar("T")
 
 
-class CommandError(Exception):
+class CommandError(OperatorError):
     """A command cannot do what was asked; the message says why in one line."""
 
 

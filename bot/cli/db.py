@@ -9,22 +9,6 @@ from bot.cli.common import settings, with_engine
 from bot.db import check_connection, migrate
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("db", help="database migrations")
-    actions = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-
-    up = actions.add_parser("upgrade", help="migrate to a newer revision (default: head)")
-    up.add_argument("revision", nargs="?", default="head")
-    up.set_defaults(handler=upgrade)
-
-    down = actions.add_parser("downgrade", help="migrate back (e.g. -1, or base for empty)")
-    down.add_argument("revision")
-    down.set_defaults(handler=downgrade)
-
-    current = actions.add_parser("current", help="show the database's revision")
-    current.set_defaults(handler=show_current)
-
-
 def upgrade(args: argparse.Namespace) -> int:
     config = settings()
 

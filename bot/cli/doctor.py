@@ -7,7 +7,6 @@ import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -29,14 +28,6 @@ class Check:
     name: str
     status: str
     detail: str
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("doctor", help="check settings, database, catalogs and Telegram")
-    parser.add_argument(
-        "--offline", action="store_true", help="skip the checks that call the Bot API"
-    )
-    parser.set_defaults(handler=doctor)
 
 
 def doctor(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CommandError, settings, with_engine
@@ -13,46 +12,6 @@ from bot.i18n import Catalogs
 from bot.runtime import system_clock
 from bot.services import communities, invitations, meeting_file, meetings, overview
 from bot.services.invitations import Audience, AudienceKind
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("meeting", help="create meetings, list them, invite people")
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-
-    create = actions.add_parser(
-        "create",
-        help="create a meeting from a YAML file",
-        description="Create a meeting from a YAML file (see docs/meeting.example.yaml). "
-        "Nothing is created unless the whole file is valid.",
-    )
-    create.add_argument("--file", type=Path, required=True, help="the meeting file (UTF-8 YAML)")
-    create.add_argument("--check", action="store_true", help="only check the file")
-    create.set_defaults(handler=create_meeting)
-
-    listing = actions.add_parser("list", help="the meetings of a community")
-    listing.add_argument("--community", required=True, metavar="CODE")
-    listing.set_defaults(handler=list_meetings)
-
-    show = actions.add_parser("show", help="RSVPs, answers and delivery of one meeting")
-    show.add_argument("meeting_id", type=int, metavar="ID")
-    show.add_argument("--language", help="show texts in this language")
-    show.set_defaults(handler=show_meeting)
-
-    invite = actions.add_parser(
-        "invite",
-        help="invite (part of) the community to a meeting",
-        description="Shows who would be invited, in which languages, and which languages have "
-        "no translation; with --yes the invitations are queued. Inviting again never sends a "
-        "second invitation to the same member.",
-    )
-    invite.add_argument("meeting_id", type=int, metavar="ID")
-    invite.add_argument(
-        "--audience",
-        default="all",
-        help="all (default), language:CODE, topic:WORD or attended",
-    )
-    invite.add_argument("--yes", action="store_true", help="queue the invitations")
-    invite.set_defaults(handler=invite_members)
 
 
 def parse_audience(raw: str) -> Audience:

@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import migrate
 from bot.db.engine import create_engine
+from bot.errors import OperatorError
 
 
-class DatabaseUnavailable(Exception):
+class DatabaseUnavailable(OperatorError):
     """The database cannot be reached; the message is safe to print (no password)."""
 
 

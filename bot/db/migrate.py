@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -11,7 +9,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+from bot import resources
+
+# migrations/ of a checkout, or the copy an installed wheel carries.
+MIGRATIONS_DIR = resources.migrations_dir()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
