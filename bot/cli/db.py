@@ -16,7 +16,7 @@ def upgrade(args: argparse.Namespace) -> int:
         await check_connection(engine, config.safe_database_url())
         await migrate.upgrade(engine, args.revision)
 
-    with_engine(config, work)
+    with_engine(config, work, migrate=False)
     print(f"database at {config.safe_database_url()} upgraded to {args.revision}")
     return 0
 
@@ -28,7 +28,7 @@ def downgrade(args: argparse.Namespace) -> int:
         await check_connection(engine, config.safe_database_url())
         await migrate.downgrade(engine, args.revision)
 
-    with_engine(config, work)
+    with_engine(config, work, migrate=False)
     print(f"database at {config.safe_database_url()} downgraded to {args.revision}")
     return 0
 
@@ -40,7 +40,7 @@ def show_current(_args: argparse.Namespace) -> int:
         await check_connection(engine, config.safe_database_url())
         return await migrate.current_revision(engine)
 
-    revision = with_engine(config, work)
+    revision = with_engine(config, work, migrate=False)
     head = migrate.head_revision()
     state = "up to date" if revision == head else f"behind (head is {head})"
     print(f"{revision or 'empty'}: {state}")

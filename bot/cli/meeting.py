@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.cli.common import CommandError, settings, with_engine
 from bot.db import check_connection
@@ -27,26 +30,42 @@ def parse_audience(raw: str) -> Audience:
     return audience
 
 
+# The field of the meeting file each refusal of `meetings.create` is about, for its line.
+_FIELD_OF = {
+    "no_community": "community",
+    "in_the_past": "starts",
+    "ends_before_start": "ends",
+    "deadline_after_start": "input_deadline",
+    "deadline_in_the_past": "input_deadline",
+    "bad_zone": "time_zone",
+    "bad_link": "online_url",
+    "bad_reminders": "reminders",
+    "unknown_language": "texts",
+    "source_text_missing": "texts",
+    "title_missing": "texts",
+    "too_long": "texts",
+}
+
+
 def create_meeting(args: argparse.Namespace) -> int:
+    """Create the meeting; with --check do exactly the same and roll it back."""
     config = settings()
     catalogs = Catalogs(config.locales_dir, config.default_time_zone)
     try:
         parsed = meeting_file.read(args.file, catalogs)
     except meeting_file.MeetingFileError as exc:
         raise CommandError(f"{args.file}: {exc}") from None
-    if args.check:
-        print(
-            f"{args.file}: valid ({len(parsed.texts)} language(s), "
-            f"{len(parsed.questions)} question(s))"
-        )
-        return 0
 
-    async def work(engine: Any) -> meetings.Meeting:
-        await check_connection(engine, config.safe_database_url())
+    def refused(field: str, message: str) -> CommandError:
+        line = _line_of(args.file, field)
+        where = f"{args.file}:{line}" if line else str(args.file)
+        return CommandError(f"{where}: {field}: {message}")
+
+    async def work(engine: Any) -> int:
         async with create_session_factory(engine)() as session:
             community = await communities.find_by_code(session, parsed.community)
             if community is None:
-                raise CommandError(f"{args.file}: community: no community {parsed.community!r}")
+                raise refused("community", f"no community {parsed.community!r}")
             draft = meetings.MeetingDraft(
                 community_id=community.id,
                 source_locale=parsed.source_locale,
@@ -63,16 +82,36 @@ def create_meeting(args: argparse.Namespace) -> int:
             try:
                 meeting = await meetings.create(session, draft, now=system_clock())
             except meetings.MeetingError as exc:
-                raise CommandError(f"{args.file}: {exc}") from None
+                raise refused(_FIELD_OF.get(exc.code, "file"), str(exc)) from None
+            if args.check:
+                await session.rollback()
+                return 0
             await session.commit()
-            return meeting
+            return meeting.id
 
-    meeting = with_engine(config, work)
+    meeting_id = with_engine(config, work)
+    counts = f"{len(parsed.texts)} language(s), {len(parsed.questions)} question(s)"
+    if args.check:
+        print(f"{args.file}: valid ({counts}); nothing was created")
+        return 0
     print(
-        f"created meeting #{meeting.id} ({len(parsed.texts)} language(s), "
-        f"{len(parsed.questions)} question(s)); invite with: samen meeting invite {meeting.id}"
+        f"created meeting #{meeting_id} ({counts}); invite with: samen meeting invite {meeting_id}"
     )
     return 0
+
+
+def _line_of(path: Path, field: str) -> int | None:
+    """The line of a top-level field in the meeting file (it parsed, so it is YAML)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, _value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == field:
+            return key.start_mark.line + 1
+    return None
 
 
 def list_meetings(args: argparse.Namespace) -> int:

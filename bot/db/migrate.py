@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -10,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import resources
+from bot.errors import OperatorError
 
 # migrations/ of a checkout, or the copy an installed wheel carries.
 MIGRATIONS_DIR = resources.migrations_dir()
@@ -40,5 +43,33 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         )
 
 
+class UnknownRevision(OperatorError):
+    """The database was migrated by a newer Samen than this one."""
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+async def ensure_current(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest migration, as `samen run` does before it starts, so
+    that every command works on a new database. Cheap when it is up to date already."""
+    current = await current_revision(engine)
+    if current == head_revision():
+        return
+    if current is not None and current not in known_revisions():
+        raise UnknownRevision(
+            f"the database is at revision {current}, which this Samen does not know "
+            f"(its newest is {head_revision()}): a newer Samen migrated it; install that "
+            "version again, or restore the backup taken before the upgrade"
+        )
+    await upgrade(engine)

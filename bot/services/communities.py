@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Community, Membership
 from bot.i18n import find_language
+from bot.services import audit
 
 # Telegram allows A-Z, a-z, 0-9, _ and - in a start parameter, up to 64 characters.
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -30,7 +31,10 @@ def code_is_well_formed(code: str | None) -> bool:
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(_CODE_BYTES)
+    # Never a leading "-" (1 in 64): the code would read as an option on the command line.
+    while (code := secrets.token_urlsafe(_CODE_BYTES)).startswith("-"):
+        pass
+    return code
 
 
 def deep_link(bot_username: str, code: str) -> str:
@@ -73,6 +77,13 @@ async def create(
     except IntegrityError:
         await session.rollback()
         raise CommunityError("that code is already taken") from None
+    await audit.record(
+        session,
+        "community.create",
+        now=now,
+        community_id=community.id,
+        details={"locale": language.tag, "time_zone": time_zone},
+    )
     return community
 
 
