@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from telegram.error import Conflict
+from telegram.error import Conflict, InvalidToken
 
 from bot.redaction import SECRETS, Redactor
 
@@ -51,6 +51,16 @@ class DropPollingConflicts(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[1] is not None:
             return not isinstance(record.exc_info[1], Conflict)
+        return True
+
+
+class DropRefusedToken(logging.Filter):
+    """A refused token ends `samen run` with one line that names the fix; python-telegram-bot's
+    own traceback for it would only repeat it, 40 lines long."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            return not isinstance(record.exc_info[1], InvalidToken)
         return True
 
 
@@ -105,6 +115,7 @@ def configure_logging(
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(DropRefusedToken())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
