@@ -7,4 +7,9 @@ from __future__ import annotations
 
 
 class OperatorError(Exception):
-    """A problem in the installation (settings, database, token); the message names the fix."""
+    """A problem in the installation (settings, database, token); the message names the fix.
+
+    `samen` exits with `exit_code`: 2, which tells systemd that restarting will not help.
+    """
+
+    exit_code = 2

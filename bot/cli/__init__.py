@@ -15,8 +15,6 @@ from bot.cli.parser import build_parser
 from bot.errors import OperatorError
 from bot.redaction import RedactingStream
 
-EXIT_USAGE = 2
-
 
 def resolve(name: str) -> Callable[..., int | None]:
     """The function behind "module:function", a command's work in bot/cli/<module>.py."""
@@ -42,7 +40,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except OperatorError as exc:
         # One clear line, no traceback: these are the operator's to fix.
         print(f"samen: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception:

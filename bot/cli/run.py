@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         # Revoked between the check above and the application's own getMe.
         raise CommandError(telegram_api.TOKEN_REFUSED) from None
     except NetworkError as exc:
-        raise CommandError(telegram_api.unreachable(config, exc)) from None
+        raise telegram_api.TelegramUnreachable(telegram_api.unreachable(config, exc)) from None
     log.info("stopped")
     return 0
 

@@ -24,6 +24,14 @@ TOKEN_REFUSED = (
     "from @BotFather (/mybots → API Token) into the environment or .env"
 )
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
+# EX_TEMPFAIL: unlike exit 2 (a setting to fix), systemd restarts it after RestartSec.
+EXIT_TEMPORARY = 75
+
+
+class TelegramUnreachable(CommandError):
+    """Telegram did not answer for SAMEN_TELEGRAM_WAIT_SECONDS: worth trying again later."""
+
+    exit_code = EXIT_TEMPORARY
 
 
 def make_bot(config: Settings) -> Bot:
@@ -78,7 +86,7 @@ async def wait_for_telegram(
         except NetworkError as exc:
             left = deadline - clock()
             if left <= 0:
-                raise CommandError(
+                raise TelegramUnreachable(
                     f"{unreachable(config, exc)}; gave up after "
                     f"{config.telegram_wait_seconds:g} s (SAMEN_TELEGRAM_WAIT_SECONDS)"
                 ) from None
