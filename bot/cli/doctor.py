@@ -12,10 +12,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from sqlalchemy.engine import make_url
-from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
-from telegram.request import HTTPXRequest
 
+from bot.cli import telegram_api
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable, check_connection, migrate
 from bot.db.engine import create_engine
@@ -200,12 +199,7 @@ def _translated(string: str | tuple[str, ...]) -> bool:
 
 async def _telegram(settings: Settings) -> list[Check]:
     api = settings.telegram_api_url
-    bot = Bot(
-        settings.require_token(),
-        base_url=f"{api}/bot",
-        base_file_url=f"{api}/file/bot",
-        request=HTTPXRequest(connect_timeout=10, read_timeout=10),
-    )
+    bot = telegram_api.make_bot(settings)
     checks = []
     try:
         async with bot:
@@ -213,7 +207,7 @@ async def _telegram(settings: Settings) -> list[Check]:
             checks.append(Check("Bot API", OK, f"reachable as @{me.username} (id {me.id})"))
             info = await bot.get_webhook_info()
     except InvalidToken:
-        return [Check("Bot API", FAIL, "Telegram refused the token (TELEGRAM_BOT_TOKEN)")]
+        return [Check("Bot API", FAIL, telegram_api.TOKEN_REFUSED)]
     except TelegramError as exc:
         return [Check("Bot API", FAIL, f"{api} not reachable: {type(exc).__name__}")]
     if info.url:

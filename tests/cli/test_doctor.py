@@ -34,7 +34,7 @@ def test_doctor_on_a_broken_installation(tmp_path: Path, monkeypatch, capsys) ->
         assert main(["doctor"]) == 1
     out = capsys.readouterr().out
     assert "missing.db does not exist" in out
-    assert "Telegram refused the token" in out
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in out
     assert "2 check(s) failed" in out
     assert not (tmp_path / "missing.db").exists()  # the doctor only looks
 
