@@ -12,7 +12,7 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import communities, retention
+from bot.services import audit, communities, retention
 
 
 def bot_username(config: Settings) -> str:
@@ -43,6 +43,15 @@ def create_community(args: argparse.Namespace) -> int:
                 )
             except communities.CommunityError as exc:
                 raise CommandError(str(exc)) from None
+            # In the same transaction: no community exists without its line in the trail.
+            await audit.record(
+                session,
+                "community.create",
+                now=system_clock(),
+                community_id=community.id,
+                target=f"community:{community.code}",
+                details={"locale": community.default_locale, "time_zone": community.time_zone},
+            )
             await session.commit()
             return community.name, community.code
 

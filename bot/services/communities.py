@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Community, Membership
 from bot.i18n import find_language
-from bot.services import audit
 
 # Telegram allows A-Z, a-z, 0-9, _ and - in a start parameter, up to 64 characters.
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -77,13 +76,6 @@ async def create(
     except IntegrityError:
         await session.rollback()
         raise CommunityError("that code is already taken") from None
-    await audit.record(
-        session,
-        "community.create",
-        now=now,
-        community_id=community.id,
-        details={"locale": language.tag, "time_zone": time_zone},
-    )
     return community
 
 

@@ -9,17 +9,26 @@ from pathlib import Path
 
 import openpyxl
 import png
+import pytest
 
-from tests.cli.test_fresh_database import empty_database  # noqa: F401  (the fixture)
 from tests.cli.test_run_process import samen_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def first_database(database_url: str, tmp_path: Path) -> str:
+    """SQLite: a file that does not exist yet, as on a new server. PostgreSQL: this run's
+    database (a never-migrated one is tested in test_fresh_database.py)."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'data' / 'samen.db'}"
+    return database_url
+
+
 def test_the_first_hour_script_runs_from_install_to_export(
-    empty_database: str,  # noqa: F811
-    tmp_path: Path,
+    first_database: str, tmp_path: Path
 ) -> None:
+    (tmp_path / "data").mkdir()
     bin_dir = Path(sys.executable).parent
     result = subprocess.run(
         ["bash", str(ROOT / "docs" / "first-hour.sh")],
@@ -27,7 +36,7 @@ def test_the_first_hour_script_runs_from_install_to_export(
         env=samen_env(
             tmp_path,
             PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-            DATABASE_URL=empty_database,
+            DATABASE_URL=first_database,
             SAMEN_BOT_USERNAME="samen_utrecht_bot",
             MY_TELEGRAM_ID="933000001",
         ),
