@@ -8,9 +8,10 @@ from datetime import datetime
 
 from bot.db.models import Meeting, QuestionKind, Role
 from bot.runtime import Runtime
-from bot.services import meetings, roles
+from bot.services import meetings
+from bot.services.communities import roles
+from bot.services.intake.questions import QuestionDraft
 from bot.services.meetings import MeetingDraft, TextDraft
-from bot.services.questions import QuestionDraft
 from tests.fakes.bot_api import FakeBotAPI
 from tests.outbox_support import make_dispatcher
 

@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from telegram.request import BaseRequest
 
-from bot.channels.telegram.outgoing import build_renderers
-from bot.channels.telegram.sender import TelegramChannel
+from bot.channels.telegram.outbox.sender import TelegramChannel
+from bot.channels.telegram.renderers import build_renderers
 from bot.config import Settings
 from bot.db.models import Community, Member, Membership, OutboxMessage
 from bot.runtime import Runtime
-from bot.services import announcements, privacy
-from bot.services.delivery import DeliveryConfig, Dispatcher
+from bot.services.members import privacy
+from bot.services.outbox import announcements
+from bot.services.outbox.dispatcher import DeliveryConfig, Dispatcher
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
 

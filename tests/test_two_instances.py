@@ -18,7 +18,8 @@ from bot.config import Settings
 from bot.db.models import Answer, AnswerSource, Member, RsvpStatus
 from bot.runtime import Runtime
 from bot.scheduler import CHECKINS_JOB, OUTBOX_JOB
-from bot.services import announcements, rsvps
+from bot.services.meetings import rsvps
+from bot.services.outbox import announcements
 from tests.factories import SANNE, UpdateFactory, create_community
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import BotHarness, FakeClock

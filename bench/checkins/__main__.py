@@ -4,7 +4,7 @@
 
 For each size a fresh, migrated database gets that many pending check-ins, of which 1,000 are
 due now (each for its own invented member) and the rest due in the coming months. One pass of
-`checkins.fire_due` (limit 1,000) then claims the due ones and queues them in the outbox, in
+`checkin_firing.fire_due` (limit 1,000) then claims the due ones and queues them in the outbox, in
 one transaction. The pass must grow with the due rows, not with everything pending: the
 (state, due_at) index makes the claim a range scan. Printed: the pass in ms, rows queued,
 the ratio to the smallest size, and the query plan of the claim.
@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from bot.db import migrate
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import CheckIn, CheckInKind, CheckInState, Community, Member, Membership
-from bot.services import checkins
+from bot.services.checkins import firing as checkin_firing
 
 DUE = 1_000
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam: outside quiet hours
@@ -115,7 +115,7 @@ async def _pass(url: str) -> tuple[float, int]:
     try:
         async with create_session_factory(engine)() as session:
             started = time.perf_counter()
-            fired = await checkins.fire_due(session, now=NOW, limit=DUE)
+            fired = await checkin_firing.fire_due(session, now=NOW, limit=DUE)
             return (time.perf_counter() - started) * 1000, fired.queued
     finally:
         await engine.dispose()

@@ -39,15 +39,15 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.delivery.fake_api import TimedFakeBotAPI
-from bot.channels.telegram.outgoing import build_renderers
-from bot.channels.telegram.sender import TelegramChannel
+from bot.channels.telegram.outbox.sender import TelegramChannel
+from bot.channels.telegram.renderers import build_renderers
 from bot.config import Settings, load_settings
 from bot.db import migrate
 from bot.db.engine import create_engine
 from bot.db.models import Community, Member, Membership, OutboxMessage, OutboxState
 from bot.runtime import Runtime, system_clock
-from bot.services import announcements
-from bot.services.delivery import DeliveryConfig, Dispatcher, RunSummary
+from bot.services.outbox import announcements
+from bot.services.outbox.dispatcher import DeliveryConfig, Dispatcher, RunSummary
 from tests.fakes.bot_api import FakeRequest
 
 TOKEN = "123456789:BENCH-token-for-the-fake-bot-api-only"

@@ -36,7 +36,8 @@ from bot.db.models import (
     Rsvp,
 )
 from bot.i18n import Catalogs
-from bot.services import reports, retention
+from bot.services import reports
+from bot.services.communities import retention
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LOCALES = ["nl", "en", "ar", "uk", "ru", "ti", "fa", "tr", "so"]

@@ -41,7 +41,7 @@ from bot.db.base import Base
 from bot.db.engine import create_engine
 from bot.db.models import Answer, Community, Member, Membership
 from bot.runtime import Runtime
-from bot.services import privacy
+from bot.services.members import privacy
 from tests.factories import Person, UpdateFactory
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 

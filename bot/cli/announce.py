@@ -10,7 +10,7 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import announcements
+from bot.services.outbox import announcements
 
 
 def announce(args: argparse.Namespace) -> int:

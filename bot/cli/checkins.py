@@ -10,8 +10,10 @@ from bot.cli.parser import CHECKIN_OPTIONS
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import checkin_schedules, checkins, communities
-from bot.services.checkin_schedules import ScheduleError
+from bot.services import communities
+from bot.services.checkins import firing as checkin_firing
+from bot.services.checkins import schedules as checkin_schedules
+from bot.services.checkins.schedules import ScheduleError
 
 
 def _lines(described: dict[str, str]) -> list[str]:
@@ -30,10 +32,10 @@ def list_checkins(args: argparse.Namespace) -> int:
             schedule = await checkin_schedules.get(session, community.id)
             lines = _lines(checkin_schedules.describe(schedule))
             for (kind, state), count in sorted(
-                (await checkins.counts(session, community.id)).items()
+                (await checkin_firing.counts(session, community.id)).items()
             ):
                 lines.append(f"{kind.value:<9} {state.value:<10} {count}")
-            upcoming = await checkins.next_due(session, community.id)
+            upcoming = await checkin_firing.next_due(session, community.id)
             if upcoming is not None:
                 lines.append(f"next due       {upcoming:%Y-%m-%d %H:%M} UTC")
             return lines

@@ -12,7 +12,8 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import audit, communities, retention
+from bot.services import audit, communities
+from bot.services.communities import retention
 
 
 def bot_username(config: Settings) -> str:

@@ -13,8 +13,10 @@ from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.i18n import Catalogs
 from bot.runtime import system_clock
-from bot.services import communities, invitations, meeting_file, meetings, overview
-from bot.services.invitations import Audience, AudienceKind
+from bot.services import communities, meetings
+from bot.services.meetings import file as meeting_file
+from bot.services.meetings import invitations, overview
+from bot.services.meetings.invitations import Audience, AudienceKind
 
 
 def parse_audience(raw: str) -> Audience:

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram.delivery import build_outbox
+from bot.channels.telegram.outbox.worker import build_outbox
 from bot.cli.common import settings, with_engine
 from bot.config import Settings
 from bot.db import check_connection, prepare_database
@@ -20,8 +20,8 @@ from bot.db.engine import create_session_factory
 from bot.db.models import OutboxState
 from bot.logs import configure_logging
 from bot.runtime import Runtime, system_clock
-from bot.services import outbox
-from bot.services.outbox import BroadcastSummary, StatusRow
+from bot.services.outbox import reports as outbox_reports
+from bot.services.outbox.reports import BroadcastSummary, StatusRow
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +73,20 @@ async def watch_status(
     seen: list[int] = []  # broadcasts shown running: they stay until the end, at 100%
     while True:
         async with sessions() as session:
-            rows = await outbox.status(session, purpose=purpose, broadcast_id=broadcast_id)
+            rows = await outbox_reports.status(session, purpose=purpose, broadcast_id=broadcast_id)
             if broadcast_id is not None:
-                running = await outbox.broadcast_summaries(session, broadcast_ids=[broadcast_id])
+                running = await outbox_reports.broadcast_summaries(
+                    session, broadcast_ids=[broadcast_id]
+                )
             else:
-                running = await outbox.broadcast_summaries(
+                running = await outbox_reports.broadcast_summaries(
                     session, purpose=purpose, active_only=True, limit=20
                 )
                 missing = [i for i in seen if i not in {b.id for b in running}]
                 if missing:
-                    running += await outbox.broadcast_summaries(session, broadcast_ids=missing)
+                    running += await outbox_reports.broadcast_summaries(
+                        session, broadcast_ids=missing
+                    )
         running.sort(key=lambda b: b.id)
         seen = [b.id for b in running]
         frame = render_status(rows, running)
@@ -145,7 +149,7 @@ def resend_rows(args: argparse.Namespace) -> int:
     async def work(engine: Any) -> int:
         await check_connection(engine, config.safe_database_url())
         async with create_session_factory(engine)() as session:
-            return await outbox.resend(
+            return await outbox_reports.resend(
                 session,
                 states=[state],
                 now=system_clock(),

@@ -8,8 +8,8 @@ from typing import Any
 from bot.cli.common import CommandError, settings, with_engine
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import retention
-from bot.services.retention import CommunityPurge
+from bot.services.communities import retention
+from bot.services.communities.retention import CommunityPurge
 
 
 def purge(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.db.models import Role
 from bot.runtime import system_clock
-from bot.services import communities, roles
+from bot.services import communities
+from bot.services.communities import roles
 
 
 def _change(args: argparse.Namespace, give: bool) -> bool:

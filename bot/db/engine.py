@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db.disk import make_private
 from bot.db.notices import Notices, session_class
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -25,6 +26,7 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine; SQLite gets WAL, a busy timeout and foreign keys."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
+        make_private(url)  # mode 600 before SQLite creates it with the umask's mode
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
@@ -43,6 +45,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Freed pages are zeroed, so erased words do not linger in the main file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

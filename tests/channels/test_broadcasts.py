@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.db.models import OutboxState, Role
-from bot.services import announcements, roles
+from bot.services.communities import roles
+from bot.services.outbox import announcements
 from tests.factories import OLENA, SANNE
 from tests.fakes.bot_api import Errors
 from tests.harness import BotHarness

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db.models import Member
 from bot.services import checkins
+from bot.services.checkins import firing as checkin_firing
 from tests.factories import REZA
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, json_document
 from tests.meeting_support import deliver, make_meeting
@@ -15,7 +16,7 @@ from tests.outbox_support import make_community
 
 async def fire_and_deliver(bot: BotHarness) -> None:
     async with bot.runtime.sessions() as session:
-        await checkins.fire_due(session, now=bot.runtime.clock())
+        await checkin_firing.fire_due(session, now=bot.runtime.clock())
     await deliver(bot.runtime, bot.api)
 
 
@@ -26,8 +27,9 @@ async def test_a_farsi_speaker_answers_the_follow_up_and_finds_it_in_mydata(
     people = await make_community(runtime, locales=["fa"], first_user_id=REZA.id, name="Buurthuis")
     meeting = await make_meeting(runtime, people.community_id)
     fa = runtime.catalogs.translator("fa")
-    from bot.services import invitations, meetings
-    from bot.services.invitations import Audience
+    from bot.services import meetings
+    from bot.services.meetings import invitations
+    from bot.services.meetings.invitations import Audience
 
     async with runtime.sessions() as session:
         fresh = await meetings.get(session, meeting.id)
@@ -109,7 +111,7 @@ async def test_someone_who_drifted_away_hears_what_is_coming(bot: BotHarness) ->
 
 async def test_a_long_term_check_in_a_month_after_the_last_meeting(bot: BotHarness) -> None:
     from bot.db.models import RsvpStatus
-    from bot.services import rsvps
+    from bot.services.meetings import rsvps
     from tests.factories import Person
 
     runtime = bot.runtime

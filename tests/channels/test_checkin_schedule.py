@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.services import checkin_schedules
+from bot.services.checkins import schedules as checkin_schedules
 from tests.factories import AMIRA, SANNE
 from tests.harness import BotHarness, Tap
 from tests.meeting_support import make_organiser

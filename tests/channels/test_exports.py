@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.channels.telegram.handlers.exports import EXPORT_TASK
+from bot.channels.telegram.handlers.staff.exports import EXPORT_TASK
 from bot.db.models import Role
 from bot.runtime import Runtime
-from bot.services import audit, roles
+from bot.services import audit
+from bot.services.communities import roles
 from tests.export_support import MIXED_ANSWER, World, add_answer, make_world
 from tests.factories import GROUP_CHAT, SANNE, Person
 from tests.harness import BotHarness, document_name

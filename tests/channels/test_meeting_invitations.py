@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Answer, InputRun, InputStatus, QuestionKind, Rsvp, RsvpStatus
-from bot.services import invitations, meetings
-from bot.services.invitations import Audience
-from bot.services.questions import QuestionDraft
+from bot.services import meetings
+from bot.services.intake.questions import QuestionDraft
+from bot.services.meetings import invitations
+from bot.services.meetings.invitations import Audience
 from tests.factories import Person
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice
 from tests.meeting_support import ARABIC, DUTCH, deliver, make_meeting

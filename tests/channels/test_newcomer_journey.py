@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram.prompts import TOPIC_LABELS
+from bot.channels.telegram.views.prompts import TOPIC_LABELS
 from bot.db.base import Base
 from bot.db.models import Answer, AnswerSource, AuditEvent, Member, QuestionKind
 from bot.i18n import LANGUAGES, Translator, find_language
-from bot.services import privacy
-from bot.services.profiles import LEARN_TOPICS
+from bot.services.members import privacy
+from bot.services.members.profiles import LEARN_TOPICS
 from tests.factories import AMIRA, DAWIT, OLENA, SANNE, Person, create_community
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice, json_document
 

@@ -9,7 +9,8 @@ from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.db.models import Answer, DialogState, Member, Membership
 from bot.runtime import Runtime
-from bot.services import members, privacy
+from bot.services import members
+from bot.services.members import privacy
 from tests.factories import HAMID, NOOR, OLENA, SANNE, UpdateFactory, create_community
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import BotHarness, FakeClock, Reply, Say, Tap, Turn

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels.telegram import meeting_views
+from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import AuditEvent, Meeting, Role
-from bot.services import invitations, meetings, roles
-from bot.services.invitations import Audience
+from bot.services import meetings
+from bot.services.communities import roles
+from bot.services.meetings import invitations
+from bot.services.meetings.invitations import Audience
 from tests.factories import AMIRA, GROUP_CHAT, SANNE, Person
 from tests.harness import BotHarness, Tap
 from tests.meeting_support import deliver, make_meeting, make_organiser

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bot.channels.telegram.outgoing import Button, Document, Outgoing, build_renderers
-from bot.channels.telegram.sender import plan
-from bot.channels.telegram.splitting import TextEntity
+from bot.channels.telegram.outbox.outgoing import Button, Document, Outgoing
+from bot.channels.telegram.outbox.sender import plan
+from bot.channels.telegram.outbox.splitting import TextEntity
+from bot.channels.telegram.renderers import build_renderers
 from bot.i18n.translator import FSI, PDI
 from bot.runtime import Runtime
-from bot.services import announcements
+from bot.services.outbox import announcements
 from tests.fakes.bot_api import FakeBotAPI
 from tests.outbox_support import make_community, make_dispatcher
 

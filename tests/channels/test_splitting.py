@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from bot.channels.telegram.splitting import (
+from bot.channels.telegram.outbox.splitting import (
     MAX_MESSAGE,
     TextEntity,
     is_grapheme_boundary,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.db.models import Role
-from bot.services import audit, roles
+from bot.services import audit
+from bot.services.communities import roles
 from tests.factories import AMIRA, GROUP_CHAT, OLENA, SANNE
 from tests.harness import BotHarness
 from tests.report_support import seed_community

@@ -13,7 +13,8 @@ from bot.cli import main
 from bot.config import Settings
 from bot.db.models import Answer, AnswerSource, QuestionKind
 from bot.runtime import Runtime
-from bot.services import audit, retention
+from bot.services import audit
+from bot.services.communities import retention
 from bot.services.reports.charts import CHART_FILES, SUMMARY_FILE
 from tests.outbox_support import in_new_loop, make_community
 from tests.report_support import seed_community

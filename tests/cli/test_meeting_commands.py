@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Community, Meeting, Member, Membership, OutboxMessage, Question
-from bot.services import privacy
+from bot.services.members import privacy
 
 ROOT = Path(__file__).resolve().parents[2]
 

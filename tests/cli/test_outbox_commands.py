@@ -13,6 +13,7 @@ from bot.cli.outbox import watch_status
 from bot.config import Settings
 from bot.db.models import OutboxMessage, OutboxState
 from bot.runtime import Runtime
+from bot.services.outbox import claims as outbox_claims
 from tests.fakes.bot_api import FakeBotAPI
 from tests.outbox_support import in_new_loop, make_community, make_dispatcher, rows
 
@@ -112,7 +113,7 @@ def test_announce_refuses_clearly(cli_env: Settings, capsys, tmp_path: Path) -> 
 async def test_status_watches_a_broadcast_until_it_is_done(
     runtime: Runtime, fake_api: FakeBotAPI
 ) -> None:
-    from bot.services import announcements
+    from bot.services.outbox import announcements
 
     await make_community(runtime, locales=["nl"] * 6)
     async with runtime.sessions() as session:
@@ -129,14 +130,15 @@ async def test_status_watches_a_broadcast_until_it_is_done(
 
     async def between_frames(_seconds: float) -> None:
         # Instead of waiting a second, let the dispatcher send one claim's worth.
-        from bot.services import outbox
 
         async with runtime.sessions() as session:
-            claimed = await outbox.claim(session, instance="w", now=runtime.clock(), limit=2)
+            claimed = await outbox_claims.claim(
+                session, instance="w", now=runtime.clock(), limit=2
+            )
         rendered = [(row, await render(row)) for row in claimed.rows]
         outcomes = [await channel.send(row, parts, _no_pacing) for row, parts in rendered]
         async with runtime.sessions() as session:
-            await outbox.record(
+            await outbox_claims.record(
                 session,
                 outcomes,
                 instance="w",

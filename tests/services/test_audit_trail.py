@@ -7,7 +7,10 @@ from sqlalchemy import select
 
 from bot.db.models import AuditEvent, Broadcast, Role
 from bot.runtime import Runtime
-from bot.services import announcements, audit, data_rights, reports, roles
+from bot.services import audit, reports
+from bot.services.communities import roles
+from bot.services.members import data_rights
+from bot.services.outbox import announcements
 from tests.outbox_support import make_community
 from tests.report_support import seed_community
 

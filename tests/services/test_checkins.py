@@ -19,8 +19,11 @@ from bot.db.models import (
     RsvpStatus,
 )
 from bot.runtime import Runtime
-from bot.services import checkin_schedules, checkins, meetings, members, rsvps
-from bot.services.checkin_schedules import Schedule
+from bot.services import checkins, meetings, members
+from bot.services.checkins import firing as checkin_firing
+from bot.services.checkins import schedules as checkin_schedules
+from bot.services.checkins.schedules import Schedule
+from bot.services.meetings import changes, rsvps
 from bot.services.timing import QuietHours
 from tests.meeting_support import make_meeting
 from tests.outbox_support import make_community
@@ -42,9 +45,9 @@ async def rows(runtime: Runtime) -> list[CheckIn]:
         return list(await session.scalars(select(CheckIn).order_by(CheckIn.due_at, CheckIn.id)))
 
 
-async def fire(runtime: Runtime) -> checkins.Fired:
+async def fire(runtime: Runtime) -> checkin_firing.Fired:
     async with runtime.sessions() as session:
-        return await checkins.fire_due(session, now=runtime.clock())
+        return await checkin_firing.fire_due(session, now=runtime.clock())
 
 
 async def queued(runtime: Runtime) -> int:
@@ -159,7 +162,7 @@ async def test_moving_reschedules_and_cancelling_cancels(runtime: Runtime) -> No
     await going(runtime, people.member_ids[1], meeting.id, RsvpStatus.MAYBE)
     async with runtime.sessions() as session:
         fresh = await meetings.get(session, meeting.id)
-        await meetings.move(session, fresh, datetime(2026, 12, 12, 14, 0), now=runtime.clock())
+        await changes.move(session, fresh, datetime(2026, 12, 12, 14, 0), now=runtime.clock())
         await session.commit()
     planned = await rows(runtime)
     old = [r for r in planned if r.state == CheckInState.CANCELLED]
@@ -169,7 +172,7 @@ async def test_moving_reschedules_and_cancelling_cancels(runtime: Runtime) -> No
     assert min(local(r.due_at) for r in new) == "2026-12-11 14:00"
     async with runtime.sessions() as session:
         fresh = await meetings.get(session, meeting.id)
-        await meetings.cancel(session, fresh, now=runtime.clock())
+        await changes.cancel(session, fresh, now=runtime.clock())
         await session.commit()
     assert {(r.state, r.reason) for r in await rows(runtime) if r.reason != "meeting_moved"} == {
         (CheckInState.CANCELLED, "meeting_cancelled")
@@ -254,7 +257,7 @@ async def test_two_schedulers_never_queue_the_same_check_in_twice(runtime: Runti
             total = 0
             while True:
                 async with instance.sessions() as session:
-                    fired = await checkins.fire_due(session, now=instance.clock(), limit=7)
+                    fired = await checkin_firing.fire_due(session, now=instance.clock(), limit=7)
                 total += fired.queued
                 if fired.queued + fired.skipped == 0:
                     return total

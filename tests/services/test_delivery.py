@@ -11,8 +11,8 @@ import pytest
 from bot.db.models import OutboxState
 from bot.runtime import Runtime
 from bot.services import outbox
-from bot.services.delivery import Dispatcher
 from bot.services.outbox import Reason
+from bot.services.outbox.dispatcher import Dispatcher
 from tests import outbox_support as support
 from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
 from tests.harness import FakeClock

@@ -17,10 +17,18 @@ from bot.db.models import (
     RsvpStatus,
 )
 from bot.runtime import Runtime
-from bot.services import calendar, intake, invitations, meetings, rsvps
-from bot.services.invitations import Audience, AudienceKind
-from bot.services.meetings import MeetingDraft, MeetingError, TextDraft
-from bot.services.questions import Given, QuestionDraft
+from bot.services import intake, meetings
+from bot.services.intake.questions import Given, QuestionDraft
+from bot.services.meetings import (
+    MeetingDraft,
+    MeetingError,
+    TextDraft,
+    calendar,
+    changes,
+    invitations,
+    rsvps,
+)
+from bot.services.meetings.invitations import Audience, AudienceKind
 from tests.fakes.bot_api import FakeBotAPI
 from tests.meeting_support import ARABIC, DUTCH, STARTS, deliver, make_meeting
 from tests.outbox_support import make_community, rows
@@ -189,7 +197,7 @@ async def test_moving_tells_the_invited_and_cancelling_stops_what_waits(
             session, declined, meeting.id, RsvpStatus.NOT_GOING, now=runtime.clock()
         )
         fresh = await meetings.get(session, meeting.id)
-        told = await meetings.move(
+        told = await changes.move(
             session, fresh, datetime(2026, 12, 12, 15, 0), now=runtime.clock()
         )
         await session.commit()
@@ -212,7 +220,7 @@ async def test_moving_tells_the_invited_and_cancelling_stops_what_waits(
         assert (
             await invitations.invite(session, fresh, Audience(), now=runtime.clock())
         ).queued == 1
-        told = await meetings.cancel(session, fresh, now=runtime.clock())
+        told = await changes.cancel(session, fresh, now=runtime.clock())
         await session.commit()
     assert told == 2
     waiting = await rows(runtime, member_id=late.member_ids[0])

@@ -11,8 +11,10 @@ from sqlalchemy import update
 from bot.db.models import OutboxMessage, OutboxState
 from bot.db.notices import OUTBOX_QUEUED
 from bot.runtime import Runtime
-from bot.services import announcements, audit, outbox
-from bot.services.outbox import Reason
+from bot.services import audit, outbox
+from bot.services.outbox import Reason, announcements
+from bot.services.outbox import claims as outbox_claims
+from bot.services.outbox import reports as outbox_reports
 from tests import outbox_support as support
 from tests.fakes.bot_api import Errors, FakeBotAPI
 from tests.harness import FakeClock
@@ -88,9 +90,13 @@ async def test_two_claims_at_the_same_moment_get_different_rows(
     await announce(runtime)
     # The first claim's transaction is open (rows locked) when the second one starts.
     first_session = runtime.sessions()
-    first = asyncio.create_task(outbox.claim(first_session, instance="a", now=clock(), limit=6))
+    first = asyncio.create_task(
+        outbox_claims.claim(first_session, instance="a", now=clock(), limit=6)
+    )
     second_session = runtime.sessions()
-    second = asyncio.create_task(outbox.claim(second_session, instance="b", now=clock(), limit=6))
+    second = asyncio.create_task(
+        outbox_claims.claim(second_session, instance="b", now=clock(), limit=6)
+    )
     a, b = await asyncio.gather(first, second)
     await first_session.close()
     await second_session.close()
@@ -110,7 +116,7 @@ async def test_a_claim_takes_no_more_rows_than_its_limit(
     await make_community(runtime, locales=["nl"] * 4)
     await announce(runtime)
     async with runtime.sessions() as session:
-        claimed = await outbox.claim(session, instance="a", now=clock(), limit=2)
+        claimed = await outbox_claims.claim(session, instance="a", now=clock(), limit=2)
     assert len(claimed.rows) == 2
     states = [row.state for row in await rows(runtime)]
     assert states.count(OutboxState.SENDING) == 2
@@ -127,9 +133,9 @@ async def test_rows_left_sending_by_a_crash_become_unknown_and_are_not_resent(
     await make_community(runtime, locales=["nl"] * 4)
     await announce(runtime)
     async with runtime.sessions() as session:
-        crashed = await outbox.claim(session, instance="host:run", now=clock(), limit=2)
+        crashed = await outbox_claims.claim(session, instance="host:run", now=clock(), limit=2)
     async with runtime.sessions() as session:
-        other = await outbox.claim(session, instance="other:run", now=clock(), limit=1)
+        other = await outbox_claims.claim(session, instance="other:run", now=clock(), limit=1)
 
     dispatcher, channel, _ = make_dispatcher(runtime, fake_api, instance="host:run")
     await channel.start()
@@ -173,7 +179,7 @@ async def test_resend_requeues_failed_or_unknown_deliberately_and_is_audited(
         OutboxState.UNKNOWN,
     ]
     async with runtime.sessions() as session:
-        count = await outbox.resend(
+        count = await outbox_reports.resend(
             session, states=[OutboxState.FAILED], now=clock(), purpose="announcement"
         )
     assert count == 1
@@ -184,7 +190,7 @@ async def test_resend_requeues_failed_or_unknown_deliberately_and_is_audited(
         OutboxState.UNKNOWN,
     ]
     async with runtime.sessions() as session:
-        count = await outbox.resend(
+        count = await outbox_reports.resend(
             session, states=[OutboxState.UNKNOWN], now=clock(), broadcast_id=broadcast
         )
         events = await audit.events(session, action="outbox.resend")
@@ -210,9 +216,9 @@ async def test_status_counts_by_purpose_state_and_reason(
     await dispatcher.run_once()
     await channel.stop()
     async with runtime.sessions() as session:
-        counts = await outbox.status(session, purpose="announcement")
-        assert await outbox.status(session, purpose="invitation") == []
-        (summary,) = await outbox.broadcast_summaries(session)
+        counts = await outbox_reports.status(session, purpose="announcement")
+        assert await outbox_reports.status(session, purpose="invitation") == []
+        (summary,) = await outbox_reports.broadcast_summaries(session)
     assert [(r.state, r.reason, r.count) for r in counts] == [
         (OutboxState.QUEUED, "server_error", 1),
         (OutboxState.SENT, None, 2),
@@ -258,15 +264,19 @@ async def test_a_late_result_does_not_overwrite_a_row_requeued_meanwhile(
     await make_community(runtime, locales=["nl"])
     await announce(runtime)
     async with runtime.sessions() as session:
-        (claimed,) = (await outbox.claim(session, instance="slow", now=clock(), limit=1)).rows
+        (claimed,) = (
+            await outbox_claims.claim(session, instance="slow", now=clock(), limit=1)
+        ).rows
     async with runtime.sessions() as session:
-        await outbox.recover(
+        await outbox_claims.recover(
             session, instance=None, now=clock() + timedelta(hours=1), lease=timedelta(minutes=10)
         )
-        await outbox.resend(session, states=[OutboxState.UNKNOWN], now=clock())
+        await outbox_reports.resend(session, states=[OutboxState.UNKNOWN], now=clock())
     async with runtime.sessions() as session:
-        (reclaimed,) = (await outbox.claim(session, instance="fast", now=clock(), limit=1)).rows
-        await outbox.record(
+        (reclaimed,) = (
+            await outbox_claims.claim(session, instance="fast", now=clock(), limit=1)
+        ).rows
+        await outbox_claims.record(
             session,
             [outbox.Outcome(claimed, outbox.Verdict.FAILED, Reason.BAD_REQUEST)],
             instance="slow",

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from bot.services.delivery import Pacer, SendingPaused
+from bot.services.outbox.dispatcher import Pacer, SendingPaused
 
 
 class VirtualTimer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.models import QuestionKind
-from bot.services.questions import Asked, Given, Parsed, Problem, parse, parse_date
+from bot.services.intake.questions import Asked, Given, Parsed, Problem, parse, parse_date
 
 
 def asked(kind: QuestionKind, options: tuple[str, ...] = ()) -> Asked:

@@ -19,7 +19,8 @@ from bot.db.models import (
 )
 from bot.runtime import Runtime
 from bot.scheduler import RETENTION_JOB, build_scheduler
-from bot.services import audit, retention
+from bot.services import audit
+from bot.services.communities import retention
 from tests.fakes.bot_api import FakeBotAPI
 from tests.outbox_support import make_community, make_dispatcher
 

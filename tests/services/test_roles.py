@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.db.models import Community, Role
 from bot.runtime import Runtime
-from bot.services import audit, roles
+from bot.services import audit
+from bot.services.communities import roles
 
 ORGANISER_ID = 920000001
 COORDINATOR_ID = 920000002

@@ -10,7 +10,7 @@ from typing import Any
 from bot.config import Settings
 from bot.db.models import OutboxState
 from bot.runtime import Runtime
-from bot.services import announcements
+from bot.services.outbox import announcements
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import FakeClock
 from tests.outbox_support import make_community, make_dispatcher, rows

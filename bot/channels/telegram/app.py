@@ -9,7 +9,7 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram import handlers, menus
 from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
-from bot.channels.telegram.delivery import OutboxWorker, build_outbox
+from bot.channels.telegram.outbox.worker import OutboxWorker, build_outbox
 from bot.config import Settings
 from bot.runtime import Runtime
 

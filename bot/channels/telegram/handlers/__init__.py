@@ -1,4 +1,10 @@
-"""One module per journey; `register` wires them all, in the order they are tried."""
+"""One module per journey, grouped by audience; `register` wires them all, in the order tried.
+
+- `newcomers/`: joining, language, consent, profile, stories, data rights, help;
+- `meetings/`: creating and changing meetings, the overview, RSVPs, answering questions;
+- `staff/`: the guard in front of every staff command, roles, broadcasts, check-ins, exports,
+  figures.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +12,25 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.channels.telegram import staff
-from bot.channels.telegram.handlers import (
-    broadcasts,
-    checkins,
+from bot.channels.telegram.handlers import errors, fallback, groups, incoming, router
+from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
+from bot.channels.telegram.handlers.newcomers import (
     consent,
     data_rights,
-    dialogue,
-    errors,
-    exports,
-    fallback,
-    groups,
     help,
-    incoming,
-    input,
     language,
-    meeting_changes,
-    new_meeting,
-    organiser,
-    organisers,
-    profile,
-    rsvp,
+    profiles,
     start,
-    stats,
     stories,
+    whoami,
+)
+from bot.channels.telegram.handlers.staff import (
+    broadcasts,
+    checkins,
+    exports,
+    guard,
+    roles,
+    stats,
 )
 
 
@@ -39,27 +40,28 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     incoming.register(app)
     # Group chats first: nothing below is meant for them. Staff commands are refused (and
     # audited) with their own reason, the rest gets the newcomers' "private chats only".
-    staff.register(app)
+    guard.register(app)
     groups.register(app)
     start.register(app)
     language.register(app)
     consent.register(app)
-    profile.register(app)
+    profiles.register(app)
     stories.register(app)
     data_rights.register(app)
     help.register(app)
+    whoami.register(app)
     broadcasts.register(app)
-    rsvp.register(app)
-    new_meeting.register(app)
-    organiser.register(app)
-    meeting_changes.register(app)
-    organisers.register(app)
+    rsvps.register(app)
+    drafts.register(app)
+    overview.register(app)
+    edits.register(app)
+    roles.register(app)
     checkins.register(app)
-    input.register(app)
+    intake.register(app)
     stats.register(app)
     exports.register(app)
     # After every command and button: plain messages go to the member's current step.
-    dialogue.register(app)
+    router.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.
     fallback.register(app)
     errors.register(app)

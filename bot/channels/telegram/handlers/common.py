@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Update, Voice
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.channels.telegram import callbacks, prompts
+from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.views import prompts
 from bot.i18n import Translator
-from bot.services import dialogs, members, onboarding, privacy
+from bot.services import dialogs, members
 from bot.services.dialogs import Dialog
+from bot.services.members import onboarding, privacy
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
@@ -84,3 +86,8 @@ async def step_choice(
     if member is None or dialog is None or not dialog.matches(flow, decoded.version):
         return None
     return member, dialog, decoded.choice
+
+
+def voice_seconds(voice: Voice) -> int:
+    """The duration in whole seconds, the same before and after PTB's switch to timedelta."""
+    return int(voice.to_dict().get("duration") or 0)

@@ -1,0 +1,289 @@
+"""Organisers' meetings in chat: /meeting (list, one meeting's figures, resend to failed,
+cancel), and the entry to /invite, /translate and moving (their dialogues are in
+`meeting_changes`).
+
+Every button and message re-checks the role against the database: a revoked organiser's old
+buttons stop working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
+from bot.channels.telegram.handlers.meetings import edits as meeting_changes
+from bot.channels.telegram.handlers.staff import guard
+from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
+from bot.channels.telegram.views import keyboards
+from bot.channels.telegram.views import meetings as meeting_views
+from bot.db.models import InputStatus, Meeting, MeetingStatus, OutboxState, Role, RsvpStatus
+from bot.i18n import Translator
+from bot.services import communities, dialogs, meetings
+from bot.services.dialogs import Dialog
+from bot.services.meetings import changes, invitations
+from bot.services.meetings import edits as meeting_edits
+from bot.services.meetings import overview as overview_service
+from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE
+from bot.services.outbox import reports as outbox_reports
+
+PICK = "meetings"  # the flow of /meeting's buttons
+
+
+async def _start(
+    update: Update, context: SamenContext, action: str
+) -> tuple[StaffAccess, Dialog, list[Meeting]] | None:
+    access = await require_staff(update, context, role=Role.ORGANISER, action=action)
+    if access is None:
+        return None
+    member = await guard.staff_member(context, update, access)
+    runtime = context.runtime
+    async with runtime.sessions() as session:
+        found = await meetings.in_communities(session, access.community_ids, now=runtime.clock())
+        dialog = await dialogs.set(
+            session, member.id, PICK, action, {"ids": [m.id for m in found]}, now=runtime.clock()
+        )
+        await session.commit()
+    return access, dialog, found
+
+
+async def _list(update: Update, context: SamenContext, action: str, lead: str) -> None:
+    started = await _start(update, context, action)
+    if started is None:
+        return
+    access, dialog, found = started
+    t = access.t
+    if action != "show":
+        found = [m for m in found if m.status == MeetingStatus.SCHEDULED]
+    if not found:
+        await context.bot.send_message(
+            access.user_id, t.gettext("You have no meetings yet. Create one with /newmeeting.")
+        )
+        return
+    async with context.runtime.sessions() as session:
+        rows = []
+        for meeting in found[:10]:
+            community = await communities.get(session, meeting.community_id)
+            default = community.default_locale if community else meeting.source_locale
+            title = meetings.text_for(meeting, t.tag, default).title
+            mark = "✖ " if meeting.status == MeetingStatus.CANCELLED else ""
+            label = f"{mark}{title} · {t.fmt_date(meeting.starts_at, 'medium')}"
+            rows.append([keyboards.step_button(PICK, dialog, label, f"{action[0]}{meeting.id}")])
+    await context.bot.send_message(access.user_id, lead, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def show_command(update: Update, context: SamenContext) -> None:
+    t = await context.member_translator(update)
+    await _list(update, context, "show", t.gettext("Your meetings:"))
+
+
+async def invite_command(update: Update, context: SamenContext) -> None:
+    t = await context.member_translator(update)
+    await _list(update, context, "invite", t.gettext("Which meeting do you want to invite to?"))
+
+
+async def translate_command(update: Update, context: SamenContext) -> None:
+    t = await context.member_translator(update)
+    await _list(update, context, "translate", t.gettext("Which meeting do you want to translate?"))
+
+
+# --- one meeting -------------------------------------------------------------------------------
+
+
+def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
+    meeting = seen.meeting
+    lines = [seen.title, meeting_views.when(t, meeting)]
+    if meeting.status == MeetingStatus.CANCELLED:
+        lines.append(t.gettext("This meeting was cancelled."))
+    lines += [
+        "",
+        t.gettext(
+            "Going: {going} · Maybe: {maybe} · Not going: {no}",
+            going=t.fmt_number(seen.rsvps.get(RsvpStatus.GOING, 0)),
+            maybe=t.fmt_number(seen.rsvps.get(RsvpStatus.MAYBE, 0)),
+            no=t.fmt_number(seen.rsvps.get(RsvpStatus.NOT_GOING, 0)),
+        ),
+    ]
+    lines.append(
+        t.gettext(
+            "Input: {completed} completed · {partial} partly · {expired} expired",
+            completed=t.fmt_number(seen.inputs.get(InputStatus.COMPLETED, 0)),
+            partial=t.fmt_number(seen.inputs.get(InputStatus.PARTIAL, 0)),
+            expired=t.fmt_number(seen.inputs.get(InputStatus.EXPIRED, 0)),
+        )
+    )
+    if seen.questions:
+        lines += ["", t.gettext("Answers per question:")]
+        for figures in seen.questions:
+            lines.append(f"• {figures.question.prompt}: {t.fmt_number(figures.answers)}")
+            lines += [f"   – {label}: {t.fmt_number(n)}" for label, n in figures.tally]
+    if seen.topics:
+        lines += ["", t.gettext("Most mentioned for the agenda:")]
+        lines += [f"• {topic} ({t.fmt_number(n)})" for topic, n in seen.topics]
+    counts = seen.delivery.counts
+    waiting = counts.get(OutboxState.QUEUED, 0) + counts.get(OutboxState.SENDING, 0)
+    blocked = counts.get(OutboxState.BLOCKED, 0) + counts.get(OutboxState.SKIPPED, 0)
+    lines += [
+        "",
+        t.gettext(
+            "Invitations: {queued} waiting · {sent} sent · {failed} failed · {blocked} blocked",
+            queued=t.fmt_number(waiting),
+            sent=t.fmt_number(counts.get(OutboxState.SENT, 0)),
+            failed=t.fmt_number(counts.get(OutboxState.FAILED, 0)),
+            blocked=t.fmt_number(blocked),
+        ),
+    ]
+    if seen.delivery.reasons:
+        lines.append(
+            t.gettext(
+                "Reasons: {reasons}",
+                reasons=", ".join(f"{r} ({n})" for r, n in sorted(seen.delivery.reasons.items())),
+            )
+        )
+    return "\n".join(lines)
+
+
+async def _show_meeting(
+    context: SamenContext, access: StaffAccess, dialog: Dialog, meeting: Meeting
+) -> None:
+    t = access.t
+    async with context.runtime.sessions() as session:
+        seen = await overview_service.of_meeting(session, meeting, locale=t.tag)
+    rows = []
+    if meeting.status == MeetingStatus.SCHEDULED:
+        rows += [
+            [
+                keyboards.step_button(PICK, dialog, t.gettext("Invite"), f"i{meeting.id}"),
+                keyboards.step_button(
+                    PICK, dialog, t.gettext("Add a translation"), f"t{meeting.id}"
+                ),
+            ],
+            [
+                keyboards.step_button(PICK, dialog, t.gettext("Move"), f"m{meeting.id}"),
+                keyboards.step_button(
+                    PICK, dialog, t.gettext("Cancel the meeting"), f"c{meeting.id}"
+                ),
+            ],
+        ]
+    if seen.delivery.failed:
+        label = t.gettext(
+            "Resend to failed only ({count})", count=t.fmt_number(seen.delivery.failed)
+        )
+        rows.append([keyboards.step_button(PICK, dialog, label, f"r{meeting.id}")])
+    await context.bot.send_message(
+        access.user_id,
+        overview_text(t, seen),
+        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+    )
+
+
+async def on_pick(update: Update, context: SamenContext) -> None:
+    """A button of /meeting, /invite or /translate: `<action letter><meeting id>`."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    access = await require_staff(update, context, role=Role.ORGANISER, action="meeting")
+    if access is None:
+        return
+    t = access.t
+    runtime = context.runtime
+    meeting = None
+    async with runtime.sessions() as session:
+        found = await step_choice(session, user.id, query.data, PICK)
+        if found is not None and found[2][1:].isdigit() and len(found[2]) < 20:
+            meeting = await meeting_edits.meeting_of(
+                session, int(found[2][1:]), access.community_ids
+            )
+    if found is None or meeting is None:
+        await neutral(query, t)
+        return
+    member, dialog, choice = found
+    await query.answer()
+    action = choice[0]
+    now = runtime.clock()
+    if action == "s":
+        await _show_meeting(context, access, dialog, meeting)
+        return
+    if action == "r":
+        async with runtime.sessions() as session:
+            count = 0
+            for broadcast_id in await invitations.broadcast_ids(session, meeting.id):
+                count += (
+                    await outbox_reports.resend_failed_for_organiser(
+                        session,
+                        access.user_id,
+                        broadcast_id,
+                        now=now,
+                        installation_coordinators=runtime.settings.coordinator_ids,
+                    )
+                    or 0
+                )
+            await session.commit()
+        await retire_buttons(query)
+        await context.bot.send_message(
+            access.user_id,
+            t.ngettext(
+                "{count} invitation is queued to be sent again.",
+                "{count} invitations are queued to be sent again.",
+                count,
+                count=t.fmt_number(count),
+            ),
+        )
+        return
+    if action == "c":
+        async with runtime.sessions() as session:
+            dialog = await dialogs.set(
+                session, member.id, PICK, "cancel", {"meeting": meeting.id}, now=now
+            )
+            await session.commit()
+        markup = InlineKeyboardMarkup(
+            [[keyboards.step_button(PICK, dialog, t.gettext("Yes, cancel it"), f"x{meeting.id}")]]
+        )
+        await context.bot.send_message(
+            access.user_id,
+            t.gettext("Cancel this meeting? Everyone invited will be told."),
+            reply_markup=markup,
+        )
+        return
+    if action == "x" and dialog.step == "cancel":
+        async with runtime.sessions() as session:
+            fresh = await meetings.get(session, meeting.id)
+            assert fresh is not None
+            try:
+                told = await changes.cancel(session, fresh, now=now, actor_user_id=access.user_id)
+            except meetings.MeetingError:
+                told = -1
+            await dialogs.clear(session, member.id, now=now)
+            await session.commit()
+        await retire_buttons(query)
+        text = (
+            t.gettext("This meeting was cancelled.")
+            if told < 0
+            else t.ngettext(
+                "The meeting is cancelled. {count} person will be told.",
+                "The meeting is cancelled. {count} people will be told.",
+                told,
+                count=t.fmt_number(told),
+            )
+        )
+        await context.bot.send_message(access.user_id, text)
+        return
+    flow = {"i": INVITE, "t": TRANSLATE, "m": MOVE}.get(action)
+    if flow is None:
+        await neutral(query, t)
+        return
+    async with runtime.sessions() as session:
+        dialog = await meeting_edits.start(session, member.id, flow, meeting, now=now)
+        await session.commit()
+    await retire_buttons(query)
+    await meeting_changes.ask(context, access, dialog, meeting)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(CommandHandler("meeting", show_command))
+    app.add_handler(CommandHandler("invite", invite_command))
+    app.add_handler(CommandHandler("translate", translate_command))
+    app.add_handler(CallbackQueryHandler(on_pick, pattern=rf"^{PICK}:"))

@@ -1,0 +1,87 @@
+"""/language and the language buttons: every later message uses the member's choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.channels.telegram import callbacks, menus
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
+from bot.channels.telegram.views import prompts
+from bot.i18n import find_language
+from bot.services import members
+from bot.services.members import onboarding, privacy, stories
+
+
+async def show_languages(update: Update, context: SamenContext) -> None:
+    """Offer every language, the current one ticked."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    async with context.runtime.sessions() as session:
+        member = await members.find_by_telegram_id(session, user.id)
+    await prompts.language(context, message.chat_id, context.translator(update, member))
+
+
+async def choose(update: Update, context: SamenContext) -> None:
+    """Speak the tapped language from now on; continue the onboarding if it waited for this."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    decoded = callbacks.decode(query.data)
+    runtime = context.runtime
+    if not isinstance(decoded, callbacks.LanguageChoice):
+        await neutral(query, context.translator_for_user(update))
+        return
+    async with runtime.sessions() as session:
+        outcome = await onboarding.choose_language(
+            session,
+            telegram_user_id=user.id,
+            language_code=user.language_code,
+            tag=decoded.tag,
+            default_locale=runtime.settings.default_locale,
+            now=runtime.clock(),
+        )
+        community, options = None, ()
+        if (
+            outcome is not None
+            and outcome.dialog is not None
+            and outcome.dialog.flow == stories.FLOW
+        ):
+            community, options = await stories.prompt_data(session, outcome.dialog)
+    if outcome is None:
+        await neutral(query, context.translator_for_user(update))
+        return
+    t = context.translator(update, outcome.member)
+    await query.answer()
+    await retire_buttons(query)
+    await menus.publish_for_chat(context.bot, user.id, t)
+    language = find_language(outcome.member.locale)
+    name = language.native_name if language else ""
+    notice_version = privacy.current_notice_version()
+    if outcome.advanced and outcome.dialog is not None:
+        lead = t.gettext("Thank you! I will write to you in {language}.", language=name)
+        await prompts.consent(context, user.id, t, notice_version, lead=lead)
+        return
+    lead = t.gettext("From now on I will write to you in {language}.", language=name)
+    if outcome.dialog is not None:
+        await prompts.current_step(
+            context,
+            user.id,
+            t,
+            outcome.dialog,
+            notice_version=notice_version,
+            community=community,
+            options=options,
+            lead=lead,
+        )
+    else:
+        await prompts.send(context, user.id, lead)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(CommandHandler("language", show_languages, filters=PRIVATE_MESSAGES))
+    app.add_handler(CallbackQueryHandler(choose, pattern=r"^lang:"))

@@ -1,0 +1,142 @@
+"""/addorganiser and /removeorganiser: coordinators appoint and remove organisers in chat,
+by the person's numeric Telegram user id (a username can change hands; an id cannot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.channels.telegram import callbacks
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
+from bot.channels.telegram.handlers.staff import guard
+from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
+from bot.db.models import Role
+from bot.i18n import Translator
+from bot.services import communities, dialogs
+from bot.services.communities import roles
+
+FLOW = "organisers"
+
+
+def _target(text: str | None) -> int | None:
+    parts = (text or "").split()
+    if len(parts) != 2 or not parts[1].isdigit() or len(parts[1]) > 15:
+        return None
+    return int(parts[1])
+
+
+async def _command(update: Update, context: SamenContext, give: bool) -> None:
+    name = "addorganiser" if give else "removeorganiser"
+    access = await require_staff(update, context, role=Role.COORDINATOR, action=name)
+    if access is None:
+        return
+    t = access.t
+    message = update.effective_message
+    assert message is not None
+    target = _target(message.text)
+    if target is None:
+        await message.reply_text(
+            t.gettext(
+                "Send /{command} followed by the person's Telegram number id, "
+                "for example /{command} 123456789. They find their number with /mydata.",
+                command=name,
+            )
+        )
+        return
+    if len(access.community_ids) == 1:
+        await _apply(context, access, target, give, access.community_ids[0])
+        return
+    member = await guard.staff_member(context, update, access)
+    runtime = context.runtime
+    async with runtime.sessions() as session:
+        dialog = await dialogs.set(
+            session,
+            member.id,
+            FLOW,
+            "community",
+            {"user": target, "give": give},
+            now=runtime.clock(),
+        )
+        rows = []
+        for community_id in access.community_ids:
+            community = await communities.get(session, community_id)
+            if community is not None:
+                data = callbacks.step(FLOW, dialog.version, f"c{community.id}")
+                rows.append([InlineKeyboardButton(community.name, callback_data=data)])
+        await session.commit()
+    await message.reply_text(
+        t.gettext("For which community?"), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def add(update: Update, context: SamenContext) -> None:
+    await _command(update, context, give=True)
+
+
+async def remove(update: Update, context: SamenContext) -> None:
+    await _command(update, context, give=False)
+
+
+async def choose(update: Update, context: SamenContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    access = await require_staff(update, context, role=Role.COORDINATOR, action="organisers")
+    if access is None:
+        return
+    runtime = context.runtime
+    async with runtime.sessions() as session:
+        found = await step_choice(session, user.id, query.data, FLOW)
+        chosen = found[2][1:] if found is not None else ""
+        valid = found is not None and chosen.isdigit() and int(chosen) in access.community_ids
+        if found is not None and valid:
+            await dialogs.clear(session, found[0].id, now=runtime.clock())
+            await session.commit()
+    if found is None or not valid:
+        await neutral(query, access.t)
+        return
+    _member, dialog, _choice = found
+    await query.answer()
+    await retire_buttons(query)
+    await _apply(context, access, int(dialog.data["user"]), bool(dialog.data["give"]), int(chosen))
+
+
+async def _apply(
+    context: SamenContext, access: StaffAccess, target: int, give: bool, community_id: int
+) -> None:
+    runtime = context.runtime
+    async with runtime.sessions() as session:
+        community = await communities.get(session, community_id)
+        change = roles.grant if give else roles.revoke
+        kwargs = {"granted_by": access.user_id} if give else {"revoked_by": access.user_id}
+        changed = await change(
+            session,
+            community_id=community_id,
+            telegram_user_id=target,
+            role=Role.ORGANISER,
+            now=runtime.clock(),
+            **kwargs,
+        )
+        await session.commit()
+    name = community.name if community else "?"
+    await context.bot.send_message(access.user_id, _result(access.t, give, changed, target, name))
+
+
+def _result(t: Translator, give: bool, changed: bool, target: int, community: str) -> str:
+    user, community = t.isolate(str(target)), t.isolate(community)
+    if give and changed:
+        return t.gettext("{user} now organises {community}.", user=user, community=community)
+    if give:
+        return t.gettext("{user} already organises {community}.", user=user, community=community)
+    if changed:
+        return t.gettext("{user} no longer organises {community}.", user=user, community=community)
+    return t.gettext("{user} did not organise {community}.", user=user, community=community)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(CommandHandler("addorganiser", add))
+    app.add_handler(CommandHandler("removeorganiser", remove))
+    app.add_handler(CallbackQueryHandler(choose, pattern=rf"^{FLOW}:"))

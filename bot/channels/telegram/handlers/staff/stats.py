@@ -1,0 +1,62 @@
+"""/stats: a coordinator gets the main chart of their community, captioned in their language."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.handlers.staff.guard import require_staff
+from bot.db.models import Role
+from bot.services import communities, reports
+
+PHOTO_NAME = "samen-stats.png"
+
+
+async def show(update: Update, context: SamenContext) -> None:
+    message = update.effective_message
+    access = await require_staff(update, context, role=Role.COORDINATOR, action="stats")
+    if access is None or message is None:
+        return
+    runtime, t = context.runtime, access.t
+    # The coordinator's own communities (installation coordinators: every community).
+    async with runtime.sessions() as session:
+        found = [await communities.get(session, cid) for cid in access.community_ids]
+    allowed = sorted((c for c in found if c is not None), key=lambda c: c.name)
+    wanted = context.args[0] if context.args else None
+    chosen = next((c for c in allowed if c.code == wanted), None)
+    if chosen is None and wanted is None and len(allowed) == 1:
+        chosen = allowed[0]
+    if chosen is None:
+        codes = "\n".join(f"/stats {c.code} — {c.name}" for c in allowed)
+        await message.reply_text(
+            t.gettext("Which community? Send /stats with its code:\n{codes}", codes=codes)
+        )
+        return
+    async with runtime.sessions() as session:
+        report = await reports.build(
+            session, community_code=chosen.code, now=runtime.clock(), locale=t.tag
+        )
+        # Drawing takes a moment of CPU: off the event loop, so other chats are answered.
+        png = await asyncio.to_thread(reports.main_chart, report, runtime.catalogs)
+        await reports.record(
+            session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
+        )
+    caption = t.gettext(
+        "{community}: {members} members, {answers} answers and {stories} stories. "
+        "{delivered} of {messages} messages delivered.",
+        community=report.community_name,
+        members=t.fmt_number(report.members),
+        answers=t.fmt_number(report.answers),
+        stories=t.fmt_number(report.stories),
+        delivered=t.fmt_number(report.delivered),
+        messages=t.fmt_number(report.delivery_total),
+    )
+    await message.reply_photo(photo=InputFile(png, filename=PHOTO_NAME), caption=caption)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(CommandHandler("stats", show, filters=filters.ChatType.PRIVATE))

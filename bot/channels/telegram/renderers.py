@@ -1,0 +1,25 @@
+"""The registry of outbox renderers: payload kind → the view that draws it.
+
+It sits above the views (they define renderers with the types in `outbox/outgoing.py`), so
+the views never import it and no import circle forms.
+"""
+
+from __future__ import annotations
+
+from bot.channels.telegram.outbox.outgoing import Renderers
+from bot.channels.telegram.views import announcements as announcement_views
+from bot.channels.telegram.views import checkins as checkin_views
+from bot.channels.telegram.views import meetings as meeting_views
+from bot.services import checkins
+from bot.services.meetings import changes, invitations
+from bot.services.outbox import announcements
+
+
+def build_renderers() -> Renderers:
+    """Every kind the outbox can send."""
+    renderers = Renderers()
+    renderers.register(announcements.KIND, announcement_views.render_announcement)
+    renderers.register(invitations.KIND, meeting_views.render_invitation)
+    renderers.register(changes.KIND_CHANGE, meeting_views.render_change)
+    renderers.register(checkins.KIND, checkin_views.render_checkin)
+    return renderers

@@ -1,0 +1,265 @@
+"""How meetings and their questions look in Telegram, in the reader's language and zone:
+the invitation (sent through the outbox), change notices, and one question of an input run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.channels.telegram import callbacks
+from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
+from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
+from bot.db.models import Meeting, MeetingStatus, MeetingText, QuestionKind
+from bot.i18n import Translator
+from bot.services import communities, meetings
+from bot.services.intake import FLOW, Step
+from bot.services.intake.questions import MAX_TEXT, SCALE, Problem
+from bot.services.outbox.dispatcher import RenderError
+
+DATE_EXAMPLE = date(2027, 3, 14)
+
+
+def when(t: Translator, meeting: Meeting) -> str:
+    """Date and time in the reader's locale and time zone."""
+    return t.gettext(
+        "{date} at {time}",
+        date=t.fmt_date(meeting.starts_at, "full"),
+        time=t.fmt_time(meeting.starts_at),
+    )
+
+
+def card(t: Translator, meeting: Meeting, text: MeetingText) -> tuple[str, tuple[TextEntity, ...]]:
+    """The meeting as text: the title in bold, then description, time and place."""
+    lines = [text.title]
+    if text.description:
+        lines += ["", text.description]
+    lines += ["", t.gettext("When: {when}", when=when(t, meeting))]
+    if text.place:
+        lines.append(t.gettext("Where: {place}", place=t.isolate(text.place)))
+    if meeting.online_url:
+        lines.append(t.gettext("Online: {link}", link=t.isolate(meeting.online_url)))
+    body = "\n".join(lines)
+    return body, (TextEntity("bold", 0, utf16_len(text.title)),)
+
+
+def invitation_buttons(
+    t: Translator, meeting_id: int, *, with_input: bool
+) -> tuple[tuple[Button, ...], ...]:
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(t.gettext("Going"), callbacks.meeting(meeting_id, "going")),
+            Button(t.gettext("Maybe"), callbacks.meeting(meeting_id, "maybe")),
+            Button(t.gettext("Not going"), callbacks.meeting(meeting_id, "no")),
+        ),
+        (Button(t.gettext("Add to calendar"), callbacks.meeting(meeting_id, "ics")),),
+    ]
+    if with_input:
+        rows.append((Button(t.gettext("Give input"), callbacks.meeting(meeting_id, "input")),))
+    return tuple(rows)
+
+
+def markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.callback_data) for b in row]
+            for row in rows
+        ]
+    )
+
+
+async def _meeting_for(
+    payload: Mapping[str, Any], ctx: RenderContext
+) -> tuple[Meeting, str, str, bool]:
+    meeting_id = payload.get("meeting_id")
+    if not isinstance(meeting_id, int):
+        raise RenderError("meeting payload needs a meeting_id")
+    meeting = await meetings.get(ctx.session, meeting_id)
+    if meeting is None:
+        raise RenderError("the meeting no longer exists")
+    community = await ctx.cached(
+        ("community", meeting.community_id),
+        lambda: communities.get(ctx.session, meeting.community_id),
+    )
+    if community is None:
+        raise RenderError("the meeting's community no longer exists")
+    with_input = await ctx.cached(
+        ("meeting-questions", meeting.id),
+        lambda: meetings.questions_of(ctx.session, meeting.id),
+    )
+    return meeting, community.name, community.default_locale, bool(with_input)
+
+
+async def render_invitation(
+    t: Translator, payload: Mapping[str, Any], ctx: RenderContext
+) -> Outgoing:
+    """Rendered when sent: an organiser's edit made while invitations wait is included."""
+    meeting, community_name, community_locale, with_input = await _meeting_for(payload, ctx)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise RenderError("the meeting was cancelled")
+    text = meetings.text_for(meeting, ctx.row.locale, community_locale)
+    header = t.gettext("Invitation from {community}", community=community_name)
+    body, entities = card(t, meeting, text)
+    shift = utf16_len(header) + 2
+    return Outgoing(
+        text=f"{header}\n\n{body}",
+        entities=tuple(TextEntity(e.type, e.offset + shift, e.length) for e in entities),
+        # Give input stays on the invitation; after the deadline it says input has closed.
+        buttons=invitation_buttons(t, meeting.id, with_input=with_input),
+    )
+
+
+async def render_change(t: Translator, payload: Mapping[str, Any], ctx: RenderContext) -> Outgoing:
+    """A moved or cancelled meeting, told to the people who were invited."""
+    meeting, _name, community_locale, _with_input = await _meeting_for(payload, ctx)
+    text = meetings.text_for(meeting, ctx.row.locale, community_locale)
+    if payload.get("change") == "cancelled":
+        line = t.gettext(
+            "Cancelled: {title} will not take place. We are sorry.",
+            title=t.isolate(text.title),
+        )
+        return Outgoing(text=line)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise RenderError("the meeting was cancelled after it moved")
+    line = t.gettext(
+        "Moved: {title} is now on {when}.", title=t.isolate(text.title), when=when(t, meeting)
+    )
+    rows = invitation_buttons(t, meeting.id, with_input=False)
+    return Outgoing(text=line + "\n\n" + t.gettext("Are you still coming?"), buttons=rows[:1])
+
+
+# --- one question of an input run --------------------------------------------------------------
+
+
+def _hint(t: Translator, step: Step) -> str:
+    match step.question.kind:
+        case QuestionKind.TEXT:
+            return t.gettext("Type your answer.")
+        case QuestionKind.VOICE:
+            return t.gettext("Record a voice message.")
+        case QuestionKind.DATE:
+            return t.gettext("Type a date, for example {example}.", example=example_date(t))
+        case QuestionKind.SCALE:
+            return t.gettext("Choose a number from 1 (low) to 5 (high).")
+        case QuestionKind.SINGLE_CHOICE | QuestionKind.YES_NO:
+            return t.gettext("Choose one of the buttons.")
+        case QuestionKind.MULTIPLE_CHOICE:
+            return t.gettext("Tick one or more, then tap Done.")
+    return ""
+
+
+def example_date(t: Translator) -> str:
+    """An example in the form members can type: day-month-year, digits as in their locale."""
+    return t.isolate(DATE_EXAMPLE.strftime("%d-%m-%Y"))
+
+
+def question_text(t: Translator, step: Step, lead: str | None = None) -> str:
+    lines = []
+    if lead:
+        lines += [lead, ""]
+    lines.append(
+        t.gettext("Question {number} of {total}", number=step.position + 1, total=step.total)
+    )
+    lines += ["", step.question.prompt, ""]
+    lines.append(_hint(t, step))
+    if not step.question.required:
+        lines.append(t.gettext("This question is optional."))
+    if step.previous is not None:
+        lines += ["", t.gettext("Your answer now: {answer}", answer=t.isolate(step.previous))]
+    return "\n".join(lines)
+
+
+def question_keyboard(t: Translator, step: Step) -> InlineKeyboardMarkup:
+    version = step.dialog.version
+    kind = step.question.kind
+
+    def button(label: str, choice: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=callbacks.step(FLOW, version, choice))
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if kind == QuestionKind.SINGLE_CHOICE:
+        rows += [[button(label, f"o{i}")] for i, label in enumerate(step.question.options)]
+    elif kind == QuestionKind.MULTIPLE_CHOICE:
+        rows += [
+            [button(("✅ " if i in step.picked else "") + label, f"t{i}")]
+            for i, label in enumerate(step.question.options)
+        ]
+        rows.append([button(t.gettext("Done"), "done")])
+    elif kind == QuestionKind.SCALE:
+        rows.append([button(t.fmt_number(n), f"s{n}") for n in SCALE])
+    elif kind == QuestionKind.YES_NO:
+        rows.append([button(t.gettext("Yes"), "y"), button(t.gettext("No"), "n")])
+    navigation = []
+    if step.position > 0:
+        navigation.append(button(t.gettext("Back"), "back"))
+    if step.previous is not None:
+        navigation.append(button(t.gettext("Keep this answer"), "skip"))
+    elif not step.question.required:
+        navigation.append(button(t.gettext("Skip"), "skip"))
+    navigation.append(button(t.gettext("Continue later"), "later"))
+    rows.append(navigation)
+    return InlineKeyboardMarkup(rows)
+
+
+def problem_text(t: Translator, problem: Problem | None, *, required: bool = False) -> str:
+    """Why the answer did not fit, and what the question takes."""
+    if required:
+        return t.gettext("This question needs an answer; it cannot be skipped.")
+    if problem is None:
+        return t.gettext("Please choose with the buttons.")
+    match problem.reason:
+        case "not_voice":
+            return t.gettext("This question asks for a voice message. Please record one.")
+        case "not_text":
+            return t.gettext("This question asks for a written answer. Please type it.")
+        case "too_long":
+            return t.gettext(
+                "That answer is too long. Please keep it under {limit} characters.",
+                limit=t.fmt_number(MAX_TEXT),
+            )
+        case "not_a_date":
+            return t.gettext(
+                "That is not a date I understand. Please type it like {example}.",
+                example=example_date(t),
+            )
+        case "empty":
+            return t.gettext("Please type your answer as text.")
+    if problem.expected == QuestionKind.SCALE:
+        return t.gettext("Please choose a number from 1 to 5.")
+    return t.gettext("Please choose with the buttons.")
+
+
+def draft_problem_text(t: Translator, code: str) -> str:
+    match code:
+        case "not_a_time":
+            return t.gettext(
+                "I could not read that date and time. Please type it like {example}.",
+                example=t.isolate(DATETIME_EXAMPLE),
+            )
+        case "in_the_past":
+            return t.gettext("That moment has already passed. Please choose a time in the future.")
+        case "empty":
+            return t.gettext("Please type some text.")
+        case "too_long":
+            return t.gettext("That is too long. Please make it shorter.")
+        case "bad_link":
+            return t.gettext("A link cannot contain spaces. Please check it.")
+        case "too_many":
+            return t.gettext("That is the maximum number of questions. Tap Done.")
+    return t.gettext("Please answer with the buttons.")
+
+
+DATETIME_EXAMPLE = "14-03-2027 19:00"
+
+
+def closed_text(t: Translator, reason: str) -> str:
+    match reason:
+        case "deadline":
+            return t.gettext("Input for this meeting has closed. Thank you for your interest!")
+        case "cancelled":
+            return t.gettext("This meeting was cancelled.")
+        case "no_questions":
+            return t.gettext("There are no questions for this meeting.")
+    return t.gettext("This is no longer available.")

@@ -1,0 +1,230 @@
+"""What the bot says at each dialogue step, with its buttons.
+
+Every journey sends its prompts from here, so that a re-prompt after bad input, a restart or
+a language change shows exactly the same step again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.channels.telegram import callbacks
+from bot.channels.telegram.context import SamenContext
+from bot.channels.telegram.views import keyboards
+from bot.i18n import N_, Translator
+from bot.services.communities import retention
+from bot.services.dialogs import Dialog
+from bot.services.members import onboarding, profiles, stories
+
+if TYPE_CHECKING:
+    # Types only: handlers read model objects that services return, never query them.
+    from bot.db.models import Community
+
+
+ERASE_FLOW = "erase"
+ERASE_CONFIRM = "confirm"
+
+TOPIC_LABELS = {
+    "dutch": N_("Dutch language"),
+    "work": N_("Work"),
+    "study": N_("Study"),
+    "digital": N_("Computers and phones"),
+    "health": N_("Health"),
+    "money": N_("Money and letters"),
+    "translate": N_("Translating"),
+    "cook": N_("Cooking"),
+    "teach": N_("Teaching something I know"),
+    "children": N_("Looking after children"),
+    "repair": N_("Repairing things"),
+    "sport": N_("Sport and games"),
+}
+
+
+def topic_label(t: Translator, topic: str) -> str:
+    label = TOPIC_LABELS.get(topic)
+    return t.gettext(label) if label else topic
+
+
+def _join(lead: str | None, text: str) -> str:
+    return f"{lead}\n\n{text}" if lead else text
+
+
+async def send(
+    context: SamenContext,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+# --- onboarding ---------------------------------------------------------------------------------
+
+
+async def language(
+    context: SamenContext, chat_id: int, t: Translator, *, lead: str | None = None
+) -> None:
+    text = t.gettext("Which language would you like me to use? Tap it below.")
+    await send(context, chat_id, _join(lead, text), keyboards.languages(t.tag))
+
+
+def notice_text(t: Translator) -> str:
+    return t.gettext(
+        "Before we go on, this is how Samen handles your information.\n"
+        "\n"
+        "• What we keep: your language, the community you joined, and what you choose to "
+        "tell us (your profile, stories, answers and replies to invitations). Of a voice "
+        "message we keep only a reference; the recording stays on Telegram.\n"
+        "• Who sees it: the organisers and coordinators of your community. Not other "
+        "members, and nobody else.\n"
+        "• How long: while you take part; answers and stories are deleted automatically "
+        "after {months} months at the latest. You can delete it all at any time.\n"
+        "• Your rights: /mydata shows everything we keep, /delete removes all of it, /stop "
+        "stops all messages.\n"
+        "\n"
+        "Do you agree that Samen keeps this information?",
+        months=t.fmt_number(retention.MAX_MONTHS),
+    )
+
+
+async def consent(
+    context: SamenContext,
+    chat_id: int,
+    t: Translator,
+    notice_version: int,
+    *,
+    lead: str | None = None,
+) -> None:
+    await send(context, chat_id, _join(lead, notice_text(t)), keyboards.consent(t, notice_version))
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def profile_keyboard(t: Translator, dialog: Dialog) -> InlineKeyboardMarkup:
+    chosen = set(profiles.selected(dialog))
+    topic_buttons = [
+        InlineKeyboardButton(
+            (keyboards.CHECK if topic in chosen else "") + topic_label(t, topic),
+            callback_data=callbacks.step(profiles.FLOW, dialog.version, topic),
+        )
+        for topic in profiles.TOPICS.get(dialog.step, ())
+    ]
+    final = [
+        InlineKeyboardButton(
+            t.gettext("Skip"), callback_data=callbacks.step(profiles.FLOW, dialog.version, "skip")
+        )
+    ]
+    if dialog.step != profiles.PLACE:
+        final.insert(
+            0,
+            InlineKeyboardButton(
+                t.gettext("Done"),
+                callback_data=callbacks.step(profiles.FLOW, dialog.version, "done"),
+            ),
+        )
+    return InlineKeyboardMarkup([*keyboards.rows(topic_buttons, 2), final])
+
+
+def profile_text(t: Translator, step: str) -> str:
+    if step == profiles.LEARN:
+        return t.gettext(
+            "What would you like to learn or get help with? Tap one or more, or write it in "
+            "your own words. Then tap Done."
+        )
+    if step == profiles.OFFER:
+        return t.gettext(
+            "What could you help others with? Tap one or more, or write it in your own words. "
+            "Then tap Done."
+        )
+    return t.gettext("In which municipality do you live? Write its name, or tap Skip.")
+
+
+async def profile(
+    context: SamenContext, chat_id: int, t: Translator, dialog: Dialog, *, lead: str | None = None
+) -> None:
+    await send(
+        context, chat_id, _join(lead, profile_text(t, dialog.step)), profile_keyboard(t, dialog)
+    )
+
+
+# --- sharing a story ----------------------------------------------------------------------------
+
+
+async def share(
+    context: SamenContext,
+    chat_id: int,
+    t: Translator,
+    dialog: Dialog,
+    options: Sequence[Community] = (),
+    *,
+    community: Community | None = None,
+    lead: str | None = None,
+) -> None:
+    if dialog.step == stories.CHOOSE_COMMUNITY:
+        markup = keyboards.choices(
+            stories.FLOW, dialog.version, [(str(c.id), c.name) for c in options]
+        )
+        text = t.gettext("Which community is your story for?")
+        await send(context, chat_id, _join(lead, text), markup)
+        return
+    if community is not None:
+        text = t.gettext(
+            "Tell us your story: write a message or send a voice message. It goes to {community}.",
+            community=community.name,
+        )
+    else:
+        text = t.gettext("Tell us your story: write a message or send a voice message.")
+    await send(context, chat_id, _join(lead, text))
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+
+async def erase(
+    context: SamenContext, chat_id: int, t: Translator, dialog: Dialog, *, lead: str | None = None
+) -> None:
+    text = t.gettext(
+        "Do you really want to delete everything Samen stores about you? Your profile, "
+        "stories and answers will be gone for ever, and you will leave your communities. "
+        "This cannot be undone."
+    )
+    markup = keyboards.choices(
+        ERASE_FLOW,
+        dialog.version,
+        [("yes", t.gettext("Yes, delete everything")), ("no", t.gettext("No, keep it"))],
+        width=2,
+    )
+    await send(context, chat_id, _join(lead, text), markup)
+
+
+# --- any step -----------------------------------------------------------------------------------
+
+
+async def current_step(
+    context: SamenContext,
+    chat_id: int,
+    t: Translator,
+    dialog: Dialog,
+    *,
+    notice_version: int,
+    community: Community | None = None,
+    options: Sequence[Community] = (),
+    lead: str | None = None,
+) -> None:
+    """Show the member the step they are at again (after bad input, a restart, /start)."""
+    if dialog.at(onboarding.FLOW, onboarding.LANGUAGE):
+        await language(context, chat_id, t, lead=lead)
+    elif dialog.at(onboarding.FLOW, onboarding.CONSENT):
+        await consent(context, chat_id, t, notice_version, lead=lead)
+    elif dialog.flow == profiles.FLOW:
+        await profile(context, chat_id, t, dialog, lead=lead)
+    elif dialog.flow == stories.FLOW:
+        await share(context, chat_id, t, dialog, options, community=community, lead=lead)
+    elif dialog.flow == ERASE_FLOW:
+        await erase(context, chat_id, t, dialog, lead=lead)
+    elif lead:
+        await send(context, chat_id, lead)

@@ -1,0 +1,313 @@
+"""A member's rights over their data: see all of it (/mydata), erase all of it (/delete).
+
+Erasure follows GDPR article 17: everything that identifies the person goes, in one
+transaction, everywhere it can be. What remains is an audit event with row counts, so
+statistics stay honest without saying whose rows they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from bot.db import disk
+from bot.db.models import (
+    Answer,
+    AnswerSource,
+    AuditEvent,
+    Broadcast,
+    CheckIn,
+    CheckInState,
+    Community,
+    DialogState,
+    InputRun,
+    Meeting,
+    Member,
+    Membership,
+    OutboxMessage,
+    OutboxState,
+    RoleAssignment,
+    Rsvp,
+)
+from bot.db.notices import ROWS_ERASED, notify_after_commit
+from bot.services import audit, dialogs
+
+ERASED_TARGET = "user:erased"
+# Every table an erasure deletes from or rewrites: dead row versions to vacuum (PostgreSQL).
+ERASED_TABLES: tuple[str, ...] = tuple(
+    str(model.__tablename__)
+    for model in (
+        Answer,
+        Rsvp,
+        InputRun,
+        CheckIn,
+        OutboxMessage,
+        DialogState,
+        Membership,
+        RoleAssignment,
+        Meeting,
+        Broadcast,
+        AuditEvent,
+        Member,
+    )
+)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    community: str
+    source: str
+    kind: str
+    text: str | None
+    value: Any
+    voice_file_id: str | None
+    voice_duration: int | None
+    locale: str
+    created_at: datetime
+    meeting_id: int | None
+    question_id: int | None
+
+
+@dataclass(frozen=True)
+class StoredRsvp:
+    meeting_id: int
+    status: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredCheckIn:
+    meeting_id: int | None
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredMembership:
+    community: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredRole:
+    community: str
+    role: str
+
+
+@dataclass(frozen=True)
+class MemberData:
+    """Everything Samen stores about one member, as data (the channel renders it)."""
+
+    telegram_user_id: int
+    locale: str | None
+    time_zone: str | None
+    created_at: datetime
+    last_seen_at: datetime | None
+    stopped_at: datetime | None
+    blocked_at: datetime | None
+    consent_version: int | None
+    consent_given_at: datetime | None
+    learn_topics: list[str]
+    learn_text: str | None
+    offer_topics: list[str]
+    offer_text: str | None
+    municipality: str | None
+    communities: list[StoredMembership] = field(default_factory=list)
+    stories: list[StoredAnswer] = field(default_factory=list)
+    answers: list[StoredAnswer] = field(default_factory=list)
+    rsvps: list[StoredRsvp] = field(default_factory=list)
+    pending_checkins: list[StoredCheckIn] = field(default_factory=list)
+    roles: list[StoredRole] = field(default_factory=list)
+    dialog: dict[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready document: datetimes as ISO 8601 in UTC."""
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+async def export(session: AsyncSession, member_id: int) -> MemberData | None:
+    """Everything stored about the member; None when there is no such member."""
+    member = await session.get(Member, member_id)
+    if member is None:
+        return None
+    names = {
+        community.id: community.name
+        for community in (await session.scalars(select(Community))).all()
+    }
+    memberships = (
+        await session.scalars(
+            select(Membership).where(Membership.member_id == member_id).order_by(Membership.id)
+        )
+    ).all()
+    answers = (
+        await session.scalars(
+            select(Answer)
+            .where(Answer.member_id == member_id)
+            .order_by(Answer.created_at, Answer.id)
+        )
+    ).all()
+    rsvps = (
+        await session.scalars(select(Rsvp).where(Rsvp.member_id == member_id).order_by(Rsvp.id))
+    ).all()
+    checkins = (
+        await session.scalars(
+            select(CheckIn)
+            .where(CheckIn.member_id == member_id, CheckIn.state == CheckInState.PENDING)
+            .order_by(CheckIn.due_at)
+        )
+    ).all()
+    roles = (
+        await session.scalars(
+            select(RoleAssignment)
+            .where(RoleAssignment.telegram_user_id == member.telegram_user_id)
+            .order_by(RoleAssignment.id)
+        )
+    ).all()
+    dialog = await dialogs.get(session, member_id)
+
+    def stored(answer: Answer) -> StoredAnswer:
+        return StoredAnswer(
+            community=names.get(answer.community_id, ""),
+            source=answer.source.value,
+            kind=answer.kind.value,
+            text=answer.text,
+            value=answer.value,
+            voice_file_id=answer.voice_file_id,
+            voice_duration=answer.voice_duration,
+            locale=answer.locale,
+            created_at=answer.created_at,
+            meeting_id=answer.meeting_id,
+            question_id=answer.question_id,
+        )
+
+    return MemberData(
+        telegram_user_id=member.telegram_user_id,
+        locale=member.locale,
+        time_zone=member.time_zone,
+        created_at=member.created_at,
+        last_seen_at=member.last_seen_at,
+        stopped_at=member.stopped_at,
+        blocked_at=member.blocked_at,
+        consent_version=member.consent_version,
+        consent_given_at=member.consent_given_at,
+        learn_topics=list(member.learn_topics or []),
+        learn_text=member.learn_text,
+        offer_topics=list(member.offer_topics or []),
+        offer_text=member.offer_text,
+        municipality=member.municipality,
+        communities=[
+            StoredMembership(names.get(m.community_id, ""), m.joined_at) for m in memberships
+        ],
+        stories=[stored(a) for a in answers if a.source == AnswerSource.STORY],
+        answers=[stored(a) for a in answers if a.source != AnswerSource.STORY],
+        rsvps=[StoredRsvp(r.meeting_id, r.status.value, r.updated_at) for r in rsvps],
+        pending_checkins=[StoredCheckIn(c.meeting_id, c.kind.value, c.due_at) for c in checkins],
+        roles=[StoredRole(names.get(r.community_id, ""), r.role.value) for r in roles],
+        dialog={"flow": dialog.flow, "step": dialog.step} if dialog else None,
+    )
+
+
+async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict[str, int]:
+    """Erase everything personal about the member, everywhere; commit; return row counts.
+
+    Answers and stories (with their voice file ids), RSVPs, check-ins, queued outbox rows,
+    dialogue state, memberships, role assignments held by their Telegram id and the member row
+    go. Outbox rows already sent stay for delivery statistics with recipient fields emptied;
+    where their Telegram id appears as the actor of something (an audit event, a role grant,
+    a meeting) it is emptied too. One audit event keeps the counts, without any id.
+    """
+    member = await session.get(Member, member_id)
+    if member is None:
+        return {}
+    telegram_id = member.telegram_user_id
+    counts: dict[str, int] = {}
+
+    async def run(name: str, statement: Any) -> None:
+        result = await session.execute(statement)
+        counts[name] = result.rowcount or 0
+
+    await run(
+        "stories",
+        delete(Answer).where(Answer.member_id == member_id, Answer.source == AnswerSource.STORY),
+    )
+    await run("answers", delete(Answer).where(Answer.member_id == member_id))
+    await run("rsvps", delete(Rsvp).where(Rsvp.member_id == member_id))
+    await run("input_runs", delete(InputRun).where(InputRun.member_id == member_id))
+    await run("checkins", delete(CheckIn).where(CheckIn.member_id == member_id))
+    recipient = or_(OutboxMessage.member_id == member_id, OutboxMessage.chat_id == telegram_id)
+    await run(
+        "outbox_deleted",
+        delete(OutboxMessage).where(recipient, OutboxMessage.state == OutboxState.QUEUED),
+    )
+    await run(
+        "outbox_anonymised",
+        update(OutboxMessage).where(recipient).values(member_id=None, chat_id=None),
+    )
+    counts["dialog_states"] = await dialogs.erase(session, member_id)
+    await run("memberships", delete(Membership).where(Membership.member_id == member_id))
+    await run(
+        "role_assignments",
+        delete(RoleAssignment).where(RoleAssignment.telegram_user_id == telegram_id),
+    )
+    await session.execute(
+        update(RoleAssignment)
+        .where(RoleAssignment.granted_by_user_id == telegram_id)
+        .values(granted_by_user_id=None)
+    )
+    await session.execute(
+        update(Meeting)
+        .where(Meeting.created_by_user_id == telegram_id)
+        .values(created_by_user_id=None)
+    )
+    await session.execute(
+        update(Broadcast)
+        .where(Broadcast.created_by_user_id == telegram_id)
+        .values(created_by_user_id=None)
+    )
+    await session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.actor_user_id == telegram_id)
+        .values(actor_user_id=None)
+    )
+    await session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.target == f"user:{telegram_id}")
+        .values(target=ERASED_TARGET)
+    )
+    await run("members", delete(Member).where(Member.id == member_id))
+    session.expunge(member)
+    await audit.record(
+        session,
+        "member.erase",
+        now=now,
+        row_count=sum(counts.values()),
+        details=dict(counts),
+    )
+    # Once committed, the periodic scrub job makes the old row versions leave the disk.
+    notify_after_commit(session, ROWS_ERASED)
+    await session.commit()
+    return counts
+
+
+async def reach_disk(engine: AsyncEngine) -> bool | None:
+    """After the erasing transaction has committed, never inside it: on SQLite, checkpoint
+    the WAL now, so the member's words are gone from the files while the bot runs.
+
+    Returns as `disk.checkpoint` does. PostgreSQL's VACUUM is left to the scrub job: it can
+    take a while on a big table, and updates are answered one at a time.
+    """
+    return await disk.checkpoint(engine)
