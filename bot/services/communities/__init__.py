@@ -30,7 +30,10 @@ def code_is_well_formed(code: str | None) -> bool:
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(_CODE_BYTES)
+    # Never a leading "-" (1 in 64): the code would read as an option on the command line.
+    while (code := secrets.token_urlsafe(_CODE_BYTES)).startswith("-"):
+        pass
+    return code
 
 
 def deep_link(bot_username: str, code: str) -> str:
