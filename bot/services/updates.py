@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,21 +27,29 @@ class Admission:
     blocked: bool = False
 
 
+async def seen_before(session: AsyncSession, update_id: int) -> bool:
+    """Whether the update was handled already (a read; `admit` settles it under the lock)."""
+    found = await session.scalar(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
+    )
+    return found is not None
+
+
 async def admit(
     session: AsyncSession,
     *,
     update_id: int,
     now: datetime,
     telegram_user_id: int | None = None,
+    was_blocked: bool = False,
     chat_status: str | None = None,
-    commit: bool = True,
 ) -> Admission:
-    """Record the update as handled; say whether it was a duplicate. Commits unless told
-    not to (the caller then commits, after loading what it needs in the same transaction).
+    """Record the update as handled, in the caller's unit of work; say whether it was a
+    duplicate (the caller then rolls back whatever else the unit did).
 
     `telegram_user_id` is the user writing in a private chat: they were seen now, and if they
-    were marked blocked they are reactivated — unless `chat_status` says they have just
-    blocked the bot.
+    were marked blocked (`was_blocked`, from the member row the caller loaded) they are
+    reactivated, unless `chat_status` says they have just blocked the bot.
     """
     insert = postgresql.insert if _is_postgres(session) else sqlite.insert
     # ON CONFLICT DO NOTHING: two instances given the same update agree on who handles it.
@@ -54,7 +62,6 @@ async def admit(
         )
     ).scalar_one_or_none()
     if first is None:
-        await session.rollback()
         return Admission(duplicate=True)
     reactivated = blocked = False
     if telegram_user_id is not None:
@@ -67,27 +74,23 @@ async def admit(
             )
             blocked = bool(result.rowcount)
         else:
+            # Every interaction counts for re-engagement ("no contact for N days"); one who
+            # writes has evidently unblocked the bot.
+            values: dict[str, object] = {"last_seen_at": now}
+            if was_blocked:
+                values["blocked_at"] = None
             result = await session.execute(
                 update(Member)
-                .where(Member.telegram_user_id == telegram_user_id, Member.blocked_at.is_not(None))
-                .values(blocked_at=None, last_seen_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            reactivated = bool(result.rowcount)
-            # Every interaction counts for re-engagement ("no contact for N days").
-            await session.execute(
-                update(Member)
                 .where(Member.telegram_user_id == telegram_user_id)
-                .values(last_seen_at=now)
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
-    if commit:
-        await session.commit()
+            reactivated = was_blocked and bool(result.rowcount)
     return Admission(duplicate=False, reactivated=reactivated, blocked=blocked)
 
 
 async def purge(session: AsyncSession, *, before: datetime) -> int:
-    """Forget updates handled before `before`. Commits."""
+    """Forget updates handled before `before`. A periodic job, its own unit: commits."""
     result = await session.execute(
         delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before)
     )

@@ -15,6 +15,8 @@ from bot.db.models import CheckInSchedule
 from bot.services import audit
 from bot.services.timing import QuietHours
 
+# The dialogue of /checkins, where an organiser edits a schedule field by field.
+FLOW = "checkins"
 FIELDS = ("reminders", "followup", "longterm", "reengage", "quiet", "programme_end")
 
 

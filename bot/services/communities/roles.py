@@ -22,6 +22,9 @@ _IMPLIED: dict[Role, set[Role]] = {
     Role.COORDINATOR: {Role.COORDINATOR},
 }
 
+# The dialogue of /addorganiser and /removeorganiser.
+FLOW = "organisers"
+
 
 async def has_role(
     session: AsyncSession,

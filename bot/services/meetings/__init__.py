@@ -289,6 +289,16 @@ def text_for(meeting: Meeting, member_locale: str | None, community_locale: str)
     return text
 
 
+async def text_in(
+    session: AsyncSession, meeting: Meeting, member_locale: str | None
+) -> MeetingText:
+    """The meeting's text for a reader, the community's default language resolved here (the
+    community is usually in the unit of work's identity map already: no query then)."""
+    community = await session.get(Community, meeting.community_id)
+    default = community.default_locale if community is not None else meeting.source_locale
+    return text_for(meeting, member_locale, default)
+
+
 async def set_text(
     session: AsyncSession,
     meeting: Meeting,

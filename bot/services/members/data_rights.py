@@ -34,6 +34,9 @@ from bot.db.models import (
 from bot.services import audit, dialogs
 
 ERASED_TARGET = "user:erased"
+# The dialogue of /delete: it only ever waits for the confirmation buttons.
+FLOW = "erase"
+CONFIRM = "confirm"
 
 
 @dataclass(frozen=True)
