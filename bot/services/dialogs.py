@@ -90,7 +90,7 @@ async def set(
     *,
     now: datetime,
 ) -> Dialog:
-    """Put the member at `flow`/`step` with `data`, bumping the version. The caller commits."""
+    """Put the member at `flow`/`step` with `data`, bumping the version.."""
     if not flow:
         raise ValueError("a dialogue needs a flow name; use clear() to end one")
     row = await _row(session, member_id)
@@ -117,7 +117,7 @@ async def update(
 
 
 async def clear(session: AsyncSession, member_id: int, *, now: datetime) -> None:
-    """End the member's dialogue; buttons drawn for it become stale. The caller commits."""
+    """End the member's dialogue; buttons drawn for it become stale.."""
     row = await _row(session, member_id)
     if row is None or row.flow == _IDLE:
         return

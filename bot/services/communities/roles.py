@@ -77,7 +77,7 @@ async def grant(
     now: datetime,
     granted_by: int | None = None,
 ) -> bool:
-    """Give a role; False when the user already had it. Audited; the caller commits."""
+    """Give a role; False when the user already had it. Audited."""
     existing = await session.scalar(
         select(RoleAssignment).where(
             RoleAssignment.community_id == community_id,
@@ -118,7 +118,7 @@ async def revoke(
     now: datetime,
     revoked_by: int | None = None,
 ) -> bool:
-    """Take a role away; False when the user did not have it. Audited; the caller commits."""
+    """Take a role away; False when the user did not have it. Audited."""
     result = await session.execute(
         delete(RoleAssignment).where(
             RoleAssignment.community_id == community_id,

@@ -120,9 +120,9 @@ def _check_url(url: str | None) -> str | None:
 
 
 async def create(session: AsyncSession, draft: MeetingDraft, *, now: datetime) -> Meeting:
-    """Create the meeting with its texts and questions in the caller's transaction (the
-    caller commits). Refuses a time in the past, a deadline after the start, and texts in
-    languages Samen does not have."""
+    """Create the meeting with its texts and questions in the caller's unit of work. Refuses
+    a time in the past, a deadline after the start, and texts in languages Samen does not
+    have."""
     community = await session.get(Community, draft.community_id)
     if community is None:
         raise MeetingError("no_community", "no such community")

@@ -38,23 +38,38 @@ async def register_contact(
     """
     member = await find_by_telegram_id(session, telegram_user_id)
     if member is None:
-        member = Member(
-            telegram_user_id=telegram_user_id,
-            locale=negotiate(language_code, default_locale),
-            created_at=now,
-        )
-        try:
-            # A savepoint: if the same user's update raced us on another instance, only this
-            # insert is undone, not the caller's unit of work; then we use their row.
-            async with session.begin_nested():
-                session.add(member)
-        except IntegrityError:
-            member = await find_by_telegram_id(session, telegram_user_id)
-            assert member is not None
-    elif find_language(member.locale) is None:
+        return await add_contact(session, telegram_user_id, language_code, default_locale, now)
+    if find_language(member.locale) is None:
         member.locale = negotiate(language_code, default_locale)
     member.last_seen_at = now
     await session.flush()
+    return member
+
+
+async def add_contact(
+    session: AsyncSession,
+    telegram_user_id: int,
+    language_code: str | None,
+    default_locale: str,
+    now: datetime,
+) -> Member:
+    """Create the member behind a Telegram user the caller found no row for (see
+    `register_contact`); if another instance created it meanwhile, theirs is used."""
+    member = Member(
+        telegram_user_id=telegram_user_id,
+        locale=negotiate(language_code, default_locale),
+        created_at=now,
+        last_seen_at=now,
+    )
+    try:
+        # A savepoint: if the same user's update raced us on another instance, only this
+        # insert is undone, not the caller's unit of work; then we use their row.
+        async with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        found = await find_by_telegram_id(session, telegram_user_id)
+        assert found is not None
+        return found
     return member
 
 

@@ -43,7 +43,7 @@ async def require_staff(
     """The user's access and member row, in the journey's unit of work (`session`); or None
     after a refusal, which is audited in the unit and answered once the unit has committed.
 
-    Organisers need a member row to keep their dialogue in: it is registered here when the
+    Organisers need a member row to keep their dialogue in: it is added here when the
     admission found none (only the Telegram id and language, as for any contact)."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -67,7 +67,7 @@ async def require_staff(
     if reason is None:
         member = context.member
         if member is None:
-            member = await members.register_contact(
+            member = await members.add_contact(
                 session,
                 user.id,
                 user.language_code,
