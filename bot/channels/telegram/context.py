@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +26,7 @@ from bot.services import updates
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
-    from bot.db.models import Member
+    from bot.db.models import DialogState, Member
     from bot.services.dialogs import Dialog
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,14 @@ class PendingAdmission:
     update_id: int
     telegram_user_id: int | None  # the writer of a private chat
     was_blocked: bool
+    last_seen_at: datetime | None
     chat_status: str | None
 
 
 class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     member: Member | None = None
     dialog: Dialog | None = None
+    dialog_row: DialogState | None = None  # the row behind `dialog`, re-attached by `work()`
     admitted: bool = False  # the admission ran for this update (private or not)
     pending: PendingAdmission | None = None
     _t: Translator | None = None
@@ -93,8 +96,9 @@ class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         """The journey's one unit of work: a write transaction that commits once, at the end.
 
         It first writes what the admission still has pending (the update as handled, the
-        member as seen), so an update costs one write transaction. The loaded member is
-        attached again without a query; `context.member` is that attached row. On an error
+        member as seen), so an update costs one write transaction. The loaded member and
+        dialogue rows are attached again without a query; `context.member` is that attached
+        row. On an error
         everything rolls back; a duplicate that raced us on another instance stops the update.
         """
         runtime = self.runtime
@@ -109,6 +113,7 @@ class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
                         now=runtime.clock(),
                         telegram_user_id=pending.telegram_user_id,
                         was_blocked=pending.was_blocked,
+                        last_seen_at=pending.last_seen_at,
                         chat_status=pending.chat_status,
                     )
                     if admission.duplicate:
@@ -123,6 +128,8 @@ class SamenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
                         log.info("member blocked the bot", extra={"update_id": pending.update_id})
                 if self.member is not None:
                     self.member = await session.merge(self.member, load=False)
+                if self.dialog_row is not None:
+                    self.dialog_row = await session.merge(self.dialog_row, load=False)
                 yield session
                 await session.commit()
             except BaseException:

@@ -36,21 +36,23 @@ async def admit(update: Update, context: SamenContext) -> None:
     if update.my_chat_member is not None and private:
         # In a private chat, "kicked" is the user blocking the bot; "member" unblocking it.
         status = update.my_chat_member.new_chat_member.status
-    member = dialog = None
     async with runtime.reading() as session:
-        duplicate = await updates.seen_before(session, update.update_id)
-        if not duplicate and user is not None and private:
-            member, dialog = await dialogs.of_user(session, user.id)
-    if duplicate:
+        arrival = await updates.arrival(
+            session, update.update_id, user.id if user is not None and private else None
+        )
+    if arrival.seen_before:
         log.info("duplicate update dropped", extra={"update_id": update.update_id})
         raise ApplicationHandlerStop
+    member = arrival.member
     context.admitted = True
-    context.member, context.dialog = member, dialog
+    context.member, context.dialog_row = member, arrival.dialog_row
+    context.dialog = dialogs.snapshot(arrival.dialog_row)
     context.t = context.translator(update, member)
     context.pending = PendingAdmission(
         update_id=update.update_id,
         telegram_user_id=user.id if user is not None and private else None,
         was_blocked=member is not None and member.blocked_at is not None,
+        last_seen_at=member.last_seen_at if member is not None else None,
         chat_status=status,
     )
 
