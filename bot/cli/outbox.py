@@ -149,13 +149,15 @@ def resend_rows(args: argparse.Namespace) -> int:
     async def work(engine: Any) -> int:
         await check_connection(engine, config.safe_database_url())
         async with create_session_factory(engine)() as session:
-            return await outbox_reports.resend(
+            count = await outbox_reports.resend(
                 session,
                 states=[state],
                 now=system_clock(),
                 purpose=args.purpose,
                 broadcast_id=args.broadcast,
             )
+            await session.commit()
+            return count
 
     count = with_engine(config, work)
     print(f"{count} {state.value} message(s) queued again")

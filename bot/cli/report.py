@@ -34,6 +34,7 @@ def make_report(args: argparse.Namespace) -> int:
                 raise CommandError(str(exc)) from None
             files = reports.write(report, catalogs, args.out)
             await reports.record(session, report, via="cli", now=system_clock())
+            await session.commit()
             return files
 
     for path in with_engine(config, work):

@@ -23,6 +23,9 @@ _IMPLIED: dict[Role, set[Role]] = {
     Role.COORDINATOR: {Role.COORDINATOR},
 }
 
+# The dialogue of /addorganiser and /removeorganiser.
+FLOW = "organisers"
+
 
 async def has_role(
     session: AsyncSession,
@@ -75,7 +78,7 @@ async def grant(
     now: datetime,
     granted_by: int | None = None,
 ) -> bool:
-    """Give a role; False when the user already had it. Audited; the caller commits."""
+    """Give a role; False when the user already had it. Audited."""
     existing = await session.scalar(
         select(RoleAssignment).where(
             RoleAssignment.community_id == community_id,
@@ -116,7 +119,7 @@ async def revoke(
     now: datetime,
     revoked_by: int | None = None,
 ) -> bool:
-    """Take a role away; False when the user did not have it. Audited; the caller commits."""
+    """Take a role away; False when the user did not have it. Audited."""
     result = await session.execute(
         delete(RoleAssignment).where(
             RoleAssignment.community_id == community_id,

@@ -111,7 +111,7 @@ async def begin(
     checkin_id: int | None = None,
 ) -> Step | Finished | Closed:
     """Start (or continue) the member's input for a meeting or a check-in, at the first
-    question they have not answered yet. The caller commits."""
+    question they have not answered yet.."""
     community_id, meeting = None, None
     if checkin_id is not None:
         checkin = await session.get(CheckIn, checkin_id)
@@ -173,7 +173,7 @@ async def _here(
 async def answer(
     session: AsyncSession, member: Member, dialog: Dialog, given: Given, *, now: datetime
 ) -> Outcome:
-    """Save the answer to the current question and move on. The caller commits."""
+    """Save the answer to the current question and move on.."""
     here = await _here(session, member, dialog, now)
     if isinstance(here, Closed):
         return here

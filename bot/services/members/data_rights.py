@@ -55,6 +55,9 @@ ERASED_TABLES: tuple[str, ...] = tuple(
         Member,
     )
 )
+# The dialogue of /delete: it only ever waits for the confirmation buttons.
+FLOW = "erase"
+CONFIRM = "confirm"
 
 
 @dataclass(frozen=True)

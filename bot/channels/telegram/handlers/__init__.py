@@ -48,30 +48,32 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Group -1, before every journey: duplicates stop here; a member who writes is seen (and
     # reachable again if Telegram once said they blocked the bot).
     incoming.register(app)
+    # The dialogue flows' table, filled by the journeys that own them (router.py).
+    table = router.Router()
     # Group chats first: nothing below is meant for them. Staff commands are refused (and
     # audited) with their own reason, the rest gets the newcomers' "private chats only".
     guard.register(app)
     groups.register(app)
     start.register(app)
     language.register(app)
-    consent.register(app)
-    profiles.register(app)
-    stories.register(app)
-    data_rights.register(app)
+    consent.register(app, table)
+    profiles.register(app, table)
+    stories.register(app, table)
+    data_rights.register(app, table)
     help.register(app)
     whoami.register(app)
     broadcasts.register(app)
     rsvps.register(app)
-    drafts.register(app)
-    overview.register(app)
-    edits.register(app)
+    drafts.register(app, table)
+    overview.register(app, table)
+    edits.register(app, table)
     roles.register(app)
-    checkins.register(app)
-    intake.register(app)
+    checkins.register(app, table)
+    intake.register(app, table)
     stats.register(app)
     exports.register(app)
     # After every command and button: plain messages go to the member's current step.
-    router.register(app)
+    table.install(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.
     fallback.register(app)
     errors.register(app)

@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.channels.telegram.context import SamenContext, runtime_of
 from bot.i18n import Translator
+from bot.services import members
 from bot.services.throttle import InboundThrottle, Verdict
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,15 @@ def _counted(update: Update) -> bool:
 
 
 async def _translator(update: Update, context: SamenContext) -> Translator:
+    # This runs before the admission, so nobody is loaded yet: one read-only look-up (the
+    # notice is sent once a minute at most).
+    user = update.effective_user
     try:
-        return await context.member_translator(update)
+        async with context.runtime.reading() as session:
+            member = await members.find_by_telegram_id(session, user.id) if user else None
     except Exception:  # the database may be what is overloaded: Telegram's language will do
         return context.translator_for_user(update)
+    return context.translator(update, member)
 
 
 async def _tell(update: Update, context: SamenContext) -> None:

@@ -11,7 +11,6 @@ from telegram.ext import Application, CommandHandler
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES
 from bot.channels.telegram.views import identity
-from bot.services import members
 from bot.services.communities import roles
 
 
@@ -21,13 +20,11 @@ async def whoami(update: Update, context: SamenContext) -> None:
     if user is None or message is None:
         return
     runtime = context.runtime
-    async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
+    async with runtime.reading() as session:
         found = await roles.identity(
             session, user.id, installation_coordinators=runtime.settings.coordinator_ids
         )
-    t = context.translator(update, member)
-    await message.reply_text(identity.render(t, found))
+    await message.reply_text(identity.render(context.t, found))
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
