@@ -16,6 +16,7 @@ from bot.cli import (
     export,
     meeting,
     outbox,
+    playground,
     report,
     retention,
     role,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         audit,
         retention,
         export,
+        playground,
     ):
         module.register(commands)
     return parser

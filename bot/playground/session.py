@@ -180,7 +180,8 @@ class Playground:
             await self._start()
 
     async def _start(self) -> None:
-        url = self.database.url
+        settings = playground_settings(self.database.url)
+        url = settings.database_url
         own = self.database.own_file
         if own is not None:
             if own.exists() and await real_members(url):
@@ -195,7 +196,12 @@ class Playground:
         await prepare_database(url, safe)
         if own is None:
             self.real_members = await real_members(url)
-        settings = playground_settings(url)
+            if self.real_members:
+                log.warning(
+                    "the database named with --database holds %d real members: messages "
+                    "queued for them go to the playground page, not to them; reset is off",
+                    self.real_members,
+                )
         runtime = Runtime.create(settings, clock=self.clock)
         try:
             async with runtime.sessions() as session:
@@ -239,7 +245,7 @@ class Playground:
         async with self._lock:
             await self._stop()
             if self.database.own_file is None:
-                engine = create_engine(self.database.url)
+                engine = create_engine(playground_settings(self.database.url).database_url)
                 try:
                     await migrate.downgrade(engine, "base")
                 finally:
