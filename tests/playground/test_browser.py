@@ -9,6 +9,7 @@ in test-artefacts/playground/.
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,8 @@ CHROMIUM_ARGS = [
 WAIT_MS = 20_000
 
 if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+    if os.environ.get("SAMEN_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"SAMEN_REQUIRE_BROWSER=1 but there is no chromium at {CHROMIUM}")
     pytest.skip(
         f"no chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)",
         allow_module_level=True,
