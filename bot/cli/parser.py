@@ -19,6 +19,11 @@ EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 EXPORT_TABLES = ("answers", "rsvps")
 
 
+# The playground's defaults, here so that `--help` imports nothing of the playground.
+PLAYGROUND_HOST = "127.0.0.1"
+PLAYGROUND_PORT = 8765
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="samen", description="Samen: a multilingual Telegram bot for newcomer communities."
@@ -38,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         _audit,
         _retention,
         _export,
+        _playground,
     ):
         register(commands)
     return parser
@@ -361,3 +367,29 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _playground(commands: Any) -> None:
+    parser = commands.add_parser(
+        "playground", help="try the bot in a browser with invented people (no token needed)"
+    )
+    parser.add_argument("--port", type=int, default=PLAYGROUND_PORT, help="default %(default)s")
+    parser.add_argument(
+        "--host",
+        default=PLAYGROUND_HOST,
+        help="address to listen on (default %(default)s: this computer only)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="use this database instead of the playground's own file (warned about when it "
+        "holds real members; never reset then)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the playground keeps its own database (default ~/.cache/samen)",
+    )
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.set_defaults(handler="playground:playground")
