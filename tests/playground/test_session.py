@@ -56,6 +56,7 @@ async def client(playground: Playground) -> AsyncIterator[httpx.AsyncClient]:
 async def _add_real_member(runtime: Runtime) -> None:
     async with runtime.sessions() as session:
         await members.register_contact(session, REAL_LOOKING.id, "ar", "nl", runtime.clock())
+        await session.commit()
 
 
 MALFORMED = [
