@@ -89,6 +89,11 @@ async def serve_webhook(app: SamenApplication, config: Settings) -> None:
         signal.signal(stop_signal, lambda *_: None)
     try:
         async with app:
+            # PTB calls the post_init/post_stop hooks only inside its own run_* loops; serving
+            # the webhook ourselves, we call them, or the command menus, the outbox and every
+            # periodic job would never start.
+            if app.post_init is not None:
+                await app.post_init(app)
             await app.start()
             await app.bot.set_webhook(
                 url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES
@@ -98,5 +103,7 @@ async def serve_webhook(app: SamenApplication, config: Settings) -> None:
                 await server.serve()
             finally:
                 await app.stop()
+                if app.post_stop is not None:
+                    await app.post_stop(app)
     finally:
         await runtime_of(app).close()

@@ -177,6 +177,13 @@ def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path, leve
             update = UpdateFactory().text(AMIRA, "/start")
             health = _until_serving(base)
             assert health.status_code == 200, health.text
+            # The outbox and the periodic jobs run in webhook mode too (post_init), and the
+            # translated command menus were published.
+            assert fake.api.wait_for(
+                lambda calls: any(c.method == "setMyCommands" for c in calls), timeout=TIMEOUT
+            )
+            passes = _until_passes(base)
+            assert passes.get("outbox") is not None, passes
             refused = httpx.post(f"{base}/telegram", json=update, timeout=TIMEOUT)
             assert refused.status_code == 403
             accepted = httpx.post(
@@ -194,6 +201,17 @@ def test_run_webhook_registers_answers_and_stops_on_sigterm(tmp_path: Path, leve
         assert process.returncode == 0, output
         assert secret not in output
         assert TEST_TOKEN not in output
+
+
+def _until_passes(base: str) -> dict[str, str | None]:
+    """The periodic jobs' last passes from /healthz, once the outbox has made one (bounded)."""
+    passes: dict[str, str | None] = {}
+    for _ in range(600):
+        passes = httpx.get(f"{base}/healthz", timeout=TIMEOUT).json().get("last_passes", {})
+        if passes.get("outbox"):
+            return passes
+        time.sleep(0.1)
+    return passes
 
 
 def _until_serving(base: str) -> httpx.Response:
