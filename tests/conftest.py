@@ -229,6 +229,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         TELEGRAM_BOT_TOKEN=TEST_TOKEN,
         DATABASE_URL=database_url,
         TELEGRAM_API_URL="http://127.0.0.1:9",  # never used: the fake answers in-process
+        # The budget is tested on a virtual clock (tests/services/test_pacer.py and
+        # tests/channels/test_budget.py); here it would only make tests wait in real time.
+        SAMEN_TELEGRAM_RATE=100_000,
+        SAMEN_TELEGRAM_CHAT_RATE=1_000,
     )
 
 

@@ -145,7 +145,7 @@ async def worker(database_url: str, first: int, count: int, go: Path) -> dict[st
         TELEGRAM_BOT_TOKEN=TOKEN,
         DATABASE_URL=database_url,
         TELEGRAM_API_URL="http://127.0.0.1:9",
-        SAMEN_REPLY_RATE=100_000,  # measure the bot, not Telegram's limit
+        SAMEN_TELEGRAM_RATE=100_000,  # measure the bot, not Telegram's limit
     )
     runtime = Runtime.create(settings)
     app = build_application(settings, runtime=runtime, request=FakeRequest(FakeBotAPI()))
