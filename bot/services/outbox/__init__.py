@@ -71,7 +71,7 @@ class Verdict(StrEnum):
     SENT = "sent"
     RETRY = "retry"  # transient failure: back-off, or failed after the last attempt
     THROTTLED = "throttled"  # 429: not taken by Telegram, queued again after retry_after
-    RELEASED = "released"  # never reached Telegram (sending paused or stopping)
+    RELEASED = "released"  # never reached Telegram: the dispatcher stopped while it waited
     BLOCKED = "blocked"  # 403: member blocked the bot or is gone
     FAILED = "failed"  # permanent: retrying would not help
 
