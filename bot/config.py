@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -84,12 +84,19 @@ class Settings(BaseSettings):
     )
     # Names this process in outbox claims; two processes on one host need different names.
     instance_id: str = Field(default="", alias="SAMEN_INSTANCE_ID")
-    # The outbox. Telegram allows about 30 messages a second overall (1,000 with paid
-    # broadcasts) and about 1 a second to one chat.
-    outbox_rate: float = Field(default=30.0, gt=0, le=10_000, alias="SAMEN_OUTBOX_RATE")
-    # Direct replies (answers to what a member just sent) share the bot's overall limit.
-    reply_rate: float = Field(default=30.0, gt=0, le=100_000, alias="SAMEN_REPLY_RATE")
-    outbox_chat_rate: float = Field(default=1.0, gt=0, le=100, alias="SAMEN_OUTBOX_CHAT_RATE")
+    # One budget for every call of this process, replies first, then the outbox. Telegram
+    # allows about 30 messages a second per bot (1,000 with paid broadcasts) and about 1 a
+    # second to one chat; several processes divide the rate between them (README).
+    telegram_rate: float = Field(default=30.0, gt=0, le=100_000, alias="SAMEN_TELEGRAM_RATE")
+    telegram_chat_rate: float = Field(
+        default=1.0, gt=0, le=1_000, alias="SAMEN_TELEGRAM_CHAT_RATE"
+    )
+    # Retired names: each meant a budget of its own; refused so none keeps a changed meaning.
+    retired_reply_rate: str | None = Field(default=None, alias="SAMEN_REPLY_RATE", exclude=True)
+    retired_outbox_rate: str | None = Field(default=None, alias="SAMEN_OUTBOX_RATE", exclude=True)
+    retired_chat_rate: str | None = Field(
+        default=None, alias="SAMEN_OUTBOX_CHAT_RATE", exclude=True
+    )
     outbox_batch: int = Field(default=200, ge=1, le=5_000, alias="SAMEN_OUTBOX_BATCH")
     outbox_concurrency: int = Field(default=16, ge=1, le=256, alias="SAMEN_OUTBOX_CONCURRENCY")
     outbox_max_attempts: int = Field(default=3, ge=1, le=20, alias="SAMEN_OUTBOX_MAX_ATTEMPTS")
@@ -116,6 +123,18 @@ class Settings(BaseSettings):
     update_dedupe_hours: float = Field(
         default=48.0, gt=0, le=24 * 30, alias="SAMEN_UPDATE_DEDUPE_HOURS"
     )
+
+    @field_validator("retired_reply_rate", "retired_outbox_rate", "retired_chat_rate")
+    @classmethod
+    def _retired(cls, value: str | None, info: ValidationInfo) -> None:
+        if value is None:
+            return None
+        if info.field_name == "retired_chat_rate":
+            raise ValueError("is now called SAMEN_TELEGRAM_CHAT_RATE: rename it")
+        raise ValueError(
+            "is gone: replies and the outbox share one budget now; remove SAMEN_REPLY_RATE "
+            "and SAMEN_OUTBOX_RATE and set SAMEN_TELEGRAM_RATE (default 30) instead"
+        )
 
     @field_validator("telegram_bot_token")
     @classmethod

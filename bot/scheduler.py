@@ -87,7 +87,9 @@ class Scheduler:
                 id=job.name,
                 name=job.name,
                 next_run_time=now,
-                max_instances=1,
+                # A tick while the job runs (a broadcast takes minutes) is skipped by `_run`
+                # itself, quietly: APScheduler's own limit would log a WARNING every tick.
+                max_instances=2,
                 coalesce=True,
                 misfire_grace_time=None,
             )
@@ -110,6 +112,10 @@ class Scheduler:
     async def _run(self, name: str) -> None:
         job, state = self.jobs[name], self._states[name]
         if self._stopping:
+            return
+        if state.running is not None:
+            # Still busy with the last round, which looks again for work as it goes.
+            log.debug("periodic job still running; tick skipped", extra={"kind": name})
             return
         state.running = asyncio.current_task()
         try:

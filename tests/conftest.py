@@ -232,6 +232,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         # Conversations play at one frozen instant, a pace no person keeps up for long; the
         # throttle's own tests (tests/channels/test_fair_turns.py) use the real default.
         SAMEN_INBOUND_PER_MINUTE=1000,
+        # The budget is tested on a virtual clock (tests/services/test_pacer.py and
+        # tests/channels/test_budget.py); here it would only make tests wait in real time.
+        SAMEN_TELEGRAM_RATE=100_000,
+        SAMEN_TELEGRAM_CHAT_RATE=1_000,
     )
 
 

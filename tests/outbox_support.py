@@ -49,6 +49,47 @@ class FakeTimer:
         return sum(self.sleeps)
 
 
+class ManualTimer:
+    """A pacing clock that moves only when the test says so: `advance` wakes the sleepers
+    that are due, so a test can look at who waits before letting time pass."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
+
+    def now(self) -> float:
+        return self.time
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._sleepers.append((self.time + seconds, future))
+        await future
+
+    async def advance(self, seconds: float) -> None:
+        self.time += seconds
+        for wake, future in list(self._sleepers):
+            if wake <= self.time + 1e-9:
+                self._sleepers.remove((wake, future))
+                if not future.done():
+                    future.set_result(None)
+        await asyncio.sleep(0.002)  # let woken tasks (and the database threads) move on
+
+    async def run_until(self, done: Callable[[], bool], step: float = 0.01) -> None:
+        """Advance in small steps until `done()`; a guard ends a test that would hang."""
+        for _ in range(20_000):
+            if done():
+                return
+            await self.advance(step)
+        raise AssertionError("still not done after 200 virtual seconds")
+
+
+async def until(done: Callable[[], bool]) -> None:
+    """Wait (a real-time guard, not a timing assumption) until `done()` holds."""
+    async with asyncio.timeout(20):
+        while not done():  # noqa: ASYNC110 (what it polls has no event to wait on)
+            await asyncio.sleep(0.002)
+
+
 @dataclass
 class Recipients:
     community_id: int

@@ -42,8 +42,9 @@ def test_coordinator_ids_are_read_from_a_comma_separated_list(monkeypatch) -> No
         ("SAMEN_DEFAULT_TIME_ZONE", "Europe/Atlantis", "SAMEN_DEFAULT_TIME_ZONE"),
         ("SAMEN_DEFAULT_LOCALE", "Dutch", "SAMEN_DEFAULT_LOCALE"),
         ("SAMEN_COORDINATOR_IDS", "@someone", "SAMEN_COORDINATOR_IDS"),
-        ("SAMEN_OUTBOX_RATE", "0", "SAMEN_OUTBOX_RATE"),
-        ("SAMEN_OUTBOX_RATE", "fast", "SAMEN_OUTBOX_RATE"),
+        ("SAMEN_TELEGRAM_RATE", "0", "SAMEN_TELEGRAM_RATE"),
+        ("SAMEN_TELEGRAM_RATE", "fast", "SAMEN_TELEGRAM_RATE"),
+        ("SAMEN_TELEGRAM_CHAT_RATE", "-1", "SAMEN_TELEGRAM_CHAT_RATE"),
         ("SAMEN_OUTBOX_MAX_ATTEMPTS", "0", "SAMEN_OUTBOX_MAX_ATTEMPTS"),
         ("SAMEN_INSTANCE_ID", "two words", "SAMEN_INSTANCE_ID"),
     ],
@@ -106,9 +107,27 @@ def test_bot_username_and_default_community(monkeypatch) -> None:
         load_settings(_env_file=None)
 
 
+@pytest.mark.parametrize(
+    ("variable", "fix"),
+    [
+        ("SAMEN_REPLY_RATE", "set SAMEN_TELEGRAM_RATE"),
+        ("SAMEN_OUTBOX_RATE", "set SAMEN_TELEGRAM_RATE"),
+        ("SAMEN_OUTBOX_CHAT_RATE", "SAMEN_TELEGRAM_CHAT_RATE: rename it"),
+    ],
+)
+def test_a_retired_rate_setting_is_refused_with_the_fix(monkeypatch, variable, fix) -> None:
+    # Each meant a budget of its own; silently taking it as the shared one would change it.
+    monkeypatch.setenv(variable, "30")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(_env_file=None)
+    assert str(refused.value).startswith(f"{variable}: ")
+    assert fix in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
 def test_outbox_defaults_follow_telegrams_limits() -> None:
     settings = load_settings(_env_file=None)
-    assert (settings.outbox_rate, settings.outbox_chat_rate) == (30.0, 1.0)
+    assert (settings.telegram_rate, settings.telegram_chat_rate) == (30.0, 1.0)
     assert settings.outbox_max_attempts == 3
     assert settings.instance_name("run").endswith(":run")
     named = load_settings(_env_file=None, SAMEN_INSTANCE_ID="bot-2")

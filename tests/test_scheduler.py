@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.runtime import Runtime
 from bot.scheduler import OUTBOX_JOB, PeriodicJob, Scheduler, build_scheduler
 from bot.services import outbox
-from tests.fakes.bot_api import FakeBotAPI
+from tests import outbox_support as support
+from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.outbox_support import make_community, make_dispatcher
 
 # A guard against a hanging test, not a timing assumption: each wait ends on an event.
@@ -148,3 +152,37 @@ async def test_a_pass_is_recorded_as_a_heartbeat_and_a_failed_one_is_not() -> No
     finally:
         await scheduler.stop()  # waits for both passes to end
     assert scheduler.heartbeats.last == {"count": MOMENT}
+
+
+async def test_a_busy_outbox_is_no_warning_every_tick_and_failures_are_still_logged(
+    runtime: Runtime, fake_api: FakeBotAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    people = await make_community(runtime, locales=["nl"])
+    request = FakeRequest(fake_api)
+    released = request.hang(people.user_ids[0])  # the run stays busy until released
+    dispatcher, channel, _ = make_dispatcher(runtime, fake_api, request=request)
+    await channel.start()
+    await support.announce(runtime)
+    runtime.settings = runtime.settings.model_copy(update={"outbox_poll_seconds": 0.02})
+    scheduler = build_scheduler(runtime, dispatcher)
+
+    async def failing() -> None:
+        raise RuntimeError("an invented defect")
+
+    scheduler.add(PeriodicJob("failing", failing, every=timedelta(hours=1)))
+
+    def skipped_ticks() -> int:  # the scheduler's own DEBUG line for a tick it skipped
+        return sum("tick skipped" in r.getMessage() for r in caplog.records)
+
+    scheduler.start()
+    try:
+        await support.until(lambda: skipped_ticks() >= 5)  # five ticks came while busy
+    finally:
+        released.set()
+        await scheduler.stop()
+        await channel.stop()
+    warnings = [r for r in caplog.records if r.name.startswith("apscheduler")]
+    assert [r for r in warnings if r.levelno >= logging.WARNING] == []
+    failed = [r for r in caplog.records if r.getMessage() == "periodic job failed"]
+    assert [(r.levelno, r.kind) for r in failed] == [(logging.ERROR, "failing")]

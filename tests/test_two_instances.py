@@ -40,8 +40,8 @@ async def instances(
         config = settings.model_copy(
             update={
                 "instance_id": f"instance-{name}",
-                "outbox_rate": 5_000.0,
-                "outbox_chat_rate": 100.0,
+                "telegram_rate": 5_000.0,
+                "telegram_chat_rate": 100.0,
             }
         )
         instance_runtime = own or Runtime.create(config, clock=clock)

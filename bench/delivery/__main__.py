@@ -1,6 +1,6 @@
 """Benchmark the outbox: one broadcast to 10,000 invented members against a fake Bot API.
 
-    .venv/bin/python -m bench.delivery [--scenario limits|lifted|engine|all] [--members N]
+    .venv/bin/python -m bench.delivery [--scenario limits|lifted|engine|shared|all] [--members N]
 
 Scenarios:
   limits  the fake runs over HTTP in its own process and enforces Telegram's limits (30
@@ -16,6 +16,13 @@ Scenarios:
           database claims and records, pacing, rendering, python-telegram-bot) sustains.
           Target: >= 1,000 msg/s on SQLite.
 
+  shared  one broadcast (--members, e.g. 2000) against the limits fake while 50 other people
+          use the bot (/help every 5 s each, through the real application): first with
+          Samen's one budget (replies and the outbox in one pacer, replies first), then with
+          two budgets of 30/s each, one for replies and one for the outbox, as before the
+          shared pacer. Reports 429s, reply latency p50/p95, the broadcast's rate against
+          the budget the replies leave, duplicates and losses.
+
 Each reports messages/second sustained (from the fake's own clock, first to last accepted
 send), the slowest 10-second window, 429s received, duplicates and losses.
 """
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -37,8 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from telegram import Update
 
 from bench.delivery.fake_api import TimedFakeBotAPI
+from bot.channels.telegram.app import build_application, outbox_of
 from bot.channels.telegram.outbox.sender import TelegramChannel
 from bot.channels.telegram.renderers import build_renderers
 from bot.config import Settings, load_settings
@@ -46,8 +56,11 @@ from bot.db import migrate
 from bot.db.engine import create_engine
 from bot.db.models import Community, Member, Membership, OutboxMessage, OutboxState
 from bot.runtime import Runtime, system_clock
+from bot.services.members import privacy
 from bot.services.outbox import announcements
 from bot.services.outbox.dispatcher import DeliveryConfig, Dispatcher, RunSummary
+from bot.services.outbox.pacer import Pacer
+from tests.factories import Person, UpdateFactory
 from tests.fakes.bot_api import FakeRequest
 
 TOKEN = "123456789:BENCH-token-for-the-fake-bot-api-only"
@@ -106,7 +119,7 @@ async def prepare(database_url: str, members: int) -> None:
                             {
                                 "telegram_user_id": FIRST_USER_ID + i,
                                 "locale": locales[i % len(locales)],
-                                "consent_version": 1,
+                                "consent_version": privacy.NOTICE_VERSION,
                                 "consent_given_at": now,
                                 "created_at": now,
                             }
@@ -313,11 +326,173 @@ def run_scenario(scenario: str, members: int, workdir: Path, database_url: str |
     )
 
 
+INTERACTIVE_FIRST_ID = 970_000_000
+
+
+@dataclass
+class SharedResult:
+    setup: str
+    seconds: float
+    throttled: int
+    replies: int
+    replies_lost: int
+    p50: float
+    p95: float
+    broadcast_rate: float
+    left_by_replies: float
+    duplicates: int
+    losses: int
+
+    def line(self) -> str:
+        return (
+            f"{self.setup:12} {self.seconds:.1f} s: 429s {self.throttled}, replies "
+            f"{self.replies} (lost {self.replies_lost}) p50 {1000 * self.p50:.0f} ms "
+            f"p95 {1000 * self.p95:.0f} ms; broadcast {self.broadcast_rate:.1f} msg/s of "
+            f"{self.left_by_replies:.1f} left by the replies "
+            f"({self.broadcast_rate / self.left_by_replies:.2f}x), "
+            f"duplicates {self.duplicates}, losses {self.losses}"
+        )
+
+
+async def broadcast_while_chatting(
+    settings: Settings, setup: str, people: int, every: float
+) -> tuple[float, list[float], int, int]:
+    """The broadcast and the interactive load at once; (seconds, latencies, asked, failed)."""
+    runtime = Runtime.create(settings)
+    rate, chat_rate = settings.telegram_rate, settings.telegram_chat_rate
+    shared = Pacer(rate, chat_rate)
+    # "two budgets": the replies' pacer and the outbox's are separate, 30/s each.
+    app = build_application(settings, runtime=runtime, pacer=shared)
+    if setup == "one budget":
+        dispatcher = outbox_of(app).dispatcher
+        channel = outbox_of(app).channel
+    else:
+        channel = TelegramChannel.create(settings, runtime.catalogs, build_renderers())
+        dispatcher = Dispatcher(
+            runtime.sessions,
+            channel,
+            DeliveryConfig.from_settings(settings),
+            instance="bench",
+            clock=runtime.clock,
+            pacer=Pacer(rate, chat_rate),
+        )
+    await app.initialize()
+    await channel.start()
+    updates = UpdateFactory()
+    latencies: list[float] = []
+    failed = 0
+    asked = 0
+    done = asyncio.Event()
+
+    async def one(person: Person) -> None:
+        nonlocal failed
+        update = Update.de_json(updates.text(person, "/help"), app.bot)
+        started = time.monotonic()
+        try:
+            await app.process_update(update)
+        except Exception:
+            failed += 1
+        latencies.append(time.monotonic() - started)
+
+    async def member(i: int) -> None:
+        nonlocal asked
+        person = Person(INTERACTIVE_FIRST_ID + i, f"Invented{i}", "nl")
+        await asyncio.sleep(every * i / people)  # spread over the interval
+        tasks = []
+        while not done.is_set():
+            asked += 1
+            tasks.append(asyncio.create_task(one(person)))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), every)
+        await asyncio.gather(*tasks)
+
+    started = time.monotonic()
+    try:
+        async with runtime.sessions() as session:
+            await announcements.announce(
+                session,
+                community_code="bench",
+                texts={"nl": "Zaterdag koken we samen in het buurthuis. Iedereen is welkom!"},
+                source_locale="nl",
+                now=runtime.clock(),
+            )
+        chatting = [asyncio.create_task(member(i)) for i in range(people)]
+        started = time.monotonic()  # the sending, not the queuing of the 2,000 rows
+        while True:
+            await dispatcher.run_once()
+            async with runtime.sessions() as session:
+                left = await session.scalar(
+                    select(func.count()).where(
+                        OutboxMessage.state.in_([OutboxState.QUEUED, OutboxState.SENDING])
+                    )
+                )
+            if not left:
+                break
+            await asyncio.sleep(0.2)  # rows waiting for a retry time
+        seconds = time.monotonic() - started
+        done.set()
+        await asyncio.gather(*chatting)
+    finally:
+        await channel.stop()
+        await app.shutdown()
+        await runtime.close()
+    return seconds, latencies, asked, failed
+
+
+def run_shared(members: int, workdir: Path, database_url: str | None) -> list[SharedResult]:
+    results = []
+    for setup in ("one budget", "two budgets"):
+        name = setup.replace(" ", "-")
+        url = database_url or f"sqlite+aiosqlite:///{workdir / f'shared-{name}.db'}"
+        url = load_settings(_env_file=None, DATABASE_URL=url).database_url
+        asyncio.run(prepare(url, members))
+        stats = workdir / f"shared-{name}-stats.json"
+        fake, api_url = start_fake(30.0, 1.0, stats)
+        settings = load_settings(
+            _env_file=None,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            DATABASE_URL=url,
+            TELEGRAM_API_URL=api_url,
+            SAMEN_LOG_LEVEL="WARNING",
+        )
+        try:
+            seconds, latencies, asked, _failed = asyncio.run(
+                broadcast_while_chatting(settings, setup, people=50, every=5.0)
+            )
+        finally:
+            fake.terminate()
+            fake.wait(timeout=60)
+        data = json.loads(stats.read_text())
+        accepted = Counter({int(k): v for k, v in data["accepted"].items()})
+        recipients = {FIRST_USER_ID + i for i in range(members)}
+        replies = sum(n for chat, n in accepted.items() if chat >= INTERACTIVE_FIRST_ID)
+        # Replies during the broadcast only: the broadcast's share is what they leave.
+        reply_rate = min(replies, asked) / seconds
+        latencies.sort()
+        results.append(
+            SharedResult(
+                setup=setup,
+                seconds=seconds,
+                throttled=data["throttled"],
+                replies=replies,
+                replies_lost=asked - replies,
+                p50=latencies[len(latencies) // 2],
+                p95=latencies[int(len(latencies) * 0.95)],
+                broadcast_rate=members / seconds,
+                left_by_replies=30.0 - reply_rate,
+                duplicates=sum(accepted[c] - 1 for c in recipients if accepted[c] > 1),
+                losses=sum(1 for c in recipients if accepted[c] == 0),
+            )
+        )
+        print(results[-1].line(), flush=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--scenario",
-        choices=["limits", "lifted", "ceiling", "engine", "overrun", "all"],
+        choices=["limits", "lifted", "ceiling", "engine", "overrun", "shared", "all"],
         default="all",
     )
     parser.add_argument("--members", type=int, default=10_000)
@@ -331,6 +506,9 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus", flush=True)
     with tempfile.TemporaryDirectory(prefix="samen-bench-") as tmp:
         for scenario in scenarios:
+            if scenario == "shared":
+                run_shared(args.members, Path(tmp), args.database_url)
+                continue
             if scenario == "ceiling":
                 result = run_ceiling(args.members, Path(tmp))
             else:

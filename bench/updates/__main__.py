@@ -147,7 +147,7 @@ async def samen(database_url: str, count: int) -> float:
         TELEGRAM_BOT_TOKEN=TOKEN,
         DATABASE_URL=database_url,
         TELEGRAM_API_URL="http://127.0.0.1:9",
-        SAMEN_REPLY_RATE=100_000,  # measure the bot, not Telegram's limit
+        SAMEN_TELEGRAM_RATE=100_000,  # measure the bot, not Telegram's limit
     )
     runtime = Runtime.create(settings)
     api = FakeBotAPI()

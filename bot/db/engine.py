@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from pathlib import Path
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 from bot.db.disk import make_private
 from bot.db.notices import Notices, session_class
 
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # The execution option a read-only session factory sets on its connections (see `_on_begin`).
 READ_ONLY = "samen_read_only"
@@ -32,8 +35,18 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    # No ping at every checkout (a round trip per session): connections are recycled after
+    # 30 minutes, and one the server dropped fails once, is logged, and the pool reconnects.
+    kwargs.setdefault("pool_recycle", 1800)
+    engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "handle_error", _log_disconnect)
+    return engine
+
+
+def _log_disconnect(context: Any) -> None:
+    if context.is_disconnect:
+        # SQLAlchemy invalidates the pool on a disconnect: the next session connects afresh.
+        log.warning("the database connection was lost; reconnecting on the next use")
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

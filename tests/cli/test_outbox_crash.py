@@ -35,8 +35,8 @@ def start_dispatcher(settings: Settings, api_url: str, log: Path) -> subprocess.
             TELEGRAM_API_URL=api_url,
             SAMEN_INSTANCE_ID="crash-test",
             # The limits are lifted: this test is about crashes, not pacing.
-            SAMEN_OUTBOX_RATE="1000",
-            SAMEN_OUTBOX_CHAT_RATE="100",
+            SAMEN_TELEGRAM_RATE="1000",
+            SAMEN_TELEGRAM_CHAT_RATE="100",
             SAMEN_OUTBOX_CONCURRENCY=str(CONCURRENCY),
             SAMEN_OUTBOX_BATCH=str(BATCH),
             SAMEN_LOG_LEVEL="INFO",

@@ -7,6 +7,7 @@ serves the same fake over HTTP for tests that run the bot as a real process.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
@@ -344,6 +345,13 @@ class FakeRequest(BaseRequest):
 
     def __init__(self, api: FakeBotAPI):
         self.api = api
+        self._hung: dict[int, asyncio.Event] = {}
+
+    def hang(self, chat_id: int) -> asyncio.Event:
+        """Calls to `chat_id` hang (in this process) until the returned event is set, then
+        time out, as a call stuck on the network until its read timeout would."""
+        released = self._hung[chat_id] = asyncio.Event()
+        return released
 
     @property
     def read_timeout(self) -> float | None:
@@ -377,6 +385,10 @@ class FakeRequest(BaseRequest):
                     content = part[1]
                     files[name] = content if isinstance(content, bytes) else content.read()
                     names[name] = part[0]
+        hung = self._hung.get(int(params.get("chat_id") or 0))
+        if hung is not None:
+            await hung.wait()
+            raise TimedOut("fake Bot API: the call hung until its timeout")
         try:
             status, body = self.api.handle(api_method, params, files, names)
         except TimeoutError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -313,3 +314,52 @@ async def test_the_parts_of_a_long_message_are_a_second_apart(
     assert all(b - a >= 0.999 for a, b in itertools.pairwise(long_chat))
     assert long_chat[0] - started < 0.5
     assert len(fake_api.sent(people.user_ids[1])) == 1
+
+
+async def test_a_hung_call_does_not_hold_up_the_other_rows(
+    runtime: Runtime, fake_api: FakeBotAPI
+) -> None:
+    people = await make_community(runtime, locales=["nl"] * 41)
+    request = FakeRequest(fake_api)
+    released = request.hang(people.user_ids[0])
+    # Claims of 10 rows: the other 40 need several claims while the first call hangs.
+    dispatcher, channel, _ = make_dispatcher(
+        runtime, fake_api, request=request, rate=10.0, batch=10, concurrency=4
+    )
+    await channel.start()
+    await announce(runtime)
+    run = asyncio.create_task(dispatcher.run_once())
+    await support.until(lambda: len(fake_api.sent()) == 40)
+    assert not run.done()  # the hung call is still waiting for its timeout
+    assert {call.chat_id for call in fake_api.sent()} == set(people.user_ids[1:])
+    # A message queued while the call still hangs goes out too, without waiting for it.
+    late = await make_community(runtime, "zeist", locales=["nl"], first_user_id=931_000_001)
+    await support.announce(runtime, "zeist", "Nog een bericht")
+    await support.until(lambda: len(fake_api.sent()) == 41)
+    assert fake_api.sent()[-1].chat_id == late.user_ids[0]
+    assert not run.done()
+    released.set()
+    summary = await run
+    await channel.stop()
+    assert (summary.claimed, summary.sent, summary.retried) == (42, 41, 1)
+    hung, *others = await rows(runtime)
+    assert hung.chat_id == people.user_ids[0]
+    assert (hung.state, hung.reason) == (OutboxState.QUEUED, Reason.TIMEOUT)
+    assert all(row.state is OutboxState.SENT for row in others)
+
+
+async def test_a_pause_keeps_the_claimed_rows_waiting_instead_of_giving_them_back(
+    runtime: Runtime, fake_api: FakeBotAPI
+) -> None:
+    people = await make_community(runtime, locales=["nl"] * 30)
+    fake_api.fail(Errors.retry_after(5), chat_id=people.user_ids[0])
+    dispatcher, channel, _ = make_dispatcher(runtime, fake_api, rate=30.0, concurrency=16)
+    await channel.start()
+    await announce(runtime)
+    summary = await dispatcher.run_once()
+    await channel.stop()
+    # One claim for every row, and one more for the row Telegram did not take: nothing was
+    # handed back while the pause lasted.
+    assert (summary.claimed, summary.released, summary.throttled) == (31, 0, 1)
+    assert summary.sent == 30
+    assert sorted(call.chat_id for call in fake_api.sent() if call.result) == people.user_ids

@@ -304,3 +304,36 @@ async def test_stopping_gives_back_rows_not_yet_sent(
     assert summary.claimed == 0
     assert all(row.state is OutboxState.QUEUED for row in await rows(runtime))
     await channel.stop()
+
+
+async def test_queuing_in_bulk_leaves_out_keys_queued_before_and_counts_the_rest(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    people = await make_community(runtime, locales=["nl"] * 3)
+    member, chat = people.member_ids[0], people.user_ids[0]
+
+    def messages(keys: range) -> list[tuple[str, int, int, dict]]:
+        return [(f"bulk:{k}", member, chat, payload(f"bericht {k}")) for k in keys]
+
+    async with runtime.sessions() as session:
+        assert (
+            await outbox.enqueue_many(
+                session, purpose="checkin", messages=messages(range(600)), now=clock()
+            )
+            == 600
+        )
+        await session.commit()
+    async with runtime.sessions() as session:
+        # 1,200 in one pass, of which the first 600 keys were queued before.
+        assert (
+            await outbox.enqueue_many(
+                session, purpose="checkin", messages=messages(range(1200)), now=clock()
+            )
+            == 600
+        )
+        assert await outbox.enqueue_many(session, purpose="checkin", messages=[], now=clock()) == 0
+        await session.commit()
+    queued = await rows(runtime)
+    assert len(queued) == 1200
+    assert len({row.dedupe_key for row in queued}) == 1200
+    assert queued[700].payload["texts"] == {"nl": "bericht 700"}

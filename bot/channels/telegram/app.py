@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.channels.telegram import handlers, menus
+from bot.channels.telegram.budget import PacedRateLimiter
 from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
 from bot.channels.telegram.outbox.worker import OutboxWorker, build_outbox
 from bot.channels.telegram.turns import ChatTurns
 from bot.config import Settings
 from bot.runtime import Runtime
+from bot.services.outbox.pacer import Pacer
 
 SamenApplication = Application[Any, SamenContext, Any, Any, Any, Any]
 OUTBOX_KEY = "samen.outbox"
@@ -23,13 +25,16 @@ def build_application(
     *,
     runtime: Runtime | None = None,
     request: BaseRequest | None = None,
+    pacer: Pacer | None = None,
 ) -> SamenApplication:
     """Create the python-telegram-bot application with every handler registered.
 
     `request` replaces the HTTP layer (tests pass a fake Bot API); `TELEGRAM_API_URL` points
-    the real one at a local Bot API server.
+    the real one at a local Bot API server. `pacer` is the process's one Telegram budget
+    (tests pass one on a fake clock); replies and the outbox both send through it.
     """
     runtime = runtime or Runtime.create(settings)
+    pacer = pacer or Pacer(settings.telegram_rate, settings.telegram_chat_rate)
     api = settings.telegram_api_url
     builder = (
         Application.builder()
@@ -39,8 +44,8 @@ def build_application(
         .context_types(ContextTypes(context=SamenContext))
         # Chats side by side, each chat's updates in order (see turns.py).
         .concurrent_updates(ChatTurns())
-        # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=1))
+        # Replies wait in the shared budget, before the outbox's sends.
+        .rate_limiter(PacedRateLimiter(pacer))
         # Once the bot is up: the translated command menus, the outbox and the periodic jobs.
         .post_init(_post_init)
         .post_stop(_stop_outbox)
@@ -50,7 +55,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data[RUNTIME_KEY] = runtime
-    app.bot_data[OUTBOX_KEY] = build_outbox(runtime, role="run", request=request)
+    app.bot_data[OUTBOX_KEY] = build_outbox(runtime, role="run", request=request, pacer=pacer)
     handlers.register(app)
     return app
 

@@ -4,10 +4,14 @@ It knows nothing about Telegram: a `Channel` renders a claimed row in the recipi
 language and sends it, calling `pace()` before every API call and reporting an `Outcome`.
 The database holds all state, so any number of dispatchers may run at once.
 
+Pacing: every call waits for its turn in the process's one `Pacer` (`pacer.py`), at bulk
+priority, so replies go first and a `RetryAfter` pauses replies and the outbox alike. Claimed
+rows keep their place in the pacer through a pause; only stopping gives them back (`released`).
+
 Crash safety: rows are committed as `sending` before they are handed to the channel and
 their outcome is committed afterwards. Claims are kept to about one second of sending, so a
-crash leaves at most that many rows `unknown`, and a row waiting for its turn when sending is
-paused is given back (`released`) rather than left in `sending`.
+crash leaves at most that many rows `unknown`. A call that hangs until its timeout holds one
+concurrency slot, not the run: rows that have not reached Telegram are topped up as they go.
 """
 
 from __future__ import annotations
@@ -25,14 +29,11 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.outbox import Claimed, Outcome, Reason, Verdict, claims
+from bot.services.outbox.pacer import Pacer, Priority, SendingPaused, SystemTimer, Timer
 
 log = logging.getLogger(__name__)
 
 Pace = Callable[[], Awaitable[None]]
-
-
-class SendingPaused(Exception):
-    """Raised by `pace()`: do not make the call (Telegram asked to wait, or we are stopping)."""
 
 
 class RenderError(Exception):
@@ -47,77 +48,6 @@ class Channel(Protocol):
     async def send(self, row: Claimed, rendered: Any, pace: Pace) -> Outcome:
         """Send it; call `pace()` before each API call and report what happened."""
         ...
-
-
-class Timer(Protocol):
-    def now(self) -> float: ...
-
-    async def sleep(self, seconds: float) -> None: ...
-
-
-class SystemTimer:
-    """Monotonic time and real sleeping; tests pass a timer that moves a fake clock."""
-
-    def now(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-class Pacer:
-    """At most `rate` calls a second overall and `chat_rate` a second to one chat; pauses.
-
-    Each caller reserves the next free slot and sleeps until it, so the pace is even (no
-    bursts). Limits are per process: with several dispatchers, divide the rate between them.
-    """
-
-    def __init__(self, rate: float, chat_rate: float, timer: Timer):
-        self.interval = 1.0 / rate
-        self.chat_interval = 1.0 / chat_rate
-        self.timer = timer
-        self._next = 0.0
-        self._chat_next: dict[int, float] = {}
-        self.paused_until = 0.0
-        self.stopped = False
-
-    def pause(self, seconds: float) -> None:
-        """Telegram said RetryAfter: no call starts before `seconds` from now."""
-        self.paused_until = max(self.paused_until, self.timer.now() + seconds)
-
-    @property
-    def paused_for(self) -> float:
-        return max(0.0, self.paused_until - self.timer.now())
-
-    def stop(self) -> None:
-        self.stopped = True
-
-    def _check(self) -> None:
-        if self.stopped or self.paused_for > 0:
-            raise SendingPaused
-
-    async def acquire(self, chat_id: int) -> None:
-        """Wait for this chat's and then the overall next slot; raise SendingPaused."""
-        while True:
-            self._check()
-            now = self.timer.now()
-            chat_ready = self._chat_next.get(chat_id, 0.0)
-            if chat_ready > now:
-                # Waiting for this chat must not hold up the other chats: no slot reserved yet.
-                await self.timer.sleep(chat_ready - now)
-                continue
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-            self._chat_next[chat_id] = slot + self.chat_interval
-            if len(self._chat_next) > 10_000:
-                self._forget_idle_chats(now)
-            if slot > now:
-                await self.timer.sleep(slot - now)
-            self._check()
-            return
-
-    def _forget_idle_chats(self, now: float) -> None:
-        self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
 
 
 @dataclass(frozen=True)
@@ -136,8 +66,8 @@ class DeliveryConfig:
     @classmethod
     def from_settings(cls, settings: Any) -> DeliveryConfig:
         return cls(
-            rate=settings.outbox_rate,
-            chat_rate=settings.outbox_chat_rate,
+            rate=settings.telegram_rate,
+            chat_rate=settings.telegram_chat_rate,
             batch=settings.outbox_batch,
             concurrency=settings.outbox_concurrency,
             max_attempts=settings.outbox_max_attempts,
@@ -182,6 +112,10 @@ class RunSummary:
 class Dispatcher:
     """Sends what is due. `run_once` until nothing is due; the scheduler calls it."""
 
+    # With rows under way but none left to claim, look again this often (seconds): rows
+    # queued meanwhile need not wait for a call that hangs until its timeout.
+    RECLAIM_SECONDS = 1.0
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -191,17 +125,23 @@ class Dispatcher:
         instance: str,
         clock: Callable[[], datetime],
         timer: Timer | None = None,
+        pacer: Pacer | None = None,
     ):
         self.sessions = sessions
         self.channel = channel
         self.config = config
         self.instance = instance
         self.clock = clock
-        self.timer = timer or SystemTimer()
-        self.pacer = Pacer(config.rate, config.chat_rate, self.timer)
+        # The process's shared budget; on its own (a test, a benchmark) a pacer of its own.
+        self.timer = timer or (pacer.timer if pacer is not None else SystemTimer())
+        self.pacer = pacer or Pacer(config.rate, config.chat_rate, self.timer)
+        self.lane = self.pacer.lane(Priority.BULK)
         self._slots = asyncio.Semaphore(config.concurrency)
         self._stopping = False
         self._lock = asyncio.Lock()
+        # Claimed rows whose first call has not started yet (waiting in the pacer or for a
+        # concurrency slot): what decides when to claim more.
+        self._not_started = 0
 
     async def recover_on_start(self) -> int:
         """Rows this instance left in `sending` when it died become `unknown`, never resent."""
@@ -216,7 +156,7 @@ class Dispatcher:
     def stop(self) -> None:
         """Stop claiming; calls not yet started are given back; the current run ends soon."""
         self._stopping = True
-        self.pacer.stop()
+        self.lane.close()
 
     @property
     def stopping(self) -> bool:
@@ -241,30 +181,43 @@ class Dispatcher:
         pending: set[asyncio.Task[Outcome]] = set()
         results: list[Outcome] = []
         last_flush = time.monotonic()
-        exhausted = False
+        exhausted_at: float | None = None
         claim_size = self.config.claim_size
+        # Rows in `sending` stay bounded: a claim's worth waiting plus the calls under way.
+        most_pending = claim_size + self.config.concurrency
         try:
             while True:
                 paused = self.pacer.paused_for > 0
                 if paused and not pending and not self._stopping:
                     await self._flush(results, summary)
                     await self._wait_out_pause()
-                    exhausted = False
+                    exhausted_at = None
                     continue
+                if exhausted_at is not None and (
+                    time.monotonic() - exhausted_at >= self.RECLAIM_SECONDS
+                ):
+                    exhausted_at = None
+                room = min(claim_size - self._not_started, most_pending - len(pending))
                 if (
-                    not exhausted
+                    exhausted_at is None
                     and not self._stopping
                     and not paused
-                    and len(pending) <= claim_size // 2
+                    # Top up as calls start, not only when half a claim is done; a call that
+                    # hangs has started and does not hold the others back.
+                    and room >= max(1, claim_size // 2)
                 ):
-                    started = await self._claim_and_start(claim_size - len(pending), results)
-                    summary.claimed += started[0]
-                    summary.skipped += started[1]
-                    pending |= started[2]
-                    exhausted = started[0] == 0
+                    # Rows throttled or failed so far are queued again first, so a row whose
+                    # pause has passed is claimed with the others.
+                    await self._flush(results, summary)
+                    last_flush = time.monotonic()
+                    claimed, skipped, started = await self._claim_and_start(room, results)
+                    summary.claimed += claimed
+                    summary.skipped += skipped
+                    pending |= started
+                    exhausted_at = time.monotonic() if claimed == 0 else None
                 if not pending:
                     await self._flush(results, summary)
-                    if exhausted or self._stopping:
+                    if exhausted_at is not None or self._stopping:
                         return
                     continue
                 done, pending = await asyncio.wait(
@@ -310,29 +263,40 @@ class Dispatcher:
                     )
                     results.append(Outcome(row, Verdict.FAILED, Reason.RENDER_FAILED))
                     continue
+                self._not_started += 1
                 tasks.add(asyncio.create_task(self._deliver(row, rendered)))
             await session.rollback()  # rendering only reads; release SQLite's lock at once
         return claimed.claimed, claimed.skipped, tasks
 
     async def _deliver(self, row: Claimed, rendered: Any) -> Outcome:
-        async with self._slots:
-            try:
-                outcome = await self.channel.send(
-                    row, rendered, lambda: self.pacer.acquire(row.chat_id)
-                )
-            except SendingPaused:
-                outcome = Outcome(row, Verdict.RELEASED, parts_sent=row.parts_sent)
-            except Exception:
-                log.exception("sending an outbox row failed", extra={"outbox_id": row.id})
-                outcome = Outcome(row, Verdict.FAILED, Reason.INTERNAL_ERROR)
+        started = False
+
+        async def pace() -> None:
+            nonlocal started
+            await self.lane.acquire(row.chat_id)
+            if not started:
+                started = True
+                self._not_started -= 1
+
+        try:
+            async with self._slots:
+                try:
+                    outcome = await self.channel.send(row, rendered, pace)
+                except SendingPaused:
+                    outcome = Outcome(row, Verdict.RELEASED, parts_sent=row.parts_sent)
+                except Exception:
+                    log.exception("sending an outbox row failed", extra={"outbox_id": row.id})
+                    outcome = Outcome(row, Verdict.FAILED, Reason.INTERNAL_ERROR)
+        finally:
+            if not started:
+                self._not_started -= 1
         if outcome.verdict is Verdict.THROTTLED:
             wait = outcome.retry_after or 1.0
             self.pacer.pause(wait)
             # Due exactly when the pause ends, so this run sends it after waiting.
             outcome = replace(outcome, not_before=self.clock() + timedelta(seconds=wait))
         elif outcome.verdict is Verdict.RELEASED:
-            resume = self.clock() + timedelta(seconds=self.pacer.paused_for)
-            outcome = replace(outcome, not_before=resume)
+            outcome = replace(outcome, not_before=self.clock())
         log.debug(
             "outbox row %s",
             outcome.verdict.value,

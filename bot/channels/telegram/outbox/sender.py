@@ -1,16 +1,15 @@
 """The outbox's Telegram side: render a claimed row and send it, reporting what happened.
 
-The outbox has its own `Bot` without PTB's rate limiter: the dispatcher paces the calls
-itself and must see every `RetryAfter`, not have it retried behind its back.
+The outbox has its own `Bot` without PTB's rate limiter: the dispatcher paces its calls in
+the process's shared pacer (at bulk priority, after the replies) and must see every
+`RetryAfter` itself, to pause the pacer and record the row as throttled.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import warnings
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,12 +33,14 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.channels.telegram.budget import retry_after_seconds
 from bot.channels.telegram.outbox.outgoing import Outgoing, RenderContext, Renderers
 from bot.channels.telegram.outbox.splitting import MAX_CAPTION, TextEntity, split_text, utf16_len
 from bot.config import Settings
 from bot.i18n import Catalogs
 from bot.services.outbox import Claimed, Outcome, Reason, Verdict
-from bot.services.outbox.dispatcher import Pace, RenderError, SendingPaused
+from bot.services.outbox.dispatcher import Pace, RenderError
+from bot.services.outbox.pacer import SendingPaused
 
 log = logging.getLogger(__name__)
 
@@ -201,13 +202,3 @@ def classify(exc: TelegramError) -> tuple[Verdict, Reason, float | None]:
     if isinstance(exc, NetworkError) and _SERVER_ERROR.search(str(exc)):
         return Verdict.RETRY, Reason.SERVER_ERROR, None
     return Verdict.RETRY, Reason.NETWORK_ERROR, None
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # PTB 22 warns that the int form is deprecated; both forms are handled here.
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)

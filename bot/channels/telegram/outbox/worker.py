@@ -10,7 +10,8 @@ from bot.channels.telegram.outbox.sender import TelegramChannel
 from bot.channels.telegram.renderers import build_renderers
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler, build_scheduler
-from bot.services.outbox.dispatcher import DeliveryConfig, Dispatcher, Timer
+from bot.services.outbox.dispatcher import DeliveryConfig, Dispatcher
+from bot.services.outbox.pacer import Pacer, Timer
 
 
 @dataclass
@@ -37,9 +38,15 @@ def build_outbox(
     role: str,
     request: BaseRequest | None = None,
     timer: Timer | None = None,
+    pacer: Pacer | None = None,
 ) -> OutboxWorker:
-    """`role` names the command (run, dispatch) in the default instance name."""
+    """`role` names the command (run, dispatch) in the default instance name.
+
+    `pacer` is the budget the process's replies use (`samen run`); without one (`samen
+    outbox dispatch`, no replies) the outbox has the process's budget to itself.
+    """
     settings = runtime.settings
+    pacer = pacer or Pacer(settings.telegram_rate, settings.telegram_chat_rate, timer)
     channel = TelegramChannel.create(settings, runtime.catalogs, build_renderers(), request)
     dispatcher = Dispatcher(
         runtime.sessions,
@@ -48,5 +55,6 @@ def build_outbox(
         instance=settings.instance_name(role),
         clock=runtime.clock,
         timer=timer,
+        pacer=pacer,
     )
     return OutboxWorker(channel, dispatcher, build_scheduler(runtime, dispatcher))
