@@ -36,7 +36,9 @@ _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 # A variable with one of these prefixes is meant for Samen; an unknown one is a typo.
 _PREFIXES = ("SAMEN_", "TELEGRAM_")
 # Read by the test suite and CI, not by the bot.
-_OTHER_KNOWN = frozenset({"SAMEN_TEST_POSTGRES_URL", "SAMEN_REQUIRE_POSTGRES"})
+_OTHER_KNOWN = frozenset(
+    {"SAMEN_TEST_POSTGRES_URL", "SAMEN_REQUIRE_POSTGRES", "SAMEN_REQUIRE_BROWSER"}
+)
 _SQLITE_SHAPE = (
     "a SQLite URL has three slashes before a relative path (sqlite:///samen.db) and four "
     "before an absolute one (sqlite:////var/lib/samen/samen.db)"
