@@ -14,7 +14,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 
 # Imported inside functions on purpose, for start-up cost (matplotlib is ~50 MB and a second),
 # not to dodge a circle. The command line loads its command modules lazily for the same reason.
-LAZY_FOR_WEIGHT = {"bot.services.reports.charts"}
+LAZY_FOR_WEIGHT: set[str] = set()
 LAZY_ALLOWED_IN = ("bot.cli",)
 
 WINGS = ("communities", "members", "intake", "meetings", "checkins", "outbox")

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Catalogs
 from bot.services import audit
+from bot.services.reports.charts import SUMMARY_FILE, Labels, draw_all, draw_main, summary
 from bot.services.reports.data import Report, ReportError, build
-
-# `charts` is imported where a chart is drawn, not here: matplotlib (with numpy) costs about
-# 50 MB and a second at start-up, and every `samen` command and the bot import this package.
-if TYPE_CHECKING:
-    from bot.services.reports.charts import Labels
 
 __all__ = ["Labels", "Report", "ReportError", "build", "main_chart", "record", "write"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "Labels":
-        from bot.services.reports.charts import Labels
-
-        return Labels
-    raise AttributeError(name)
-
-
 def labels_for(report: Report, catalogs: Catalogs) -> Labels:
-    from bot.services.reports.charts import Labels
-
     return Labels(
         catalogs.translator(report.locale, report.time_zone),
         catalogs.translator("en", report.time_zone),
@@ -39,8 +24,6 @@ def labels_for(report: Report, catalogs: Catalogs) -> Labels:
 
 def write(report: Report, catalogs: Catalogs, out_dir: Path) -> list[Path]:
     """Every chart and `summary.md` into `out_dir`, labelled in the report's language."""
-    from bot.services.reports.charts import SUMMARY_FILE, draw_all, summary
-
     labels = labels_for(report, catalogs)
     files = draw_all(report, labels, out_dir)
     path = out_dir / SUMMARY_FILE
@@ -50,8 +33,6 @@ def write(report: Report, catalogs: Catalogs, out_dir: Path) -> list[Path]:
 
 def main_chart(report: Report, catalogs: Catalogs) -> bytes:
     """The chart sent in chat (participation over time), as PNG bytes."""
-    from bot.services.reports.charts import draw_main
-
     return draw_main(report, labels_for(report, catalogs))
 
 

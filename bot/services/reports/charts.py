@@ -18,17 +18,18 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from babel import Locale
-from fontTools.ttLib import TTFont
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bot.db.models import OutboxState
 from bot.i18n import N_, Translator, find_language
 from bot.services.reports.data import Report
+
+# matplotlib (with numpy) costs about 50 MB and a second: it is imported where a chart is
+# drawn, so every `samen` command and the bot can import this module for nothing.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONT = "DejaVu Sans"
 MAIN_CHART = "participation.png"
@@ -57,6 +58,9 @@ _STATE_ORDER = list(STATE_LABELS)
 
 @functools.cache
 def _glyphs() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
     path = font_manager.findfont(font_manager.FontProperties(family=FONT))
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
@@ -109,6 +113,9 @@ class Labels:
 
 
 def _figure(height: float = 4.0) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # The object API with the Agg canvas, not pyplot: no global figure registry, no display,
     # and safe to draw in a worker thread while the bot goes on answering.
     figure = Figure(figsize=(8, height), dpi=_DPI, layout="constrained")
