@@ -13,6 +13,8 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.channels.telegram.handlers import errors, fallback, groups, incoming, router
+from bot.channels.telegram.handlers.conversations import members as conversation_members
+from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
 from bot.channels.telegram.handlers.newcomers import (
     consent,
@@ -58,6 +60,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     intake.register(app)
     stats.register(app)
     exports.register(app)
+    conversation_members.register(app)
+    conversation_staff.register(app)
     # After every command and button: plain messages go to the member's current step.
     router.register(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.

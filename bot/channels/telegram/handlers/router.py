@@ -10,6 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, require_consent
+from bot.channels.telegram.handlers.conversations import members as member_conversations
+from bot.channels.telegram.handlers.conversations import staff as staff_conversations
 from bot.channels.telegram.handlers.meetings import drafts as new_meeting
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
 from bot.channels.telegram.handlers.meetings import intake as input_handlers
@@ -19,6 +21,7 @@ from bot.channels.telegram.handlers.newcomers import stories
 from bot.channels.telegram.handlers.staff import checkins
 from bot.channels.telegram.views import prompts
 from bot.services import dialogs, intake, members
+from bot.services.conversations import replies as inbox_replies
 from bot.services.meetings import drafts as meeting_drafts
 from bot.services.members import onboarding, privacy
 from bot.services.members import profiles as profile_service
@@ -63,6 +66,9 @@ async def on_message(update: Update, context: SamenContext) -> None:
     if dialog is not None and dialog.flow == checkins.FLOW:
         await checkins.on_message(update, context, dialog)
         return
+    if dialog is not None and dialog.flow == inbox_replies.FLOW:
+        await staff_conversations.on_message(update, context, dialog)
+        return
     if dialog is not None and dialog.flow == organiser.PICK:
         await prompts.send(context, chat_id, t.gettext("Please answer with the buttons."))
         return
@@ -71,12 +77,7 @@ async def on_message(update: Update, context: SamenContext) -> None:
         await require_consent(update, context, member)
         return
     if dialog is None:
-        await message.reply_text(
-            t.gettext(
-                "I have not kept this message. To share your story, send /share first. Send "
-                "/help to see everything you can do."
-            )
-        )
+        await member_conversations.on_message(update, context, member, t)
         return
     if dialog.flow == profile_service.FLOW:
         await profile.on_message(update, context, member, dialog, t)

@@ -92,6 +92,8 @@ STAFF_COMMANDS = (
     "checkins",
     "export",
     "stats",
+    "inbox",
+    "signature",
 )
 
 
