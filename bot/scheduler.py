@@ -25,6 +25,7 @@ from bot.runtime import Runtime
 from bot.services import checkins, intake, updates
 from bot.services.checkins import firing as checkin_firing
 from bot.services.communities import retention
+from bot.services.conversations import notices as inbox_notices_service
 from bot.services.outbox.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ EXPIRE_INPUT_JOB = "expire-input"
 CHECKINS_JOB = "checkins"
 PLAN_CHECKINS_JOB = "plan-checkins"
 RETENTION_JOB = "retention"
+INBOX_NOTICES_JOB = "inbox-notices"
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,14 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
 
     scheduler.add(PeriodicJob(PLAN_CHECKINS_JOB, plan_checkins, timedelta(hours=1)))
     scheduler.add(PeriodicJob(RETENTION_JOB, retention_job(runtime), timedelta(days=1)))
+
+    async def inbox_notices() -> None:
+        # Messages held back by the interval or the organisers' quiet hours are told here.
+        async with runtime.sessions() as session:
+            await inbox_notices_service.queue_due(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(INBOX_NOTICES_JOB, inbox_notices, timedelta(minutes=1)))
     return scheduler
 
 
