@@ -14,6 +14,7 @@ from bot.cli import (
     db,
     doctor,
     export,
+    inbox,
     meeting,
     outbox,
     report,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         audit,
         retention,
         export,
+        inbox,
     ):
         module.register(commands)
     return parser

@@ -16,7 +16,7 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import communities
+from bot.services import communities, conversations
 from bot.services.communities import retention
 
 
@@ -45,6 +45,13 @@ def register(commands: Any) -> None:
     keep.add_argument("code")
     keep.add_argument("months", type=int)
     keep.set_defaults(handler=set_retention)
+
+    answer = actions.add_parser(
+        "set-answer-time", help="the working days members are told an answer takes"
+    )
+    answer.add_argument("code")
+    answer.add_argument("--days", type=int, required=True)
+    answer.set_defaults(handler=set_answer_time)
 
 
 def bot_username(config: Settings) -> str:
@@ -153,4 +160,25 @@ def set_retention(args: argparse.Namespace) -> int:
 
     old, new = with_engine(config, work)
     print(f"{args.code}: answers and stories are kept {new} months (was {old})")
+    return 0
+
+
+def set_answer_time(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> tuple[int, int]:
+        async with create_session_factory(engine)() as session:
+            try:
+                changed = await conversations.set_answer_days(
+                    session, community_code=args.code, days=args.days, now=system_clock()
+                )
+            except (ValueError, LookupError) as exc:
+                raise CommandError(str(exc)) from None
+            await session.commit()
+            return changed
+
+    old, new = with_engine(config, work)
+    print(
+        f"{args.code}: members are told to expect an answer within {new} working days (was {old})"
+    )
     return 0

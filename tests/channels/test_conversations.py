@@ -10,7 +10,7 @@ import json
 from sqlalchemy import select
 
 from bot.db.base import Base
-from bot.db.models import AuditEvent, Conversation, OutboxMessage
+from bot.db.models import AuditEvent, Conversation, Member, OutboxMessage
 from bot.services.conversations import replies
 from tests.factories import DAWIT, SANNE, Person, create_community
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice
@@ -182,3 +182,103 @@ async def test_a_member_writes_and_an_organiser_answers_in_the_members_language(
         rows = (await session.scalars(select(OutboxMessage))).all()
     assert "conversation.close" in actions
     assert {r.purpose for r in rows} == {"staff.inbox", "inbox.reply"}
+
+
+async def _member_writes(bot: BotHarness, text: str = QUESTION) -> None:
+    await join(bot, DAWIT)
+    await bot.say(DAWIT, text)
+
+
+async def test_a_non_organiser_is_refused_and_audited(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    await create_community(runtime, name=COMMUNITY, code=CODE)
+    await _member_writes(bot)
+    nl = runtime.catalogs.translator("nl")
+    refused = nl.gettext("This command is for organisers and coordinators of a community.")
+    assert await bot.say(SANNE, "/inbox") == [refused]
+    async with runtime.sessions() as session:
+        conversation = (await session.scalars(select(Conversation))).one()
+    await bot.press(SANNE, f"inb:{conversation.id}:open:1")
+    assert bot.last_callback_answer() == refused
+    async with runtime.sessions() as session:
+        events = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.refused"))
+        ).all()
+    assert len(events) == 2
+    assert QUESTION not in json.dumps([e.details for e in events], ensure_ascii=False)
+
+
+async def test_a_stale_reply_button_and_a_blocked_member_send_nothing(bot: BotHarness) -> None:
+    runtime, api = bot.runtime, bot.api
+    community = await create_community(runtime, name=COMMUNITY, code=CODE)
+    await make_organiser(runtime, community.id, SANNE.id)
+    await _member_writes(bot)
+    nl = runtime.catalogs.translator("nl")
+    await bot.say(SANNE, "/inbox")
+    await bot.tap(SANNE, "1")
+    _, reply_data = bot.find_button(SANNE, nl.gettext("Reply"))
+    await bot.tap(SANNE, nl.gettext("Close"))
+    # The Reply button was drawn before the close: it is stale now.
+    await bot.press(SANNE, reply_data)
+    assert "/inbox" in (bot.last_callback_answer() or "")
+
+    # Reopened, then the member blocks the bot: the organiser is told, nothing is queued.
+    await bot.tap(SANNE, nl.gettext("Reopen"))
+    async with runtime.sessions() as session:
+        member = (await session.scalars(select(Conversation))).one()
+        from_db = await session.get(Member, member.member_id)
+        assert from_db is not None
+        from_db.blocked_at = runtime.clock()
+        await session.commit()
+    await bot.tap(SANNE, nl.gettext("Reply"))
+    assert api.texts(SANNE.id)[-1] == nl.gettext(
+        "This member cannot get messages now: they blocked Samen, stopped messages or "
+        "deleted their data. Nothing was sent, and nothing will be retried."
+    )
+    async with runtime.sessions() as session:
+        purposes = [r.purpose for r in await session.scalars(select(OutboxMessage))]
+    assert "inbox.reply" not in purposes
+
+
+async def test_a_typed_answer_is_delivered_once_and_shown_as_delivered(bot: BotHarness) -> None:
+    runtime, api = bot.runtime, bot.api
+    community = await create_community(runtime, name=COMMUNITY, code=CODE)
+    await make_organiser(runtime, community.id, SANNE.id)
+    await _member_writes(bot)
+    nl = runtime.catalogs.translator("nl")
+    await bot.say(SANNE, "/inbox")
+    await bot.tap(SANNE, "1")
+    await bot.tap(SANNE, nl.gettext("Reply"))
+    update = bot.updates.text(SANNE, "Kom zaterdag gerust langs.")
+    await bot.feed(update)
+    # The same update delivered again (a retry, another instance) queues nothing more.
+    update["update_id"] += 1000
+    await bot.feed(update)
+    await deliver(runtime, api)
+    await deliver(runtime, api)
+    got = [t for t in api.texts(DAWIT.id) if "Kom zaterdag" in t]
+    assert len(got) == 1
+    await bot.say(SANNE, "/inbox")
+    calls = await bot.tap(SANNE, "1")
+    assert nl.gettext("delivered") in (calls[0].text or "")
+
+
+async def test_members_of_two_communities_choose_once(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    await create_community(runtime, name=COMMUNITY, code=CODE)
+    other = await create_community(runtime, name="Invented Taalcafé", code="taalcafe-9x2")
+    await join(bot, DAWIT)
+    await bot.say(DAWIT, "/start taalcafe-9x2")
+    ti = runtime.catalogs.translator("ti")
+    answers = await bot.say(DAWIT, QUESTION)
+    assert answers == [ti.gettext("I have kept your message. Which community is it for?")]
+    await bot.tap(DAWIT, "Invented Taalcafé")
+    assert await bot.say(DAWIT, SECOND) == [
+        ti.gettext(
+            "Added to your conversation with {community}.",
+            community=ti.isolate("Invented Taalcafé"),
+        )
+    ]
+    async with runtime.sessions() as session:
+        rows = (await session.scalars(select(Conversation))).all()
+    assert [(c.community_id, c.status.value) for c in rows] == [(other.id, "open")]
