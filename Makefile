@@ -1,4 +1,4 @@
-# Samen — the two commands of the quick start are `make run` and `make test`.
+# Samen — the commands of the quick start are `make try`, `make run` and `make test`.
 # Everything they need (a virtual environment with pinned packages, compiled catalogs) is
 # made here, so they work on a fresh machine with Python 3.11.
 
@@ -10,7 +10,13 @@ LANGUAGES := nl en ar uk ru ti fa tr so
 SAMEN_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export SAMEN_TEST_POSTGRES_URL
 
-.PHONY: run test lint format install texts-extract texts-update texts-compile texts-new clean
+PLAYGROUND_ARGS ?=
+
+.PHONY: try run test lint format install texts-extract texts-update texts-compile texts-new clean
+
+# The real bot for invented people in a local page; no token, nothing sent to Telegram.
+try: install texts-compile
+	$(BIN)/samen playground $(PLAYGROUND_ARGS)
 
 run: install texts-compile
 	$(BIN)/samen run

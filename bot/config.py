@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import socket
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot import resources
+from bot.errors import OperatorError
+from bot.redaction import SECRETS
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///samen.db"
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -25,9 +33,17 @@ _DRIVERS = {
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+# A variable with one of these prefixes is meant for Samen; an unknown one is a typo.
+_PREFIXES = ("SAMEN_", "TELEGRAM_")
+# Read by the test suite and CI, not by the bot.
+_OTHER_KNOWN = frozenset({"SAMEN_TEST_POSTGRES_URL", "SAMEN_REQUIRE_POSTGRES"})
+_SQLITE_SHAPE = (
+    "a SQLite URL has three slashes before a relative path (sqlite:///samen.db) and four "
+    "before an absolute one (sqlite:////var/lib/samen/samen.db)"
+)
 
 
-class ConfigError(Exception):
+class ConfigError(OperatorError):
     """A setting is missing or invalid; the message names the variable, never a secret value."""
 
 
@@ -46,9 +62,8 @@ class Settings(BaseSettings):
     coordinator_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, alias="SAMEN_COORDINATOR_IDS"
     )
-    locales_dir: Path = Field(
-        default=Path(__file__).resolve().parent.parent / "locales", alias="SAMEN_LOCALES_DIR"
-    )
+    # The catalogs: locales/ of a checkout, or the copy an installed wheel carries.
+    locales_dir: Path = Field(default_factory=resources.locales_dir, alias="SAMEN_LOCALES_DIR")
     log_level: str = Field(default="INFO", alias="SAMEN_LOG_LEVEL")
     log_format: Literal["plain", "json"] = Field(default="plain", alias="SAMEN_LOG_FORMAT")
 
@@ -62,6 +77,11 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(default=None, alias="SAMEN_BOT_USERNAME")
     # The code of the community `/start` without a code joins; none: people need a link.
     default_community: str | None = Field(default=None, alias="SAMEN_DEFAULT_COMMUNITY")
+    # How long `samen run` waits for an unreachable Telegram at start, retrying with growing
+    # pauses, before it gives up with one line (and exit 2).
+    telegram_wait_seconds: float = Field(
+        default=120.0, ge=0, le=3_600, alias="SAMEN_TELEGRAM_WAIT_SECONDS"
+    )
     # Names this process in outbox claims; two processes on one host need different names.
     instance_id: str = Field(default="", alias="SAMEN_INSTANCE_ID")
     # The outbox. Telegram allows about 30 messages a second overall (1,000 with paid
@@ -89,6 +109,9 @@ class Settings(BaseSettings):
     # The key of the pseudonymous member codes in exports (HMAC-SHA256). Unset: Samen makes
     # one on the first export and keeps it in the database, so codes stay the same.
     export_secret: SecretStr | None = Field(default=None, alias="SAMEN_EXPORT_SECRET")
+    # Messages and button taps one member may send in any minute; the first one over gets a
+    # translated "slow down", the rest of the flood is dropped (bot/services/throttle.py).
+    inbound_per_minute: int = Field(default=20, ge=1, le=10_000, alias="SAMEN_INBOUND_PER_MINUTE")
     # Telegram may deliver an update again (webhook retries, restarts); ids are kept this long.
     update_dedupe_hours: float = Field(
         default=48.0, gt=0, le=24 * 30, alias="SAMEN_UPDATE_DEDUPE_HOURS"
@@ -108,12 +131,20 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError("is not a database URL") from None
+            raise ValueError(
+                "is not a database URL: use sqlite:///samen.db or "
+                "postgresql://user:password@host/samen"
+            ) from None
         driver = _DRIVERS.get(url.drivername)
         if driver is None:
             raise ValueError(
                 f"unsupported scheme {url.drivername!r}; use sqlite:/// or postgresql://"
             )
+        if driver.startswith("sqlite") and (url.host or url.port or not url.database):
+            # sqlite://samen.db reads "samen.db" as a host and no file at all.
+            raise ValueError(_SQLITE_SHAPE)
+        if driver.startswith("postgresql") and not url.database:
+            raise ValueError("name the database at the end: postgresql://user:password@host/samen")
         return url.set(drivername=driver).render_as_string(hide_password=False)
 
     @field_validator("telegram_api_url")
@@ -223,6 +254,21 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def secret_values(self) -> list[str]:
+        """Every secret these settings hold, for the redaction layer."""
+        values = [
+            secret.get_secret_value()
+            for secret in (self.telegram_bot_token, self.webhook_secret, self.export_secret)
+            if secret is not None
+        ]
+        if self.telegram_bot_token is not None:
+            # The part after the colon is the secret; the bot id before it is public.
+            values.append(self.telegram_bot_token.get_secret_value().partition(":")[2])
+        password = make_url(self.database_url).password
+        if password:
+            values.append(str(password))
+        return values
+
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""
         return make_url(self.database_url).render_as_string(hide_password=True)
@@ -253,9 +299,16 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read and validate the settings; raise ConfigError with one readable line."""
+    """Read and validate the settings; raise ConfigError with one readable line.
+
+    The secrets of settings that loaded are handed to the redaction layer at once.
+    """
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    unknown = unknown_names(os.environ, _dotenv_names(env_file))
+    if unknown:
+        raise ConfigError("; ".join(unknown))
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):
@@ -264,6 +317,43 @@ def load_settings(**overrides: object) -> Settings:
             message = error["msg"].removeprefix("Value error, ")
             problems.append(f"{name}: {message}")
         raise ConfigError("; ".join(problems)) from None
+    SECRETS.add(*settings.secret_values())
+    return settings
+
+
+def known_names() -> frozenset[str]:
+    aliases = {info.alias for info in Settings.model_fields.values() if info.alias}
+    return frozenset(aliases) | _OTHER_KNOWN
+
+
+def unknown_names(environment: Iterable[str], dotenv: Iterable[str] = ()) -> list[str]:
+    """Problems with variable names meant for Samen that Samen does not know, each naming the
+    closest real one. Names are compared as pydantic-settings reads them: case-insensitive."""
+    known = known_names()
+    problems = []
+    for source, names in (("the environment", environment), (".env", dotenv)):
+        for name in sorted(set(names)):
+            upper = name.upper()
+            if upper in known:
+                continue
+            close = difflib.get_close_matches(upper, known, n=1, cutoff=0.85)
+            if not close and not upper.startswith(_PREFIXES):
+                continue  # somebody else's variable
+            hint = f"did you mean {close[0]}?" if close else "see the Settings table in README"
+            problems.append(f"{name} (in {source}) is not a Samen setting: {hint}")
+    return problems
+
+
+def _dotenv_names(env_file: object) -> list[str]:
+    if not env_file:
+        return []
+    path = Path(str(env_file))
+    if not path.is_file():
+        return []
+    try:
+        return [name for name in dotenv_values(path) if name]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read ({type(exc).__name__})") from None
 
 
 def _env_name(field: str) -> str:

@@ -43,6 +43,17 @@ class Runtime:
     stop_reason: str | None = None
     # In-process notices after commits, e.g. "outbox rows queued" wakes the dispatcher.
     notices: Notices = field(default_factory=Notices)
+    # Sessions for work that only reads: on SQLite they do not take the write lock.
+    reads: async_sessionmaker[AsyncSession] | None = None
+
+    def __post_init__(self) -> None:
+        if self.reads is None:
+            self.reads = create_session_factory(self.engine, read_only=True)
+
+    def reading(self) -> AsyncSession:
+        """A session for read-only work (no write lock on SQLite); never commit in it."""
+        assert self.reads is not None
+        return self.reads()
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:

@@ -20,12 +20,14 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.db.notices import OUTBOX_QUEUED
-from bot.runtime import Runtime
+from bot.db import disk
+from bot.db.notices import OUTBOX_QUEUED, ROWS_ERASED
+from bot.runtime import Clock, Heartbeats, Runtime, system_clock
 from bot.services import checkins, intake, updates
 from bot.services.checkins import firing as checkin_firing
 from bot.services.communities import retention
 from bot.services.conversations import notices as inbox_notices_service
+from bot.services.members import data_rights
 from bot.services.outbox.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ CHECKINS_JOB = "checkins"
 PLAN_CHECKINS_JOB = "plan-checkins"
 RETENTION_JOB = "retention"
 INBOX_NOTICES_JOB = "inbox-notices"
+SCRUB_JOB = "scrub-disk"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class _JobState:
 @dataclass
 class Scheduler:
     jobs: dict[str, PeriodicJob] = field(default_factory=dict)
+    # Each pass that ends without an error is recorded here (shown by /healthz).
+    heartbeats: Heartbeats = field(default_factory=Heartbeats)
+    clock: Clock = system_clock
     _aps: AsyncIOScheduler | None = None
     _states: dict[str, _JobState] = field(default_factory=dict)
     _stopping: bool = False
@@ -115,6 +121,8 @@ class Scheduler:
                     await job.run()
                 except Exception:
                     log.exception("periodic job failed", extra={"kind": name})
+                else:
+                    self.heartbeats.beat(name, self.clock())
                 if not state.again or self._stopping:
                     return
         finally:
@@ -144,7 +152,7 @@ class Scheduler:
 def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
     """Every periodic job, in one visible place."""
     settings = runtime.settings
-    scheduler = Scheduler()
+    scheduler = Scheduler(heartbeats=runtime.heartbeats, clock=runtime.clock)
     scheduler.add(
         PeriodicJob(
             OUTBOX_JOB,
@@ -197,6 +205,11 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await session.commit()
 
     scheduler.add(PeriodicJob(INBOX_NOTICES_JOB, inbox_notices, timedelta(minutes=1)))
+
+    # Hourly as well as on each erasure here: erasures by other instances, by the command
+    # line, or a checkpoint a busy reader held up, reach the disk within the hour.
+    scheduler.add(PeriodicJob(SCRUB_JOB, scrub_job(runtime), timedelta(hours=1)))
+    scheduler.on_stop(runtime.notices.subscribe(ROWS_ERASED, lambda: scheduler.wake(SCRUB_JOB)))
     return scheduler
 
 
@@ -214,5 +227,15 @@ def retention_job(runtime: Runtime) -> Callable[[], Awaitable[None]]:
                     purged.community_id,
                     extra={"kind": RETENTION_JOB},
                 )
+
+    return run
+
+
+def scrub_job(runtime: Runtime) -> Callable[[], Awaitable[None]]:
+    """After erasures and purges: SQLite's WAL checkpointed, PostgreSQL's tables vacuumed."""
+    tables = data_rights.ERASED_TABLES + retention.PURGED_TABLES
+
+    async def run() -> None:
+        await disk.settle(runtime.engine, tables)
 
     return run

@@ -229,6 +229,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         TELEGRAM_BOT_TOKEN=TEST_TOKEN,
         DATABASE_URL=database_url,
         TELEGRAM_API_URL="http://127.0.0.1:9",  # never used: the fake answers in-process
+        # Conversations play at one frozen instant, a pace no person keeps up for long; the
+        # throttle's own tests (tests/channels/test_fair_turns.py) use the real default.
+        SAMEN_INBOUND_PER_MINUTE=1000,
     )
 
 

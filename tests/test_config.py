@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.redaction import SECRETS
 
 SECRET = "987654321:super-secret-token-value-0123456789"
 
@@ -126,3 +127,84 @@ def test_the_export_secret_is_optional_long_and_never_echoed(monkeypatch) -> Non
     settings = load_settings(_env_file=None)
     assert settings.export_secret is not None
     assert "a-long-random" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite://samen.db", "three slashes before a relative path (sqlite:///samen.db)"),
+        ("sqlite://", "three slashes"),
+        ("samen.db", "use sqlite:///samen.db or postgresql://"),
+        ("postgresql://samen:pw@db", "name the database at the end"),
+    ],
+)
+def test_a_database_url_of_the_wrong_shape_names_the_right_one(url: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, DATABASE_URL=url)
+    assert str(caught.value).startswith("DATABASE_URL: ")
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("DATABSE_URL", "did you mean DATABASE_URL?"),
+        ("SAMEN_LOG_LEVL", "did you mean SAMEN_LOG_LEVEL?"),
+        ("TELEGRAM_TOKEN", "did you mean TELEGRAM_BOT_TOKEN?"),
+        ("samen_coordinator_id", "did you mean SAMEN_COORDINATOR_IDS?"),
+        ("SAMEN_COLOUR", "see the Settings table in README"),
+    ],
+)
+def test_an_unknown_variable_in_the_environment_names_the_closest_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, suggestion: str
+) -> None:
+    monkeypatch.setenv(name, "sqlite:///typo.db")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    assert str(caught.value) == (
+        f"{name} (in the environment) is not a Samen setting: {suggestion}"
+    )
+
+
+def test_an_unknown_variable_in_dotenv_is_refused_and_others_are_left_alone(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={SECRET}\nDATABSE_URL=postgresql://samen:pw@db/samen\n"
+        "POSTGRES_PASSWORD=for-the-database-container\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=env_file)
+    assert str(caught.value) == (
+        "DATABSE_URL (in .env) is not a Samen setting: did you mean DATABASE_URL?"
+    )
+    assert SECRET not in str(caught.value)
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={SECRET}\nPOSTGRES_PASSWORD=for-the-database-container\n",
+        encoding="utf-8",
+    )
+    assert load_settings(_env_file=env_file).require_token() == SECRET
+
+
+def test_every_secret_is_handed_to_the_redaction_layer() -> None:
+    settings = load_settings(
+        _env_file=None,
+        TELEGRAM_BOT_TOKEN=SECRET,
+        DATABASE_URL="postgresql://samen:db-password-x@db/samen",
+        SAMEN_WEBHOOK_SECRET="webhook-secret-0123456789",
+        SAMEN_EXPORT_SECRET="export-secret-0123456789",
+    )
+    assert set(settings.secret_values()) == {
+        SECRET,
+        SECRET.split(":")[1],
+        "db-password-x",
+        "webhook-secret-0123456789",
+        "export-secret-0123456789",
+    }
+    text = f"{SECRET} {settings.database_url} webhook-secret-0123456789 export-secret-0123456789"
+    assert SECRETS.redact(text) == (
+        "[redacted] postgresql+asyncpg://samen:[redacted]@db/samen [redacted] [redacted]"
+    )

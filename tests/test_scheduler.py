@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.runtime import Runtime
 from bot.scheduler import OUTBOX_JOB, PeriodicJob, Scheduler, build_scheduler
@@ -13,6 +13,7 @@ from tests.outbox_support import make_community, make_dispatcher
 
 # A guard against a hanging test, not a timing assumption: each wait ends on an event.
 GUARD = 20
+MOMENT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 class Runs:
@@ -129,3 +130,21 @@ async def test_queued_rows_wake_the_outbox_at_once(runtime: Runtime, fake_api: F
     finally:
         await scheduler.stop()
         await channel.stop()
+
+
+async def test_a_pass_is_recorded_as_a_heartbeat_and_a_failed_one_is_not() -> None:
+    runs = Runs()
+
+    async def fails() -> None:
+        await runs.one()
+        raise RuntimeError("invented failure")
+
+    scheduler = Scheduler(clock=lambda: MOMENT)
+    scheduler.add(PeriodicJob("count", runs.one, every=timedelta(hours=1)))
+    scheduler.add(PeriodicJob("fails", fails, every=timedelta(hours=1)))
+    scheduler.start()
+    try:
+        await runs.reached(2)
+    finally:
+        await scheduler.stop()  # waits for both passes to end
+    assert scheduler.heartbeats.last == {"count": MOMENT}

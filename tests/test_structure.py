@@ -171,7 +171,7 @@ def test_each_domain_noun_is_one_folder_in_services() -> None:
         assert not (services / f"{wing}.py").exists(), wing
     flat = sorted(p.stem for p in services.glob("*.py") if p.stem != "__init__")
     # Beside the wings only the cross-cutting ground floor.
-    assert flat == ["audit", "dialogs", "fallback", "timing", "updates"]
+    assert flat == ["audit", "dialogs", "fallback", "throttle", "timing", "updates"]
 
 
 def test_handlers_are_grouped_by_audience() -> None:
@@ -188,6 +188,7 @@ def test_handlers_are_grouped_by_audience() -> None:
         ("newcomers/stories.py", "members/stories.py"),
         ("newcomers/data_rights.py", "members/data_rights.py"),
         ("staff/roles.py", "communities/roles.py"),
+        ("throttle.py", "throttle.py"),
     ]:
         assert (handlers / handler).is_file(), handler
         assert (BOT / "services" / service).is_file(), service

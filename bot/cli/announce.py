@@ -13,34 +13,6 @@ from bot.runtime import system_clock
 from bot.services.outbox import announcements
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "announce",
-        help="send an announcement to every reachable member of a community",
-        description=(
-            "Queue an announcement for every member of the community who consented and has "
-            "not stopped or blocked the bot. Each member gets the text in their language if "
-            "there is one, else in the community's language, else in the language it was "
-            "written in."
-        ),
-    )
-    parser.add_argument("--community", required=True, metavar="CODE", help="community code")
-    text = parser.add_mutually_exclusive_group(required=True)
-    text.add_argument("--text", help="the text")
-    text.add_argument("--file", type=Path, help="a UTF-8 file with the text")
-    parser.add_argument(
-        "--locale", help="the language the text is written in (default: the community's)"
-    )
-    parser.add_argument(
-        "--translation",
-        action="append",
-        default=[],
-        metavar="LANG=FILE",
-        help="a translation in a UTF-8 file, e.g. ar=announcement.ar.txt (repeatable)",
-    )
-    parser.set_defaults(handler=announce)
-
-
 def announce(args: argparse.Namespace) -> int:
     config = settings()
     body = args.text if args.text is not None else _read(args.file)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -13,40 +12,6 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.db.engine import create_session_factory
 from bot.db.models import Community
 from bot.services import audit
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("audit", help="list the audit trail, newest first")
-    parser.add_argument("--community", metavar="CODE", help="only this community")
-    parser.add_argument("--action", metavar="A", help="only this action, e.g. role.grant")
-    parser.add_argument(
-        "--since", type=_moment, metavar="DATE", help="from this UTC date or ISO time on"
-    )
-    parser.add_argument(
-        "--until",
-        type=_until,
-        metavar="DATE",
-        help="up to and including this UTC date (or before this ISO time)",
-    )
-    parser.add_argument("--limit", type=int, default=200, metavar="N", help="default 200")
-    parser.add_argument("--format", choices=("table", "jsonl"), default="table")
-    parser.set_defaults(handler=list_events)
-
-
-def _moment(raw: str) -> datetime:
-    try:
-        if "T" not in raw and " " not in raw:
-            return datetime.combine(date.fromisoformat(raw), time(), UTC)
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {raw!r} (use 2026-11-28)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _until(raw: str) -> datetime:
-    moment = _moment(raw)
-    # A bare date means the whole day.
-    return moment + timedelta(days=1) if "T" not in raw and " " not in raw else moment
 
 
 def list_events(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bot.cli.common import CommandError, settings, with_engine
+from bot.cli.parser import CHECKIN_OPTIONS
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
@@ -13,28 +14,6 @@ from bot.services import communities
 from bot.services.checkins import firing as checkin_firing
 from bot.services.checkins import schedules as checkin_schedules
 from bot.services.checkins.schedules import ScheduleError
-
-OPTIONS = {
-    "reminders": "times before a meeting, e.g. '1d, 2h' ('none' for no reminders)",
-    "followup": "days after the meeting and the local time, e.g. '1 10:00'",
-    "longterm": "months after someone last came, e.g. '1, 3, 6' ('none')",
-    "reengage": "days without contact before one friendly message, e.g. 60",
-    "quiet": "quiet hours in the member's time zone, e.g. '21:00-09:00' ('none')",
-    "programme_end": "the end date of a programme, e.g. 2027-06-30 ('none')",
-}
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("checkins", help="a community's check-in schedule")
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", help="the schedule and the check-ins by kind and state")
-    listing.add_argument("--community", required=True, metavar="CODE")
-    listing.set_defaults(handler=list_checkins)
-    change = actions.add_parser("set", help="change the schedule")
-    change.add_argument("--community", required=True, metavar="CODE")
-    for name, explanation in OPTIONS.items():
-        change.add_argument(f"--{name.replace('_', '-')}", dest=name, help=explanation)
-    change.set_defaults(handler=set_schedule)
 
 
 def _lines(described: dict[str, str]) -> list[str]:
@@ -67,7 +46,9 @@ def list_checkins(args: argparse.Namespace) -> int:
 
 def set_schedule(args: argparse.Namespace) -> int:
     config = settings()
-    changes = {name: getattr(args, name) for name in OPTIONS if getattr(args, name) is not None}
+    changes = {
+        name: getattr(args, name) for name in CHECKIN_OPTIONS if getattr(args, name) is not None
+    }
     if not changes:
         raise CommandError("say what to change, e.g. --reminders '1d, 2h'")
 

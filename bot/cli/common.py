@@ -9,12 +9,15 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings, load_settings
+from bot.db import check_connection
+from bot.db import migrate as migrations
 from bot.db.engine import create_engine
+from bot.errors import OperatorError
 
 T = TypeVar("T")
 
 
-class CommandError(Exception):
+class CommandError(OperatorError):
     """A command cannot do what was asked; the message says why in one line."""
 
 
@@ -22,12 +25,22 @@ def settings() -> Settings:
     return load_settings()
 
 
-def with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Run `work` with an engine in a fresh event loop and always dispose of the engine."""
+def with_engine(
+    settings: Settings, work: Callable[[AsyncEngine], Awaitable[T]], *, migrate: bool = True
+) -> T:
+    """Run `work` with an engine in a fresh event loop and always dispose of the engine.
+
+    First the database must answer, and (unless `migrate` is false, for `samen db`) its
+    schema is brought up to date, as `samen run` does: a volunteer's first command is often
+    `community create` on a database nobody migrated yet.
+    """
 
     async def _run() -> T:
         engine = create_engine(settings.database_url)
         try:
+            if migrate:
+                await check_connection(engine, settings.safe_database_url())
+                await migrations.ensure_current(engine)
             return await work(engine)
         finally:
             await engine.dispose()

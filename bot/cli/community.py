@@ -4,84 +4,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 from typing import Any
 
-from telegram import Bot
-from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
-
 from bot import qr
+from bot.cli import telegram_api
 from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import communities, conversations
+from bot.services import audit, communities, conversations
 from bot.services.communities import retention
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("community", help="communities, their links and QR posters")
-    actions = parser.add_subparsers(dest="community_command", required=True, metavar="ACTION")
-
-    create = actions.add_parser("create", help="create a community and print its link")
-    create.add_argument("--name", required=True)
-    create.add_argument("--default-locale", required=True, help="e.g. nl, ar, uk, fa-AF")
-    create.add_argument("--time-zone", default=None, help="default: SAMEN_DEFAULT_TIME_ZONE")
-    create.add_argument("--code", default=None, help="a chosen code (default: random)")
-    create.set_defaults(handler=create_community)
-
-    listing = actions.add_parser("list", help="list communities with their links")
-    listing.set_defaults(handler=list_communities)
-
-    poster = actions.add_parser("qr", help="write the QR code of a community's link as PNG")
-    poster.add_argument("code")
-    poster.add_argument("--out", required=True, type=Path, help="the PNG file to write")
-    poster.set_defaults(handler=write_qr)
-
-    keep = actions.add_parser(
-        "set-retention", help="how many months answers and stories are kept (1 to 24)"
-    )
-    keep.add_argument("code")
-    keep.add_argument("months", type=int)
-    keep.set_defaults(handler=set_retention)
-
-    answer = actions.add_parser(
-        "set-answer-time", help="the working days members are told an answer takes"
-    )
-    answer.add_argument("code")
-    answer.add_argument("--days", type=int, required=True)
-    answer.set_defaults(handler=set_answer_time)
 
 
 def bot_username(config: Settings) -> str:
     """SAMEN_BOT_USERNAME, or ask Telegram who the token belongs to."""
     if config.bot_username:
         return config.bot_username
-    token = config.telegram_bot_token
-    if token is None:
+    if config.telegram_bot_token is None:
         raise CommandError(
             "set SAMEN_BOT_USERNAME (or TELEGRAM_BOT_TOKEN, to ask Telegram) to print links"
         )
-    api = config.telegram_api_url
-
-    async def ask() -> str:
-        bot = Bot(
-            token.get_secret_value(),
-            base_url=f"{api}/bot",
-            base_file_url=f"{api}/file/bot",
-            request=HTTPXRequest(connect_timeout=10, read_timeout=10),
-        )
-        async with bot:
-            return bot.username
-
-    try:
-        return asyncio.run(ask())
-    except TelegramError as exc:
-        raise CommandError(
-            f"could not ask Telegram for the bot's name ({type(exc).__name__}); "
-            "set SAMEN_BOT_USERNAME"
-        ) from None
+    return asyncio.run(telegram_api.who_am_i(config)).username
 
 
 def create_community(args: argparse.Namespace) -> int:
@@ -101,6 +44,15 @@ def create_community(args: argparse.Namespace) -> int:
                 )
             except communities.CommunityError as exc:
                 raise CommandError(str(exc)) from None
+            # In the same transaction: no community exists without its line in the trail.
+            await audit.record(
+                session,
+                "community.create",
+                now=system_clock(),
+                community_id=community.id,
+                target=f"community:{community.code}",
+                details={"locale": community.default_locale, "time_zone": community.time_zone},
+            )
             await session.commit()
             return community.name, community.code
 

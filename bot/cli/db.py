@@ -9,22 +9,6 @@ from bot.cli.common import settings, with_engine
 from bot.db import check_connection, migrate
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("db", help="database migrations")
-    actions = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-
-    up = actions.add_parser("upgrade", help="migrate to a newer revision (default: head)")
-    up.add_argument("revision", nargs="?", default="head")
-    up.set_defaults(handler=upgrade)
-
-    down = actions.add_parser("downgrade", help="migrate back (e.g. -1, or base for empty)")
-    down.add_argument("revision")
-    down.set_defaults(handler=downgrade)
-
-    current = actions.add_parser("current", help="show the database's revision")
-    current.set_defaults(handler=show_current)
-
-
 def upgrade(args: argparse.Namespace) -> int:
     config = settings()
 
@@ -32,7 +16,7 @@ def upgrade(args: argparse.Namespace) -> int:
         await check_connection(engine, config.safe_database_url())
         await migrate.upgrade(engine, args.revision)
 
-    with_engine(config, work)
+    with_engine(config, work, migrate=False)
     print(f"database at {config.safe_database_url()} upgraded to {args.revision}")
     return 0
 
@@ -44,7 +28,7 @@ def downgrade(args: argparse.Namespace) -> int:
         await check_connection(engine, config.safe_database_url())
         await migrate.downgrade(engine, args.revision)
 
-    with_engine(config, work)
+    with_engine(config, work, migrate=False)
     print(f"database at {config.safe_database_url()} downgraded to {args.revision}")
     return 0
 
@@ -56,7 +40,7 @@ def show_current(_args: argparse.Namespace) -> int:
         await check_connection(engine, config.safe_database_url())
         return await migrate.current_revision(engine)
 
-    revision = with_engine(config, work)
+    revision = with_engine(config, work, migrate=False)
     head = migrate.head_revision()
     state = "up to date" if revision == head else f"behind (head is {head})"
     print(f"{revision or 'empty'}: {state}")

@@ -7,15 +7,14 @@ import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 from sqlalchemy.engine import make_url
-from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
-from telegram.request import HTTPXRequest
 
+from bot.cli import telegram_api
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable, check_connection, migrate
 from bot.db.engine import create_engine
@@ -31,14 +30,6 @@ class Check:
     detail: str
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("doctor", help="check settings, database, catalogs and Telegram")
-    parser.add_argument(
-        "--offline", action="store_true", help="skip the checks that call the Bot API"
-    )
-    parser.set_defaults(handler=doctor)
-
-
 def doctor(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
@@ -51,7 +42,14 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 async def run_checks(settings: Settings, *, offline: bool = False) -> list[Check]:
-    checks = [_settings(settings), await _database(settings), *_catalogs(settings)]
+    checks = [
+        _settings(settings),
+        _webhook_settings(settings),
+        _coordinators(settings),
+        await _database(settings),
+        *_private_files(settings),
+        *_catalogs(settings),
+    ]
     if not offline and settings.telegram_bot_token is not None:
         checks.extend(await _telegram(settings))
     return checks
@@ -66,6 +64,58 @@ def _settings(settings: Settings) -> Check:
         f"database {settings.safe_database_url()}, Bot API {settings.telegram_api_url}, "
         f"default language {settings.default_locale}, time zone {settings.default_time_zone}",
     )
+
+
+def _webhook_settings(settings: Settings) -> Check:
+    """The webhook needs both its URL and its secret; with one of them `run` exits 2."""
+    if settings.webhook_url is None and settings.webhook_secret is None:
+        return Check("webhook settings", OK, "long polling (no SAMEN_WEBHOOK_URL)")
+    try:
+        url, _secret = settings.require_webhook()
+    except ConfigError as exc:
+        return Check("webhook settings", FAIL, f"`samen run` would stop: {exc}")
+    if not url.startswith("https://"):
+        return Check(
+            "webhook settings",
+            WARN,
+            "Telegram only posts to https:// addresses (port 443, 80, 88 or 8443)",
+        )
+    return Check("webhook settings", OK, f"updates arrive at {url}")
+
+
+def _coordinators(settings: Settings) -> Check:
+    if not settings.coordinator_ids:
+        return Check(
+            "coordinators",
+            WARN,
+            "SAMEN_COORDINATOR_IDS is empty: nobody can coordinate from Telegram; put your "
+            "numeric Telegram id there (or grant roles with `samen role grant`)",
+        )
+    return Check("coordinators", OK, f"{len(settings.coordinator_ids)} configured")
+
+
+def _private_files(settings: Settings) -> list[Check]:
+    """The database and .env hold personal data and secrets: only their owner may read them."""
+    paths = [Path(".env")]
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        paths.append(Path(url.database))
+    checks = []
+    for path in paths:
+        if not path.is_file():
+            continue
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            checks.append(
+                Check(
+                    f"permissions {path.name}",
+                    WARN,
+                    f"{path} is readable by others (mode {mode:o}): chmod 600 {path}",
+                )
+            )
+        else:
+            checks.append(Check(f"permissions {path.name}", OK, f"mode {mode:o}"))
+    return checks
 
 
 async def _database(settings: Settings) -> Check:
@@ -108,7 +158,7 @@ def _catalogs(settings: Settings) -> list[Check]:
         directory = settings.locales_dir / catalog / "LC_MESSAGES"
         po_path, mo_path = directory / "messages.po", directory / "messages.mo"
         if not po_path.exists():
-            checks.append(Check(f"catalog {catalog}", FAIL, f"{po_path} is missing"))
+            checks.append(_compiled_only(catalog, mo_path))
             continue
         with po_path.open("rb") as handle:
             po = read_po(handle, locale=catalog)
@@ -131,18 +181,25 @@ def _catalogs(settings: Settings) -> list[Check]:
     return checks
 
 
+def _compiled_only(catalog: str, mo_path: Path) -> Check:
+    """An installed wheel carries the catalogs compiled, without their .po sources."""
+    if not mo_path.exists():
+        return Check(f"catalog {catalog}", FAIL, f"{mo_path} is missing")
+    try:
+        with mo_path.open("rb") as handle:
+            messages = len(Translations(handle, domain="messages")._catalog)
+    except (OSError, ValueError) as exc:
+        return Check(f"catalog {catalog}", FAIL, f"{mo_path} cannot be read: {exc}")
+    return Check(f"catalog {catalog}", OK, f"compiled, {messages} messages")
+
+
 def _translated(string: str | tuple[str, ...]) -> bool:
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
 async def _telegram(settings: Settings) -> list[Check]:
     api = settings.telegram_api_url
-    bot = Bot(
-        settings.require_token(),
-        base_url=f"{api}/bot",
-        base_file_url=f"{api}/file/bot",
-        request=HTTPXRequest(connect_timeout=10, read_timeout=10),
-    )
+    bot = telegram_api.make_bot(settings)
     checks = []
     try:
         async with bot:
@@ -150,7 +207,7 @@ async def _telegram(settings: Settings) -> list[Check]:
             checks.append(Check("Bot API", OK, f"reachable as @{me.username} (id {me.id})"))
             info = await bot.get_webhook_info()
     except InvalidToken:
-        return [Check("Bot API", FAIL, "Telegram refused the token (TELEGRAM_BOT_TOKEN)")]
+        return [Check("Bot API", FAIL, telegram_api.TOKEN_REFUSED)]
     except TelegramError as exc:
         return [Check("Bot API", FAIL, f"{api} not reachable: {type(exc).__name__}")]
     if info.url:

@@ -7,7 +7,6 @@ import contextlib
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,56 +17,6 @@ from bot.i18n import Catalogs, find_language
 from bot.runtime import system_clock
 from bot.services import communities, exports
 from bot.services.exports import ExportSpec
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "export",
-        help="export a community's answers and RSVPs as CSV, XLSX or JSONL",
-        description=(
-            "One row per answer, story and check-in answer, with a pseudonymous member code "
-            "instead of the Telegram id. Every export is written to the audit log."
-        ),
-    )
-    parser.add_argument("--community", required=True, metavar="CODE", help="the community code")
-    parser.add_argument("--meeting", type=int, default=None, metavar="ID", help="one meeting")
-    parser.add_argument("--from", dest="since", type=_day, default=None, metavar="YYYY-MM-DD")
-    parser.add_argument("--to", dest="until", type=_day, default=None, metavar="YYYY-MM-DD")
-    parser.add_argument(
-        "--language",
-        default=None,
-        help="the export language for headers, questions and meeting titles "
-        "(default: the community's language)",
-    )
-    parser.add_argument(
-        "--answer-language", default=None, help="only answers given in this language"
-    )
-    parser.add_argument("--format", required=True, choices=exports.FORMATS)
-    parser.add_argument(
-        "--table",
-        choices=exports.TABLES,
-        default="answers",
-        help="for CSV: the answers (default) or the RSVP list; XLSX and JSONL hold both",
-    )
-    parser.add_argument(
-        "--out",
-        required=True,
-        type=Path,
-        help="the file to write, or a directory to write a file with a generated name into",
-    )
-    parser.add_argument(
-        "--identifiable",
-        action="store_true",
-        help="add the members' Telegram user ids (recorded in the audit log as such)",
-    )
-    parser.set_defaults(handler=export_command)
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def export_command(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """`samen inbox list|show|saved-reply`: the organisers' inbox on the command line.
 
-Members appear by their pseudonymous code, as in chat; never by Telegram name or id.
+Members appear by their pseudonymous code, as in chat; never by Telegram name or id. Each
+command is its own unit of work: list and show only read, saved-reply commits once.
 """
 
 from __future__ import annotations
@@ -13,26 +14,6 @@ from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
 from bot.services import communities, conversations, exports
 from bot.services.conversations import replies
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("inbox", help="members' conversations with a community")
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", help="open conversations, newest activity first")
-    listing.add_argument("--community", required=True, help="the community's code")
-    listing.add_argument("--all", action="store_true", help="closed ones too")
-    listing.set_defaults(handler=list_inbox)
-    show = actions.add_parser("show", help="one conversation in order")
-    show.add_argument("conversation", type=int)
-    show.add_argument("--community", required=True, help="the community's code")
-    show.set_defaults(handler=show_thread)
-    saved = actions.add_parser("saved-reply", help="add or replace a saved reply")
-    saved.add_argument("--community", required=True)
-    saved.add_argument("--name", required=True)
-    saved.add_argument(
-        "--text", action="append", required=True, metavar="LOCALE=TEXT", help="repeat per language"
-    )
-    saved.set_defaults(handler=save_reply)
 
 
 async def _community(session: Any, code: str) -> Any:
@@ -48,7 +29,7 @@ def list_inbox(args: argparse.Namespace) -> int:
     async def work(engine: Any) -> list[str]:
         sessions = create_session_factory(engine)
         codes = await exports.member_codes(sessions, config.export_secret, now=system_clock())
-        async with sessions() as session:
+        async with create_session_factory(engine, read_only=True)() as session:
             community = await _community(session, args.community)
             entries = await conversations.inbox(
                 session, [community.id], include_closed=args.all, limit=200
@@ -70,7 +51,7 @@ def show_thread(args: argparse.Namespace) -> int:
     async def work(engine: Any) -> list[str]:
         sessions = create_session_factory(engine)
         codes = await exports.member_codes(sessions, config.export_secret, now=system_clock())
-        async with sessions() as session:
+        async with create_session_factory(engine, read_only=True)() as session:
             community = await _community(session, args.community)
             # Reading on the command line does not mark anything read for the organisers.
             found = await conversations.thread(

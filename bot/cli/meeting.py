@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.cli.common import CommandError, settings, with_engine
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
@@ -15,46 +17,6 @@ from bot.services import communities, meetings
 from bot.services.meetings import file as meeting_file
 from bot.services.meetings import invitations, overview
 from bot.services.meetings.invitations import Audience, AudienceKind
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser("meeting", help="create meetings, list them, invite people")
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-
-    create = actions.add_parser(
-        "create",
-        help="create a meeting from a YAML file",
-        description="Create a meeting from a YAML file (see docs/meeting.example.yaml). "
-        "Nothing is created unless the whole file is valid.",
-    )
-    create.add_argument("--file", type=Path, required=True, help="the meeting file (UTF-8 YAML)")
-    create.add_argument("--check", action="store_true", help="only check the file")
-    create.set_defaults(handler=create_meeting)
-
-    listing = actions.add_parser("list", help="the meetings of a community")
-    listing.add_argument("--community", required=True, metavar="CODE")
-    listing.set_defaults(handler=list_meetings)
-
-    show = actions.add_parser("show", help="RSVPs, answers and delivery of one meeting")
-    show.add_argument("meeting_id", type=int, metavar="ID")
-    show.add_argument("--language", help="show texts in this language")
-    show.set_defaults(handler=show_meeting)
-
-    invite = actions.add_parser(
-        "invite",
-        help="invite (part of) the community to a meeting",
-        description="Shows who would be invited, in which languages, and which languages have "
-        "no translation; with --yes the invitations are queued. Inviting again never sends a "
-        "second invitation to the same member.",
-    )
-    invite.add_argument("meeting_id", type=int, metavar="ID")
-    invite.add_argument(
-        "--audience",
-        default="all",
-        help="all (default), language:CODE, topic:WORD or attended",
-    )
-    invite.add_argument("--yes", action="store_true", help="queue the invitations")
-    invite.set_defaults(handler=invite_members)
 
 
 def parse_audience(raw: str) -> Audience:
@@ -70,26 +32,42 @@ def parse_audience(raw: str) -> Audience:
     return audience
 
 
+# The field of the meeting file each refusal of `meetings.create` is about, for its line.
+_FIELD_OF = {
+    "no_community": "community",
+    "in_the_past": "starts",
+    "ends_before_start": "ends",
+    "deadline_after_start": "input_deadline",
+    "deadline_in_the_past": "input_deadline",
+    "bad_zone": "time_zone",
+    "bad_link": "online_url",
+    "bad_reminders": "reminders",
+    "unknown_language": "texts",
+    "source_text_missing": "texts",
+    "title_missing": "texts",
+    "too_long": "texts",
+}
+
+
 def create_meeting(args: argparse.Namespace) -> int:
+    """Create the meeting; with --check do exactly the same and roll it back."""
     config = settings()
     catalogs = Catalogs(config.locales_dir, config.default_time_zone)
     try:
         parsed = meeting_file.read(args.file, catalogs)
     except meeting_file.MeetingFileError as exc:
         raise CommandError(f"{args.file}: {exc}") from None
-    if args.check:
-        print(
-            f"{args.file}: valid ({len(parsed.texts)} language(s), "
-            f"{len(parsed.questions)} question(s))"
-        )
-        return 0
 
-    async def work(engine: Any) -> meetings.Meeting:
-        await check_connection(engine, config.safe_database_url())
+    def refused(field: str, message: str) -> CommandError:
+        line = _line_of(args.file, field)
+        where = f"{args.file}:{line}" if line else str(args.file)
+        return CommandError(f"{where}: {field}: {message}")
+
+    async def work(engine: Any) -> int:
         async with create_session_factory(engine)() as session:
             community = await communities.find_by_code(session, parsed.community)
             if community is None:
-                raise CommandError(f"{args.file}: community: no community {parsed.community!r}")
+                raise refused("community", f"no community {parsed.community!r}")
             draft = meetings.MeetingDraft(
                 community_id=community.id,
                 source_locale=parsed.source_locale,
@@ -106,16 +84,36 @@ def create_meeting(args: argparse.Namespace) -> int:
             try:
                 meeting = await meetings.create(session, draft, now=system_clock())
             except meetings.MeetingError as exc:
-                raise CommandError(f"{args.file}: {exc}") from None
+                raise refused(_FIELD_OF.get(exc.code, "file"), str(exc)) from None
+            if args.check:
+                await session.rollback()
+                return 0
             await session.commit()
-            return meeting
+            return meeting.id
 
-    meeting = with_engine(config, work)
+    meeting_id = with_engine(config, work)
+    counts = f"{len(parsed.texts)} language(s), {len(parsed.questions)} question(s)"
+    if args.check:
+        print(f"{args.file}: valid ({counts}); nothing was created")
+        return 0
     print(
-        f"created meeting #{meeting.id} ({len(parsed.texts)} language(s), "
-        f"{len(parsed.questions)} question(s)); invite with: samen meeting invite {meeting.id}"
+        f"created meeting #{meeting_id} ({counts}); invite with: samen meeting invite {meeting_id}"
     )
     return 0
+
+
+def _line_of(path: Path, field: str) -> int | None:
+    """The line of a top-level field in the meeting file (it parsed, so it is YAML)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, _value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == field:
+            return key.start_mark.line + 1
+    return None
 
 
 def list_meetings(args: argparse.Namespace) -> int:

@@ -29,41 +29,6 @@ BAR_WIDTH = 30
 REFRESH_SECONDS = 1.0
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("outbox", help="what the bot sends: status, resend, dispatch")
-    actions = parser.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
-
-    status = actions.add_parser(
-        "status", help="counts by state and reason; a live progress bar while a broadcast runs"
-    )
-    _filters(status)
-    live = status.add_mutually_exclusive_group()
-    live.add_argument(
-        "--watch", action="store_true", help="keep refreshing until nothing is left to send"
-    )
-    live.add_argument("--once", action="store_true", help="print once, even in a terminal")
-    status.set_defaults(handler=show_status)
-
-    resend = actions.add_parser("resend", help="queue failed or unknown messages again")
-    which = resend.add_mutually_exclusive_group(required=True)
-    which.add_argument("--failed", action="store_true", help="messages that failed")
-    which.add_argument(
-        "--unknown", action="store_true", help="messages whose outcome a crash made unknown"
-    )
-    _filters(resend)
-    resend.set_defaults(handler=resend_rows)
-
-    dispatch = actions.add_parser(
-        "dispatch", help="send queued messages until stopped (no polling for updates)"
-    )
-    dispatch.set_defaults(handler=dispatch_forever)
-
-
-def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--purpose", help="only this purpose, e.g. announcement")
-    parser.add_argument("--broadcast", type=int, metavar="ID", help="only this broadcast")
-
-
 # --- status ----------------------------------------------------------------------------------
 
 
@@ -184,13 +149,15 @@ def resend_rows(args: argparse.Namespace) -> int:
     async def work(engine: Any) -> int:
         await check_connection(engine, config.safe_database_url())
         async with create_session_factory(engine)() as session:
-            return await outbox_reports.resend(
+            count = await outbox_reports.resend(
                 session,
                 states=[state],
                 now=system_clock(),
                 purpose=args.purpose,
                 broadcast_id=args.broadcast,
             )
+            await session.commit()
+            return count
 
     count = with_engine(config, work)
     print(f"{count} {state.value} message(s) queued again")

@@ -13,17 +13,6 @@ from bot.runtime import system_clock
 from bot.services import reports
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("report", help="charts (PNG) and a summary of a community")
-    parser.add_argument("--community", required=True, metavar="CODE")
-    parser.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
-    parser.add_argument(
-        "--language", metavar="LANG", help="labels in this language (default: the community's)"
-    )
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR")
-    parser.set_defaults(handler=make_report)
-
-
 def make_report(args: argparse.Namespace) -> int:
     config = settings()
     if args.language is not None and find_language(args.language) is None:
@@ -45,6 +34,7 @@ def make_report(args: argparse.Namespace) -> int:
                 raise CommandError(str(exc)) from None
             files = reports.write(report, catalogs, args.out)
             await reports.record(session, report, via="cli", now=system_clock())
+            await session.commit()
             return files
 
     for path in with_engine(config, work):

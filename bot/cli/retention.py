@@ -12,17 +12,6 @@ from bot.services.communities import retention
 from bot.services.communities.retention import CommunityPurge
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "purge", help="delete answers and stories older than the retention period"
-    )
-    parser.add_argument("--community", metavar="CODE", help="only this community")
-    parser.add_argument(
-        "--dry-run", action="store_true", help="show what would be deleted; delete nothing"
-    )
-    parser.set_defaults(handler=purge)
-
-
 def purge(args: argparse.Namespace) -> int:
     config = settings()
 

@@ -14,33 +14,6 @@ from bot.services import communities
 from bot.services.communities import roles
 
 
-def _user_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 15:
-        raise argparse.ArgumentTypeError(
-            "expected the person's numeric Telegram user id (usernames can change)"
-        )
-    return int(raw)
-
-
-def register(commands: Any) -> None:
-    parser = commands.add_parser(
-        "role",
-        help="grant, revoke or list organisers and coordinators",
-        description="Roles are per community and bound to a numeric Telegram user id, never a "
-        "username. Coordinators may also do everything organisers do.",
-    )
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for name, handler in (("grant", grant), ("revoke", revoke)):
-        action = actions.add_parser(name, help=f"{name} a role")
-        action.add_argument("--user-id", required=True, type=_user_id, metavar="ID")
-        action.add_argument("--community", required=True, metavar="CODE")
-        action.add_argument("--role", required=True, choices=[r.value for r in Role])
-        action.set_defaults(handler=handler)
-    listing = actions.add_parser("list", help="who holds which role in a community")
-    listing.add_argument("--community", required=True, metavar="CODE")
-    listing.set_defaults(handler=list_roles)
-
-
 def _change(args: argparse.Namespace, give: bool) -> bool:
     config = settings()
 

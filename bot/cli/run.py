@@ -7,17 +7,18 @@ import asyncio
 import logging
 import signal
 import sys
-from typing import Any
 
 import uvicorn
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram import build_application
 from bot.channels.telegram.app import SamenApplication
 from bot.channels.telegram.context import runtime_of
 from bot.channels.telegram.health import health_report
 from bot.channels.telegram.webhook import create_webhook_app
-from bot.cli.common import settings
+from bot.cli import telegram_api
+from bot.cli.common import CommandError, settings
 from bot.config import Settings
 from bot.db import prepare_database
 from bot.logs import configure_logging
@@ -27,43 +28,41 @@ log = logging.getLogger(__name__)
 EXIT_CONFLICT = 3
 
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("run", help="run the bot (long polling, or --webhook)")
-    parser.add_argument(
-        "--webhook",
-        action="store_true",
-        help="serve a webhook instead of polling (also when SAMEN_WEBHOOK_URL is set)",
-    )
-    parser.set_defaults(handler=run)
-
-
 def run(args: argparse.Namespace) -> int:
     config = settings()
-    token = config.require_token()
+    config.require_token()
     webhook = args.webhook or config.webhook_url is not None
-    secrets = [token]
     if webhook:
-        secrets.append(config.require_webhook()[1])
-    if config.export_secret is not None:
-        secrets.append(config.export_secret.get_secret_value())
-    configure_logging(config.log_level, secrets=secrets, json_format=config.log_format == "json")
+        config.require_webhook()
+    configure_logging(
+        config.log_level, secrets=config.secret_values(), json_format=config.log_format == "json"
+    )
     # Migrate before anything starts, in a loop of its own: a database problem is one clear
     # line and exit 2, not a traceback from inside the application.
     asyncio.run(prepare_database(config.database_url, config.safe_database_url()))
+    # The same for Telegram: a refused token is one line; an unreachable Telegram is waited
+    # for (bounded), rather than a crash that systemd restarts in a loop.
+    asyncio.run(telegram_api.wait_for_telegram(config))
     app = build_application(config)
-    if webhook:
-        asyncio.run(serve_webhook(app, config))
-    else:
-        log.info("starting to poll for updates")
-        runtime = runtime_of(app)
-        app.run_polling(
-            allowed_updates=Update.ALL_TYPES,
-            stop_signals=(signal.SIGINT, signal.SIGTERM),
-            close_loop=True,
-        )
-        if runtime.stop_reason:
-            print(f"samen: {runtime.stop_reason}", file=sys.stderr)
-            return EXIT_CONFLICT
+    try:
+        if webhook:
+            asyncio.run(serve_webhook(app, config))
+        else:
+            log.info("starting to poll for updates")
+            runtime = runtime_of(app)
+            app.run_polling(
+                allowed_updates=Update.ALL_TYPES,
+                stop_signals=(signal.SIGINT, signal.SIGTERM),
+                close_loop=True,
+            )
+            if runtime.stop_reason:
+                print(f"samen: {runtime.stop_reason}", file=sys.stderr)
+                return EXIT_CONFLICT
+    except InvalidToken:
+        # Revoked between the check above and the application's own getMe.
+        raise CommandError(telegram_api.TOKEN_REFUSED) from None
+    except NetworkError as exc:
+        raise telegram_api.TelegramUnreachable(telegram_api.unreachable(config, exc)) from None
     log.info("stopped")
     return 0
 

@@ -7,10 +7,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import migrate
-from bot.db.engine import create_engine
+from bot.db.engine import create_engine, describe_connection_error
+from bot.errors import OperatorError
 
 
-class DatabaseUnavailable(Exception):
+class DatabaseUnavailable(OperatorError):
     """The database cannot be reached; the message is safe to print (no password)."""
 
 
@@ -19,8 +20,8 @@ async def check_connection(engine: AsyncEngine, safe_url: str) -> None:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except (OperationalError, DBAPIError, OSError) as exc:
-        reason = type(getattr(exc, "orig", None) or exc).__name__
-        raise DatabaseUnavailable(f"cannot reach the database at {safe_url} ({reason})") from exc
+        reason = describe_connection_error(exc, engine.url)
+        raise DatabaseUnavailable(f"cannot reach the database at {safe_url}: {reason}") from None
 
 
 async def prepare_database(database_url: str, safe_url: str) -> None:
@@ -28,6 +29,6 @@ async def prepare_database(database_url: str, safe_url: str) -> None:
     engine = create_engine(database_url)
     try:
         await check_connection(engine, safe_url)
-        await migrate.upgrade(engine)
+        await migrate.ensure_current(engine)
     finally:
         await engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 
 from alembic import command
 from alembic.config import Config
@@ -11,7 +11,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+from bot import resources
+from bot.errors import OperatorError
+
+# migrations/ of a checkout, or the copy an installed wheel carries.
+MIGRATIONS_DIR = resources.migrations_dir()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -39,5 +43,33 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         )
 
 
+class UnknownRevision(OperatorError):
+    """The database was migrated by a newer Samen than this one."""
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+async def ensure_current(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest migration, as `samen run` does before it starts, so
+    that every command works on a new database. Cheap when it is up to date already."""
+    current = await current_revision(engine)
+    if current == head_revision():
+        return
+    if current is not None and current not in known_revisions():
+        raise UnknownRevision(
+            f"the database is at revision {current}, which this Samen does not know "
+            f"(its newest is {head_revision()}): a newer Samen migrated it; install that "
+            "version again, or restore the backup taken before the upgrade"
+        )
+    await upgrade(engine)

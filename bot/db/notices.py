@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 _PENDING_KEY = "samen.notices"
 OUTBOX_QUEUED = "outbox.queued"
+# Personal rows were deleted (an erasure, a retention purge): time to scrub the disk.
+ROWS_ERASED = "rows.erased"
 
 
 class Notices:

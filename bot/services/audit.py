@@ -23,7 +23,7 @@ async def record(
     row_count: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the caller's transaction (the caller commits)."""
+    """Add an audit event to the caller's transaction."""
     event = AuditEvent(
         at=now,
         action=action,

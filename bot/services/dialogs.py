@@ -42,6 +42,13 @@ class Dialog:
         return self.flow == flow and self.version == version
 
 
+def snapshot(row: DialogState | None) -> Dialog | None:
+    """The dialogue a loaded row holds; None for no row or an idle one."""
+    if row is None or row.flow == _IDLE:
+        return None
+    return _snapshot(row)
+
+
 def _snapshot(row: DialogState) -> Dialog:
     return Dialog(
         member_id=row.member_id,
@@ -53,7 +60,8 @@ def _snapshot(row: DialogState) -> Dialog:
 
 
 async def _row(session: AsyncSession, member_id: int) -> DialogState | None:
-    return await session.scalar(select(DialogState).where(DialogState.member_id == member_id))
+    # By primary key: a row already in the unit of work (see `arrival`) costs no query.
+    return await session.get(DialogState, member_id)
 
 
 async def get(session: AsyncSession, member_id: int) -> Dialog | None:
@@ -68,11 +76,24 @@ async def of_user(
     session: AsyncSession, telegram_user_id: int
 ) -> tuple[Member | None, Dialog | None]:
     """The member behind a Telegram user and their current dialogue (either may be None)."""
-    member = await session.scalar(
-        select(Member).where(Member.telegram_user_id == telegram_user_id)
-    )
-    dialog = await get(session, member.id) if member is not None else None
-    return member, dialog
+    member, row = await rows_of_user(session, telegram_user_id)
+    return member, snapshot(row)
+
+
+async def rows_of_user(
+    session: AsyncSession, telegram_user_id: int
+) -> tuple[Member | None, DialogState | None]:
+    """The member row and their dialogue row, in one query."""
+    found = (
+        await session.execute(
+            select(Member, DialogState)
+            .outerjoin(DialogState, DialogState.member_id == Member.id)
+            .where(Member.telegram_user_id == telegram_user_id)
+        )
+    ).first()
+    if found is None:
+        return None, None
+    return found[0], found[1]
 
 
 async def current_version(session: AsyncSession, member_id: int) -> int:
@@ -90,7 +111,7 @@ async def set(
     *,
     now: datetime,
 ) -> Dialog:
-    """Put the member at `flow`/`step` with `data`, bumping the version. The caller commits."""
+    """Put the member at `flow`/`step` with `data`, bumping the version.."""
     if not flow:
         raise ValueError("a dialogue needs a flow name; use clear() to end one")
     row = await _row(session, member_id)
@@ -117,7 +138,7 @@ async def update(
 
 
 async def clear(session: AsyncSession, member_id: int, *, now: datetime) -> None:
-    """End the member's dialogue; buttons drawn for it become stale. The caller commits."""
+    """End the member's dialogue; buttons drawn for it become stale.."""
     row = await _row(session, member_id)
     if row is None or row.flow == _IDLE:
         return

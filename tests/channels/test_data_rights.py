@@ -114,7 +114,10 @@ async def test_a_member_who_blocked_the_bot_is_reachable_once_they_write_again(
 async def test_mydata_for_someone_unknown_and_for_a_member_without_stories(
     bot: BotHarness,
 ) -> None:
-    assert await bot.say(SANNE, "/mydata") == ["Samen heeft niets over jou bewaard."]
+    # Nothing stored, and the number an installer needs for SAMEN_COORDINATOR_IDS.
+    assert await bot.say(SANNE, "/mydata") == [
+        f"Samen heeft niets over jou bewaard.\nJe Telegram-nummer:\n{SANNE.id}"
+    ]
     await create_community(bot.runtime, code=CODE)
     await onboard(bot, AMIRA)
     calls = await bot.feed(bot.updates.text(AMIRA, "/mydata"))

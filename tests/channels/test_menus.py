@@ -11,7 +11,17 @@ from tests.factories import AMIRA, SANNE, create_community
 from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
 from tests.harness import BotHarness
 
-COMMAND_NAMES = ["share", "input", "language", "mydata", "stop", "start", "delete", "help"]
+COMMAND_NAMES = [
+    "share",
+    "input",
+    "language",
+    "mydata",
+    "whoami",
+    "stop",
+    "start",
+    "delete",
+    "help",
+]
 
 
 async def test_the_application_registers_the_menu_when_it_starts(
@@ -83,6 +93,7 @@ async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) 
         "/input — " + t.gettext("Give input for a meeting") + "\n"
         "/language — Taal wijzigen\n"
         "/mydata — Zien wat Samen over jou bewaart\n"
+        "/whoami — Je Telegram-nummer en rollen\n"
         "/stop — Alle berichten stoppen\n"
         "/start — Beginnen, of weer berichten krijgen\n"
         "/delete — Alles over jou verwijderen\n"

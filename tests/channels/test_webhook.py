@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.telegram.app import outbox_of
 from bot.channels.telegram.health import health_report
 from bot.channels.telegram.webhook import SECRET_HEADER, create_webhook_app
 from bot.db.models import Member
@@ -15,6 +17,8 @@ from tests.factories import AMIRA
 from tests.harness import BotHarness
 
 SECRET = "invented-webhook-secret-0123456789"
+# A bound on waiting for the jobs' first passes (each step yields to them), not a timing.
+GUARD_STEPS = 400
 
 
 @pytest.fixture
@@ -105,3 +109,27 @@ async def test_healthz_reports_database_and_scheduler(
     assert report["database"] == "ok"
     assert report["scheduler"] == "running"
     assert report["last_passes"]["dispatcher"].startswith("2026-11-28T12:00")
+
+
+async def test_healthz_shows_a_pass_of_every_periodic_job(
+    bot: BotHarness, client: httpx.AsyncClient
+) -> None:
+    worker = outbox_of(bot.app)
+    jobs = set(worker.scheduler.jobs)
+    before = (await client.get("/healthz")).json()["last_passes"]
+    assert before == dict.fromkeys(jobs)  # listed, none has passed yet
+    await bot.app.start()
+    await worker.start()  # every job runs once at start
+    try:
+        for _ in range(GUARD_STEPS):
+            if set(bot.runtime.heartbeats.last) >= jobs:
+                break
+            await asyncio.sleep(0.05)
+        report = (await client.get("/healthz")).json()
+    finally:
+        await worker.stop()
+        await bot.app.stop()
+    assert set(report["last_passes"]) == jobs
+    assert {"outbox", "retention", "scrub-disk", "checkins"} <= jobs
+    moment = bot.runtime.clock().isoformat()
+    assert report["last_passes"] == dict.fromkeys(jobs, moment)

@@ -78,12 +78,48 @@ def future(days: int = 30) -> str:
     return (datetime.now() + timedelta(days=days)).strftime("%Y-%m-%d 19:00")
 
 
-def test_the_documented_example_file_is_valid(cli_env: str, capsys) -> None:
-    assert (
-        main(["meeting", "create", "--check", "--file", str(ROOT / "docs/meeting.example.yaml")])
-        == 0
-    )
-    assert "valid (2 language(s), 4 question(s))" in capsys.readouterr().out
+def dated_example(tmp_path: Path) -> Path:
+    """The documented example with its dates moved into the future (it checks the dates)."""
+    example = (ROOT / "docs/meeting.example.yaml").read_text(encoding="utf-8")
+    for fixed, moved in (
+        ("2027-03-14 19:00", future(30)),
+        ("2027-03-14 21:00", future(30).replace("19:00", "21:00")),
+        ("2027-03-13 18:00", future(29)),
+    ):
+        assert fixed in example
+        example = example.replace(fixed, moved)
+    return meeting_file(tmp_path, example)
+
+
+def test_the_documented_example_file_is_valid(cli_env: str, tmp_path: Path, capsys) -> None:
+    assert main(["meeting", "create", "--check", "--file", str(dated_example(tmp_path))]) == 0
+    assert "valid (2 language(s), 4 question(s)); nothing was created" in (capsys.readouterr().out)
+    assert count(cli_env, Meeting) == 0
+    assert count(cli_env, Question) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("community: buurthuis-oost", "community: nergens"), ":3: community: no community"),
+        (("starts: 2027-03-14 19:00", "starts: 2020-01-01 19:00"), ":6: starts: the meeting"),
+        (
+            ("input_deadline: 2027-03-13 18:00", "input_deadline: 2027-03-15 18:00"),
+            ":8: input_deadline: the input deadline is after the start",
+        ),
+    ],
+)
+def test_check_refuses_what_create_refuses_with_the_line(
+    cli_env: str, tmp_path: Path, capsys, change: tuple[str, str], message: str
+) -> None:
+    example = (ROOT / "docs/meeting.example.yaml").read_text(encoding="utf-8")
+    path = meeting_file(tmp_path, example.replace(*change))
+    for extra in (["--check"], []):
+        assert main(["meeting", "create", *extra, "--file", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert f"samen: {path}{message}" in err, err
+        assert err.count("\n") == 1
+    assert count(cli_env, Meeting) == 0
 
 
 def test_create_from_a_file_then_invite_twice(cli_env: str, tmp_path: Path, capsys) -> None:

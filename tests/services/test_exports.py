@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from pydantic import SecretStr
 
 from bot.db.models import InputStatus, QuestionKind, RsvpStatus
@@ -188,7 +189,8 @@ async def test_xlsx_has_a_summary_a_sheet_per_meeting_stories_and_rsvps(runtime:
     assert (result.answers, result.rsvps) == (4, 2)
     meeting = workbook["2026-12-05 Taalcafé"]
     assert meeting.freeze_panes == "A2"
-    assert meeting.column_dimensions["K"].width == 60  # the answer column is wide
+    # The answer column is 60 characters wide (the file adds Excel's padding to the width).
+    assert int(meeting.column_dimensions["K"].width) == 60
     header = [cell.value for cell in meeting[1]]
     assert (header[0], header[10]) == ("Member code", "Answer")
     assert meeting[1][0].font.bold
@@ -230,8 +232,9 @@ async def test_hostile_cells_are_neutralised_in_csv_and_xlsx(
     xlsx_data, _ = await run_export(runtime, world, "xlsx")
     cell = load_workbook(io.BytesIO(xlsx_data)).worksheets[1]["K2"]
     assert cell.data_type == "s"  # a string, never a formula
-    # XML reads a bare carriage return back as a line feed; the leading ' is what matters.
-    assert cell.value == shown.replace("\r", "\n")
+    # A carriage return is kept as Excel's escape `_x000D_` (XML would read a bare one back as
+    # a line feed); Excel decodes it, openpyxl leaves it to `unescape`.
+    assert unescape(cell.value) == shown
     jsonl_data, _ = await run_export(runtime, world, "jsonl")
     assert json.loads(jsonl_data.splitlines()[0])["answer"] == hostile  # JSON keeps it as given
 
@@ -375,3 +378,68 @@ async def test_an_organisers_hostile_meeting_title_is_neutralised_too(runtime: R
     assert sheet.title == '2026-12-05 =IMPORTXML(CONCAT("h'  # 31 characters, only a name
     assert sheet["E2"].data_type == "s"
     assert sheet["E2"].value.startswith("'=IMPORTXML")
+
+
+async def test_xlsx_cells_keep_their_types_and_text_never_turns_into_a_number_or_link(
+    runtime: Runtime,
+) -> None:
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "sanne", None, at=AT, kind=QuestionKind.SCALE, value=4)
+    await add_answer(runtime, world, "sanne", "0031 6 1234 5678", at=AT)
+    await add_answer(runtime, world, "dawit", "https://example.invalid/ሰላም", at=AT)
+    await add_answer(runtime, world, "amira", "2026-12-01", at=AT)
+
+    data, _ = await run_export(runtime, world, "xlsx", identifiable=True)
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[1]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:2] == ["Member code", "Telegram user id"]
+    answer = header.index("Answer")
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [row[answer].value for row in rows] == [
+        4,
+        "0031 6 1234 5678",
+        "https://example.invalid/ሰላም",
+        "2026-12-01",
+    ]
+    assert [row[answer].data_type for row in rows] == ["n", "s", "s", "s"]
+    assert not any(row[answer].hyperlink for row in rows)
+    assert rows[0][1].value == world.telegram_ids["sanne"]  # a number, asked for
+    assert rows[0][header.index("Meeting id")].value == world.meeting_id
+    answered = rows[0][header.index("Answered at (UTC)")]
+    assert (answered.is_date, answered.value) == (True, datetime(2026, 12, 1, 9, 30))
+    # Only the right-to-left text gets the right-to-left alignment.
+    assert rows[3][answer].alignment.readingOrder != 2  # a date written by Amira
+    assert rows[0][answer].alignment.readingOrder != 2
+
+
+async def test_a_farsi_export_has_every_sheet_right_to_left(runtime: Runtime) -> None:
+    world = await story_world(runtime)
+    data, _ = await run_export(runtime, world, "xlsx", language="fa")
+    book = load_workbook(io.BytesIO(data))
+    assert len(book.worksheets) == 4
+    assert all(sheet.sheet_view.rightToLeft for sheet in book.worksheets)
+    summary = book.worksheets[0]
+    assert summary["A1"].font.bold
+    assert summary["B1"].value == "Invented Buurtkamer Oost"
+
+
+async def test_a_sheet_name_cut_at_31_characters_never_ends_with_an_apostrophe(
+    runtime: Runtime,
+) -> None:
+    from sqlalchemy import update
+
+    from bot.db.models import MeetingText
+
+    world = await make_world(runtime)
+    await add_answer(runtime, world, "sanne", "gewoon", at=AT)
+    async with runtime.sessions() as session:
+        await session.execute(
+            update(MeetingText)
+            .where(MeetingText.meeting_id == world.meeting_id, MeetingText.locale == "nl")
+            .values(title="Koffie met de buur'   tjes van hiernaast")
+        )
+        await session.commit()
+
+    data, _ = await run_export(runtime, world, "xlsx", language="nl")
+    assert load_workbook(io.BytesIO(data)).sheetnames[1] == "2026-12-05 Koffie met de buur"

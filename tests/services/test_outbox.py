@@ -182,6 +182,7 @@ async def test_resend_requeues_failed_or_unknown_deliberately_and_is_audited(
         count = await outbox_reports.resend(
             session, states=[OutboxState.FAILED], now=clock(), purpose="announcement"
         )
+        await session.commit()  # services flush; the caller commits
     assert count == 1
     await dispatcher.run_once()
     assert [row.state for row in await rows(runtime)] == [
@@ -194,6 +195,7 @@ async def test_resend_requeues_failed_or_unknown_deliberately_and_is_audited(
             session, states=[OutboxState.UNKNOWN], now=clock(), broadcast_id=broadcast
         )
         events = await audit.events(session, action="outbox.resend")
+        await session.commit()
     assert count == 1
     await dispatcher.run_once()
     await channel.stop()
@@ -272,6 +274,7 @@ async def test_a_late_result_does_not_overwrite_a_row_requeued_meanwhile(
             session, instance=None, now=clock() + timedelta(hours=1), lease=timedelta(minutes=10)
         )
         await outbox_reports.resend(session, states=[OutboxState.UNKNOWN], now=clock())
+        await session.commit()
     async with runtime.sessions() as session:
         (reclaimed,) = (
             await outbox_claims.claim(session, instance="fast", now=clock(), limit=1)

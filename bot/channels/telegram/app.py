@@ -10,6 +10,7 @@ from telegram.request import BaseRequest
 from bot.channels.telegram import handlers, menus
 from bot.channels.telegram.context import RUNTIME_KEY, SamenContext, runtime_of
 from bot.channels.telegram.outbox.worker import OutboxWorker, build_outbox
+from bot.channels.telegram.turns import ChatTurns
 from bot.config import Settings
 from bot.runtime import Runtime
 
@@ -36,6 +37,8 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=SamenContext))
+        # Chats side by side, each chat's updates in order (see turns.py).
+        .concurrent_updates(ChatTurns())
         # Direct replies stay within Telegram's overall limit; the outbox has its own pacing.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=1))
         # Once the bot is up: the translated command menus, the outbox and the periodic jobs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.channels.telegram.app import SamenApplication
+from bot.channels.telegram.app import SamenApplication, outbox_of
 from bot.channels.telegram.context import runtime_of
 from bot.db import DatabaseUnavailable, check_connection
 
@@ -28,5 +28,12 @@ async def health_report(application: SamenApplication) -> dict[str, Any]:
         "ok": database == "ok" and scheduler_running,
         "database": database,
         "scheduler": "running" if scheduler_running else "stopped",
-        "last_passes": {job: at.isoformat() for job, at in runtime.heartbeats.last.items()},
+        "last_passes": last_passes(application),
     }
+
+
+def last_passes(application: SamenApplication) -> dict[str, str | None]:
+    """When each periodic job last finished a pass (ISO 8601); null before its first."""
+    passes = dict.fromkeys(outbox_of(application).scheduler.jobs)
+    passes.update(runtime_of(application).heartbeats.last)
+    return {job: at.isoformat() if at is not None else None for job, at in passes.items()}

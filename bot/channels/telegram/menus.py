@@ -25,6 +25,7 @@ COMMANDS = (
     ("input", N_("Give input for a meeting")),
     ("language", N_("Change the language")),
     ("mydata", N_("See what Samen stores about you")),
+    ("whoami", N_("Your Telegram number and roles")),
     ("stop", N_("Stop all messages")),
     ("start", N_("Start, or get messages again")),
     ("delete", N_("Delete everything about you")),

@@ -52,7 +52,11 @@ def create_webhook_app(
         update = _parse_update(body, application)
         if update is None:
             return PlainTextResponse("not a Telegram update", status_code=400)
-        await application.process_update(update)
+        # Through the update processor, as polling does: each chat in order, a bounded number
+        # at once. Still answered only once processed, so a crash means Telegram retries.
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         return PlainTextResponse("ok")
 
     async def healthz(_request: Request) -> Response:

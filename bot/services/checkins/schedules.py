@@ -15,6 +15,8 @@ from bot.db.models import CheckInSchedule
 from bot.services import audit
 from bot.services.timing import QuietHours
 
+# The dialogue of /checkins, where an organiser edits a schedule field by field.
+FLOW = "checkins"
 FIELDS = ("reminders", "followup", "longterm", "reengage", "quiet", "programme_end")
 
 
@@ -69,7 +71,7 @@ async def save(
     now: datetime,
     actor_user_id: int | None = None,
 ) -> None:
-    """Store the schedule (audited); the caller commits. Pending check-ins keep their times;
+    """Store the schedule (audited). Pending check-ins keep their times;
     new ones follow the new schedule."""
     row = await session.scalar(
         select(CheckInSchedule).where(CheckInSchedule.community_id == community_id)

@@ -30,7 +30,10 @@ def code_is_well_formed(code: str | None) -> bool:
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(_CODE_BYTES)
+    # Never a leading "-" (1 in 64): the code would read as an option on the command line.
+    while (code := secrets.token_urlsafe(_CODE_BYTES)).startswith("-"):
+        pass
+    return code
 
 
 def deep_link(bot_username: str, code: str) -> str:
@@ -47,7 +50,7 @@ async def create(
     now: datetime,
     code: str | None = None,
 ) -> Community:
-    """Create a community with an unguessable code (or the given one). The caller commits."""
+    """Create a community with an unguessable code (or the given one)."""
     name = name.strip()
     if not name or len(name) > 200:
         raise CommunityError("the name must be 1 to 200 characters")
@@ -107,8 +110,17 @@ async def is_member(session: AsyncSession, member_id: int, community_id: int) ->
     return found is not None
 
 
+async def joined(session: AsyncSession, member_id: int, community_id: int) -> Community | None:
+    """The community, when the member belongs to it (one query for both)."""
+    return await session.scalar(
+        select(Community)
+        .join(Membership, Membership.community_id == Community.id)
+        .where(Membership.member_id == member_id, Community.id == community_id)
+    )
+
+
 async def join(session: AsyncSession, member_id: int, community_id: int, *, now: datetime) -> bool:
-    """Add the member to the community; False when they already belonged. The caller commits."""
+    """Add the member to the community; False when they already belonged."""
     if await is_member(session, member_id, community_id):
         return False
     session.add(Membership(member_id=member_id, community_id=community_id, joined_at=now))

@@ -23,12 +23,20 @@ from bot.db.models import (
     ConversationMessage,
     InputRun,
 )
+from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit
 
 DEFAULT_MONTHS = 24
 # The privacy notice promises deletion after at most this many months.
 MAX_MONTHS = 24
 ACTION = "retention.purge"
+# The tables a purge deletes from: dead row versions to vacuum (PostgreSQL).
+PURGED_TABLES: tuple[str, ...] = (
+    str(Answer.__tablename__),
+    str(InputRun.__tablename__),
+    str(ConversationMessage.__tablename__),
+    str(Conversation.__tablename__),
+)
 
 
 class RetentionError(ValueError):
@@ -213,6 +221,8 @@ async def purge(
                     "cutoff": cutoff.isoformat(),
                 },
             )
+            # Once committed, the scrub job makes the deleted words leave the disk.
+            notify_after_commit(session, ROWS_ERASED)
         await session.commit()
         done.append(result)
     return done

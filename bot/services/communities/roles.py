@@ -8,12 +8,13 @@ stays free of configuration.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Community, Role, RoleAssignment
+from bot.db.models import Community, Member, Membership, Role, RoleAssignment
 from bot.services import audit
 
 # A coordinator can do everything an organiser can.
@@ -21,6 +22,9 @@ _IMPLIED: dict[Role, set[Role]] = {
     Role.ORGANISER: {Role.ORGANISER, Role.COORDINATOR},
     Role.COORDINATOR: {Role.COORDINATOR},
 }
+
+# The dialogue of /addorganiser and /removeorganiser.
+FLOW = "organisers"
 
 
 async def has_role(
@@ -74,7 +78,7 @@ async def grant(
     now: datetime,
     granted_by: int | None = None,
 ) -> bool:
-    """Give a role; False when the user already had it. Audited; the caller commits."""
+    """Give a role; False when the user already had it. Audited."""
     existing = await session.scalar(
         select(RoleAssignment).where(
             RoleAssignment.community_id == community_id,
@@ -115,7 +119,7 @@ async def revoke(
     now: datetime,
     revoked_by: int | None = None,
 ) -> bool:
-    """Take a role away; False when the user did not have it. Audited; the caller commits."""
+    """Take a role away; False when the user did not have it. Audited."""
     result = await session.execute(
         delete(RoleAssignment).where(
             RoleAssignment.community_id == community_id,
@@ -161,3 +165,62 @@ async def may_organise(
         installation_coordinators=installation_coordinators,
     )
     return bool(communities)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one person stands in one community: a member, and the roles they hold."""
+
+    community: str
+    member: bool
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who someone is to Samen, by Telegram id (for /whoami; reads only, stores nothing)."""
+
+    telegram_user_id: int
+    installation_coordinator: bool
+    communities: tuple[Standing, ...]
+
+
+async def identity(
+    session: AsyncSession,
+    telegram_user_id: int,
+    *,
+    installation_coordinators: Collection[int] = (),
+) -> Identity:
+    """The person's memberships and roles per community, by community name."""
+    joined = set(
+        await session.scalars(
+            select(Membership.community_id)
+            .join(Member, Member.id == Membership.member_id)
+            .where(Member.telegram_user_id == telegram_user_id)
+        )
+    )
+    held: dict[int, list[Role]] = {}
+    for assignment in await session.scalars(
+        select(RoleAssignment).where(RoleAssignment.telegram_user_id == telegram_user_id)
+    ):
+        held.setdefault(assignment.community_id, []).append(assignment.role)
+    ids = joined | set(held)
+    found = (
+        await session.scalars(
+            select(Community).where(Community.id.in_(ids)).order_by(Community.name, Community.id)
+        )
+        if ids
+        else []
+    )
+    return Identity(
+        telegram_user_id=telegram_user_id,
+        installation_coordinator=telegram_user_id in installation_coordinators,
+        communities=tuple(
+            Standing(
+                community.name,
+                community.id in joined,
+                tuple(sorted(held.get(community.id, []), key=list(Role).index)),
+            )
+            for community in found
+        ),
+    )

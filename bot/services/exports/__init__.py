@@ -18,12 +18,9 @@ from bot.services import audit
 from bot.services.exports.columns import (
     ANSWER_COLUMNS,
     RSVP_COLUMNS,
-    answer_values,
-    codes_as_given,
+    answer_cells,
     columns,
-    local,
-    rsvp_values,
-    translated_codes,
+    rsvp_cells,
 )
 from bot.services.exports.pseudonyms import MemberCodes, member_codes
 from bot.services.exports.rows import (
@@ -33,11 +30,12 @@ from bot.services.exports.rows import (
     answer_batches,
     community_info,
     count_answers,
+    meeting_facts,
     rsvp_batches,
 )
 from bot.services.exports.summary import Summary
 from bot.services.exports.writers import CsvWriter, ExportWriter, JsonlWriter
-from bot.services.exports.xlsx import XlsxWriter
+from bot.services.exports.xlsx import XlsxExport
 
 __all__ = [
     "FORMATS",
@@ -59,8 +57,6 @@ __all__ = [
 
 FORMATS = ("csv", "xlsx", "jsonl")
 TABLES = ("answers", "rsvps")
-# How often (in rows) the progress callback hears about it.
-PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -109,7 +105,7 @@ def _writer(
     if fmt == "jsonl":
         return JsonlWriter(out)
     if fmt == "xlsx":
-        return XlsxWriter(out, t, community=community, spec=spec, generated_at=now)
+        return XlsxExport(out, t, community=community, spec=spec, generated_at=now)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -138,35 +134,27 @@ async def export(
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
         writer = _writer(fmt, out, translator, community, spec, now, table)
-        label = codes_as_given if fmt == "jsonl" else translated_codes(translator.gettext)
+        zone = community.zone
         if writer.wants_answers:
-            writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable))
+            meetings = await meeting_facts(session, spec, community)
+            writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable), meetings)
+            cells = answer_cells(writer.style, community, codes, spec.identifiable, meetings)
+            # Progress after each chunk (`rows.CHUNK` rows): often enough for a progress bar.
             async for batch in answer_batches(session, spec, community):
-                for row in batch:
-                    if row.meeting_id is None:
-                        summary.without_meeting += 1
-                    else:
-                        figures = summary.meeting(
-                            row.meeting_id,
-                            row.meeting_title,
-                            local(row.meeting_starts_at, community.zone),
-                        )
-                        figures.answers += 1
-                        figures.members.add(row.member_id)
-                    values = answer_values(row, codes, community, spec.identifiable, label)
-                    writer.answer(row.meeting_id, values, summary)
-                    summary.answers += 1
-                    if progress is not None and summary.answers % PROGRESS_EVERY == 0:
-                        progress(summary.answers)
+                if writer.wants_summary:
+                    summary.add_answers(batch, meetings, zone)
+                writer.answers(batch, cells)
+                summary.answers += len(batch)
+                if progress is not None:
+                    progress(summary.answers)
         if writer.wants_rsvps:
             writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
-            async for rsvps in rsvp_batches(session, spec, community):
-                for rsvp in rsvps:
-                    starts = local(rsvp.meeting_starts_at, community.zone)
-                    figures = summary.meeting(rsvp.meeting_id, rsvp.meeting_title, starts)
-                    figures.rsvps[rsvp.status] += 1
-                    writer.rsvp(rsvp_values(rsvp, codes, community, spec.identifiable, label))
-                    summary.rsvps += 1
+            cells = rsvp_cells(writer.style, community, codes, spec.identifiable)
+            async for batch in rsvp_batches(session, spec, community):
+                if writer.wants_summary:
+                    summary.add_rsvps(batch, zone)
+                writer.rsvps(batch, cells)
+                summary.rsvps += len(batch)
         writer.finish(summary)
     if progress is not None:
         progress(summary.answers)

@@ -6,15 +6,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# XML 1.0 forbids these; openpyxl refuses them and Excel calls the file corrupt.
+# XML 1.0 forbids these; XML writers refuse them and Excel calls the file corrupt.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # What Excel, LibreOffice and Google Sheets treat as the start of a formula (or of a DDE
 # payload); a tab or carriage return can move the cursor into the next cell first.
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-# Questions, titles and community names repeat on every row: neutralise each once.
-@lru_cache(maxsize=4096)
 def safe_text(value: str) -> str:
     """The text, without XLSX-illegal characters, with a leading `'` if it could be a formula.
 
@@ -22,9 +20,16 @@ def safe_text(value: str) -> str:
     """
     if not value.isprintable():  # a fast check in C; the regex only for the rare rest
         value = _ILLEGAL.sub("", value)
-    if value.startswith(_TRIGGERS) or value.lstrip().startswith(_TRIGGERS):
+    if value.startswith(_TRIGGERS) or (
+        value[:1].isspace() and value.lstrip().startswith(_TRIGGERS)
+    ):
         return "'" + value
     return value
+
+
+# Questions, titles and labels repeat on every row: neutralise each once. Answers are nearly
+# all different, and go through `safe_text` itself (a cache would only churn).
+safe_repeated = lru_cache(maxsize=4096)(safe_text)
 
 
 def is_rtl(value: str) -> bool:

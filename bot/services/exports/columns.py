@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
+from typing import Any
 
 from bot.i18n import N_
+from bot.services.exports.cells import safe_repeated, safe_text
 from bot.services.exports.pseudonyms import MemberCodes
-from bot.services.exports.rows import AnswerRow, CommunityInfo, RsvpRow
+from bot.services.exports.rows import CommunityInfo, MeetingFacts, answer_as_given
 
 Value = str | int | datetime | None
 
@@ -78,86 +79,177 @@ VALUE_LABELS: dict[str, str] = {
     "completed": N_("Completed"),
     "expired": N_("Expired"),
 }
-Label = Callable[[str | None], str | None]
 
 
-def codes_as_given(code: str | None) -> str | None:
-    return code
+@dataclass(frozen=True)
+class Style:
+    """How a format wants its cells: text made safe for spreadsheets or kept as given, coded
+    values as translated labels or as codes, times as text or as datetimes."""
+
+    text: Callable[[str], str]  # for text that differs on every row (answers)
+    repeated: Callable[[str], str]  # for text that repeats (titles, questions): may cache
+    labels: Callable[[str], str] | None  # gettext for coded values; None keeps the codes
+    local: Callable[[datetime], Value]  # an aware local time → its cell
+    utc: Callable[[datetime], Value]  # an aware UTC time → its cell
 
 
-def translated_codes(gettext: Callable[[str], str]) -> Label:
-    """Codes shown in the export language (a code Samen does not know stays as it is)."""
-    labels = {code: gettext(message) for code, message in VALUE_LABELS.items()}
+def _as_given(value: str) -> str:
+    return value
 
-    def label(code: str | None) -> str | None:
-        return labels.get(code, code) if code is not None else None
 
-    return label
+def _same(moment: datetime) -> Value:
+    return moment
+
+
+def _iso(moment: datetime) -> Value:
+    return moment.isoformat()
+
+
+def _local_text(moment: datetime) -> Value:
+    # isoformat (cut before the offset) is several times faster than strftime.
+    return moment.isoformat(sep=" ", timespec="minutes")[:16]
+
+
+def _utc_text(moment: datetime) -> Value:
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
+
+
+# CSV: local times without an offset (the column says local), UTC with Z.
+TEXT_STYLE = Style(safe_text, safe_repeated, None, _local_text, _utc_text)
+# XLSX: date cells (Excel has no time zones: the header says which clock it is).
+SHEET_STYLE = Style(safe_text, safe_repeated, None, _same, _same)
+# JSONL: codes and text exactly as given (JSON is no spreadsheet), ISO times with offsets.
+DATA_STYLE = Style(_as_given, _as_given, None, _iso, _iso)
+
+
+def translated(style: Style, gettext: Callable[[str], str]) -> Style:
+    """The style with coded values shown in the export language."""
+    return Style(style.text, style.repeated, gettext, style.local, style.utc)
 
 
 def columns(table: tuple[Column, ...], identifiable: bool) -> tuple[Column, ...]:
     return tuple(c for c in table if identifiable or not c.identifying)
 
 
-def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    return moment.astimezone(zone) if moment is not None else None
+def _labels(style: Style) -> dict[str | None, str | None]:
+    """Code → cell; a code Samen does not know stays as it is (see `.get(code, code)`)."""
+    if style.labels is None:
+        return {}
+    return {code: style.repeated(style.labels(message)) for code, message in VALUE_LABELS.items()}
 
 
-def answer_values(
-    row: AnswerRow,
-    codes: MemberCodes,
+Cells = Callable[[Sequence[Any]], list[Value]]
+
+
+def answer_cells(
+    style: Style,
     community: CommunityInfo,
-    identifiable: bool,
-    label: Label = codes_as_given,
-) -> list[Value]:
-    """The cells of one answer row, in ANSWER_COLUMNS order."""
-    zone = community.zone
-    values: list[Value] = [codes.code(row.member_id)]
-    if identifiable:
-        values.append(row.telegram_user_id)
-    values += [
-        row.member_language,
-        community.name,
-        row.meeting_id,
-        row.meeting_title,
-        local(row.meeting_starts_at, zone),
-        label(row.source),
-        row.question,
-        row.question_as_asked,
-        row.answer_language,
-        row.answer,
-        label(row.kind),
-        row.voice_file_id,
-        row.voice_duration,
-        label(row.rsvp),
-        local(row.answered_at, zone),
-        row.answered_at,
-        label(row.input_status),
-    ]
-    return values
-
-
-def rsvp_values(
-    row: RsvpRow,
     codes: MemberCodes,
-    community: CommunityInfo,
     identifiable: bool,
-    label: Label = codes_as_given,
-) -> list[Value]:
-    """The cells of one RSVP row, in RSVP_COLUMNS order."""
+    facts: dict[int, MeetingFacts],
+) -> Cells:
+    """A function from a row of `answers_query` to its cells, in ANSWER_COLUMNS order.
+
+    One call per row with everything bound beforehand: what repeats (the community, each
+    meeting's title and start, labels, questions) is worked out once; per row only the
+    answer's text and its two times are new.
+    """
     zone = community.zone
-    values: list[Value] = [
-        row.meeting_id,
-        row.meeting_title,
-        local(row.meeting_starts_at, zone),
-        codes.code(row.member_id),
-    ]
-    if identifiable:
-        values.append(row.telegram_user_id)
-    values += [
-        row.member_language,
-        label(row.status),
-        local(row.updated_at, zone),
-        row.updated_at,
-    ]
-    return values
+    code, text, repeated = codes.code, style.text, style.repeated
+    local_cell, utc_cell = style.local, style.utc
+    label = _labels(style).get
+    name = repeated(community.name)
+    meetings: dict[int | None, tuple[Value, Value]] = {None: (None, None)}
+
+    def meeting(meeting_id: int) -> tuple[Value, Value]:
+        known = facts.get(meeting_id)
+        found = meetings[meeting_id] = (
+            repeated(known.title) if known is not None and known.title is not None else None,
+            local_cell(known.starts_at.astimezone(zone)) if known is not None else None,
+        )
+        return found
+
+    def cells(row: Sequence[Any]) -> list[Value]:
+        (
+            _,
+            member_id,
+            telegram_user_id,
+            member_language,
+            meeting_id,
+            source,
+            question,
+            question_as_asked,
+            asked_options,
+            source_options,
+            answer_language,
+            answer,
+            value,
+            kind,
+            voice_file_id,
+            voice_duration,
+            rsvp,
+            answered_at,
+            input_status,
+        ) = row
+        title_cell, starts_cell = meetings.get(meeting_id) or meeting(meeting_id)
+        if answered_at.tzinfo is None:  # SQLite keeps naive UTC
+            answered_at = answered_at.replace(tzinfo=UTC)
+        if not answer:
+            answer = (
+                answer_as_given(kind, None, value, asked_options or source_options)
+                if value is not None
+                else None
+            )
+        values: list[Value] = [
+            code(member_id),
+            # Language codes are Samen's own (never typed by a person): nothing to neutralise.
+            member_language,
+            name,
+            meeting_id,
+            title_cell,
+            starts_cell,
+            label(source, source),
+            repeated(question) if question is not None else None,
+            repeated(question_as_asked) if question_as_asked is not None else None,
+            answer_language,
+            text(answer) if answer.__class__ is str else answer,
+            label(kind, kind),
+            text(voice_file_id) if voice_file_id is not None else None,
+            voice_duration,
+            label(rsvp, rsvp),
+            local_cell(answered_at.astimezone(zone)),
+            utc_cell(answered_at),
+            label(input_status, input_status),
+        ]
+        if identifiable:
+            values.insert(1, telegram_user_id)
+        return values
+
+    return cells
+
+
+def rsvp_cells(
+    style: Style, community: CommunityInfo, codes: MemberCodes, identifiable: bool
+) -> Cells:
+    """A function from a row of `rsvps_query` to its cells, in RSVP_COLUMNS order."""
+    zone = community.zone
+    code, repeated, local_cell, utc_cell = codes.code, style.repeated, style.local, style.utc
+    label = _labels(style).get
+
+    def cells(row: Sequence[Any]) -> list[Value]:
+        member_id, telegram_user_id, member_language, meeting_id, title, starts, status, at = row
+        values: list[Value] = [
+            meeting_id,
+            repeated(title) if title is not None else None,
+            local_cell(starts.astimezone(zone)),
+            code(member_id),
+            member_language,
+            label(status, status),
+            local_cell(at.astimezone(zone)),
+            utc_cell(at),
+        ]
+        if identifiable:
+            values.insert(4, telegram_user_id)
+        return values
+
+    return cells

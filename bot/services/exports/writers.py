@@ -1,82 +1,82 @@
-"""CSV and JSONL files, written row by row as the rows arrive (XLSX lives in `xlsx`)."""
+"""CSV and JSONL files, written batch by batch as the rows arrive (XLSX lives in `xlsx`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import UTC, datetime
-from typing import BinaryIO, Protocol
+from collections.abc import Sequence
+from typing import Any, BinaryIO, Protocol
 
 from bot.i18n import Translator
 from bot.services.exports.cells import safe_text
-from bot.services.exports.columns import Column, Value
+from bot.services.exports.columns import (
+    DATA_STYLE,
+    TEXT_STYLE,
+    Cells,
+    Column,
+    Style,
+    translated,
+)
+from bot.services.exports.rows import MeetingFacts
 from bot.services.exports.summary import Summary
 
 
 class ExportWriter(Protocol):
-    """What the export run drives: a header per table, then rows, then `finish`."""
+    """What the export run drives: a header per table, then batches of rows, then `finish`.
+
+    `style` says how the writer wants its cells; `wants_summary` whether it shows the figures
+    per meeting (gathering them costs a little on every row)."""
 
     wants_answers: bool
     wants_rsvps: bool
+    wants_summary: bool
+    style: Style
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None: ...
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None: ...
 
-    def answer(self, meeting_id: int | None, values: list[Value], summary: Summary) -> None: ...
+    def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None: ...
 
     def start_rsvps(self, columns: tuple[Column, ...]) -> None: ...
 
-    def rsvp(self, values: list[Value]) -> None: ...
+    def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None: ...
 
     def finish(self, summary: Summary) -> None: ...
-
-
-def text_for_file(value: Value) -> str:
-    """A cell as text: local times without an offset (the column says local), UTC with Z."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, datetime):
-        # isoformat (cut before the offset) is several times faster than strftime, and this
-        # runs three times on every row.
-        if value.tzinfo is UTC:
-            return value.isoformat(timespec="seconds")[:19] + "Z"
-        return value.isoformat(sep=" ", timespec="minutes")[:16]
-    return str(value)
 
 
 class CsvWriter:
     """One table per file (answers, or the RSVP list), UTF-8 with a byte-order mark: without
     it Excel reads the file as the Windows code page and Arabic turns into mojibake."""
 
+    wants_summary = False
+
     def __init__(self, out: BinaryIO, t: Translator, *, table: str = "answers") -> None:
         self.wants_answers = table == "answers"
         self.wants_rsvps = table == "rsvps"
+        self.style = translated(TEXT_STYLE, t.gettext)
         self._text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
+        # The csv module writes None as an empty field and numbers with str().
         self._csv = csv.writer(self._text)
         self._t = t
 
     def _header(self, columns: tuple[Column, ...]) -> None:
         self._csv.writerow([safe_text(self._t.gettext(c.label)) for c in columns])
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None:
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None:
         self._header(columns)
 
-    def answer(self, meeting_id: int | None, values: list[Value], summary: Summary) -> None:
-        # Most cells are empty or text: those skip the general conversion.
-        self._csv.writerow(
-            [
-                "" if v is None else safe_text(v) if type(v) is str else text_for_file(v)
-                for v in values
-            ]
-        )
+    def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self._csv.writerows(map(cells, rows))
 
     def start_rsvps(self, columns: tuple[Column, ...]) -> None:
         self._header(columns)
 
-    def rsvp(self, values: list[Value]) -> None:
-        self._csv.writerow([text_for_file(v) for v in values])
+    def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self._csv.writerows(map(cells, rows))
 
     def finish(self, summary: Summary) -> None:
         self._text.flush()
@@ -90,28 +90,37 @@ class JsonlWriter:
 
     wants_answers = True
     wants_rsvps = True
+    wants_summary = False
+    style = DATA_STYLE
 
     def __init__(self, out: BinaryIO) -> None:
         self._out = out
         self._keys: tuple[str, ...] = ()
 
-    def _line(self, record: str, values: list[Value]) -> None:
-        item: dict[str, object] = {"record": record}
-        for key, value in zip(self._keys, values, strict=True):
-            item[key] = value.isoformat() if isinstance(value, datetime) else value
-        self._out.write(json.dumps(item, ensure_ascii=False).encode() + b"\n")
+    def _lines(self, record: str, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        keys, dumps = self._keys, json.dumps
+        lines = [
+            dumps(
+                {"record": record, **dict(zip(keys, cells(row), strict=True))}, ensure_ascii=False
+            )
+            for row in rows
+        ]
+        lines.append("")
+        self._out.write("\n".join(lines).encode())
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None:
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None:
         self._keys = tuple(c.key for c in columns)
 
-    def answer(self, meeting_id: int | None, values: list[Value], summary: Summary) -> None:
-        self._line("answer", values)
+    def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self._lines("answer", rows, cells)
 
     def start_rsvps(self, columns: tuple[Column, ...]) -> None:
         self._keys = tuple(c.key for c in columns)
 
-    def rsvp(self, values: list[Value]) -> None:
-        self._line("rsvp", values)
+    def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self._lines("rsvp", rows, cells)
 
     def finish(self, summary: Summary) -> None:
         self._out.flush()

@@ -1,40 +1,42 @@
-"""XLSX in openpyxl's write-only mode: every sheet streams to a temporary file, so memory stays
-flat however many rows there are. A summary sheet first, a sheet per meeting, one sheet for
-stories and check-in answers without a meeting, and the RSVP list."""
+"""XLSX through XlsxWriter in `constant_memory` mode: each row goes to its sheet's temporary
+file as soon as the next one starts, so memory stays flat however many rows there are. A
+summary sheet first, a sheet per meeting, one sheet for stories and check-in answers without a
+meeting, and the RSVP list."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from bot.i18n import N_, Translator
 from bot.services.exports.cells import is_rtl, safe_text
-from bot.services.exports.columns import Column, Value
-from bot.services.exports.rows import CommunityInfo, ExportSpec
+from bot.services.exports.columns import SHEET_STYLE, Cells, Column, Value, translated
+from bot.services.exports.rows import ANSWER_MEETING_ID, CommunityInfo, ExportSpec, MeetingFacts
 from bot.services.exports.summary import Summary
 
 # Excel's limits for sheet names: 31 characters, none of these.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_BOLD = Font(bold=True)
-# readingOrder 2 = right-to-left: Excel then shows Arabic, Farsi and mixed text in the right
-# order and aligned to the right, whatever the sheet's own direction.
-_RTL = Alignment(readingOrder=2, horizontal="right", vertical="top", wrap_text=False)
+SUMMARY_WIDTHS = (30, 40, 18, 10, 12, 10, 10, 10)
+# Columns that hold words (which may be Arabic or Farsi); the others hold codes, numbers, times.
+_WORDS = frozenset(
+    {"community", "meeting", "source", "question", "question_as_asked", "answer", "answer_type"}
+    | {"rsvp", "input_status"}
+)
 
 SUMMARY_SHEET = N_("Summary")
 NO_MEETING_SHEET = N_("Stories and check-ins")
 RSVP_SHEET = N_("RSVPs")
 
 
-class XlsxWriter:
+class XlsxExport:
     wants_answers = True
     wants_rsvps = True
+    wants_summary = True
 
     def __init__(
         self,
@@ -45,103 +47,120 @@ class XlsxWriter:
         spec: ExportSpec,
         generated_at: datetime,
     ) -> None:
-        self._out = out
+        self.style = translated(SHEET_STYLE, t.gettext)
         self._t = t
         self._community = community
         self._spec = spec
         self._generated_at = generated_at
-        self._book = Workbook(write_only=True)
+        self._book = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                # Text stays text: what looks like a formula, a number or a link is a member's
+                # words (and `safe_text` has already put a ' before anything formula-like).
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                # Excel has no time zones: the column header says which clock a time is on.
+                "remove_timezone": True,
+                "default_date_format": "yyyy-mm-dd hh:mm:ss",
+            },
+        )
+        self._bold = self._book.add_format({"bold": True})
+        # Reading order 2 = right-to-left: Excel then shows Arabic, Farsi and mixed text in the
+        # right order and aligned to the right, whatever the sheet's own direction.
+        self._rtl = self._book.add_format({"reading_order": 2, "align": "right", "valign": "top"})
         self._names: set[str] = set()
         # Created first so it is the first tab; filled in at the end, when the figures are known.
-        self._summary = self._sheet(t.gettext(SUMMARY_SHEET), (30, 40, 18, 10, 12, 10, 10, 10))
+        self._summary = self._sheet(t.gettext(SUMMARY_SHEET), SUMMARY_WIDTHS)
         self._columns: tuple[Column, ...] = ()
-        self._current: WriteOnlyWorksheet | None = None
+        self._meetings: dict[int, MeetingFacts] = {}
+        self._words: tuple[int, ...] = ()
+        self._current: Worksheet | None = None
         self._current_meeting: int | None = -1
+        self._row = 0
 
     # --- sheets -----------------------------------------------------------------------------
 
-    def _sheet(self, name: str, widths: tuple[int, ...]) -> WriteOnlyWorksheet:
-        sheet = self._book.create_sheet(self._unique(name))
-        for number, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(number)].width = width
+    def _sheet(self, name: str, widths: Sequence[int]) -> Worksheet:
+        sheet = self._book.add_worksheet(self._unique(name))
+        for number, width in enumerate(widths):
+            sheet.set_column(number, number, width)
         # The whole sheet runs right to left when the export language does.
-        sheet.sheet_view.rightToLeft = self._t.rtl
+        if self._t.rtl:
+            sheet.right_to_left()
         return sheet
 
     def _unique(self, name: str) -> str:
-        base = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'")[:31] or "-"
+        # Excel (and XlsxWriter) refuse a name that starts or ends with an apostrophe.
+        base = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'")[:31].rstrip("' ") or "-"
         candidate, number = base, 2
-        while candidate.casefold() in self._names:
+        # Excel keeps "History" for itself.
+        while candidate.casefold() in self._names or candidate.casefold() == "history":
             suffix = f" ({number})"
             candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
         self._names.add(candidate.casefold())
         return candidate
 
-    def _table(self, name: str, columns: tuple[Column, ...]) -> WriteOnlyWorksheet:
-        sheet = self._sheet(name, tuple(c.width for c in columns))
-        sheet.freeze_panes = "A2"
-        sheet.append(self._header(sheet, [self._t.gettext(c.label) for c in columns]))
-        return sheet
+    def _table(self, name: str, columns: tuple[Column, ...]) -> None:
+        sheet = self._current = self._sheet(name, [c.width for c in columns])
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, [safe_text(self._t.gettext(c.label)) for c in columns], self._bold)
+        self._words = tuple(i for i, c in enumerate(columns) if c.key in _WORDS)
+        self._row = 1
 
-    def _header(self, sheet: WriteOnlyWorksheet, labels: list[str]) -> list[WriteOnlyCell]:
-        cells = []
-        for label in labels:
-            cell = WriteOnlyCell(sheet, safe_text(label))
-            cell.font = _BOLD
-            cells.append(cell)
-        return cells
-
-    def _cells(self, sheet: WriteOnlyWorksheet, values: list[Value]) -> list[Any]:
-        cells: list[Any] = []
-        for value in values:
-            if isinstance(value, datetime):
-                # Excel has no time zones: the column header says which clock it is.
-                cells.append(value.replace(tzinfo=None))
-            elif isinstance(value, str):
-                text = safe_text(value)
-                if is_rtl(text):
-                    cell = WriteOnlyCell(sheet, text)
-                    cell.alignment = _RTL
-                    cells.append(cell)
-                else:
-                    cells.append(text)
-            else:
-                cells.append(value)
-        return cells
+    def _write(self, sheet: Worksheet, row: int, values: list[Value]) -> None:
+        sheet.write_row(row, 0, values)
+        # The few cells in a right-to-left script again, aligned: cheaper than a call per cell.
+        for column in self._words:
+            value = values[column]
+            if value.__class__ is str and is_rtl(value):
+                sheet.write_string(row, column, value, self._rtl)
 
     # --- rows -------------------------------------------------------------------------------
 
-    def start_answers(self, columns: tuple[Column, ...]) -> None:
+    def start_answers(
+        self, columns: tuple[Column, ...], meetings: dict[int, MeetingFacts]
+    ) -> None:
         self._columns = columns
+        self._meetings = meetings
 
-    def answer(self, meeting_id: int | None, values: list[Value], summary: Summary) -> None:
-        if self._current is None or meeting_id != self._current_meeting:
-            self._current = self._table(self._sheet_name(meeting_id, summary), self._columns)
-            self._current_meeting = meeting_id
-        self._current.append(self._cells(self._current, values))
+    def answers(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        sheet, number, write = self._current, self._row, self._write
+        for row in rows:
+            meeting_id = row[ANSWER_MEETING_ID]
+            if sheet is None or meeting_id != self._current_meeting:
+                self._table(self._sheet_name(meeting_id), self._columns)
+                self._current_meeting = meeting_id
+                sheet, number = self._current, self._row
+            write(sheet, number, cells(row))
+            number += 1
+        self._row = number
 
-    def _sheet_name(self, meeting_id: int | None, summary: Summary) -> str:
+    def _sheet_name(self, meeting_id: int | None) -> str:
         if meeting_id is None:
             return self._t.gettext(NO_MEETING_SHEET)
-        figures = summary.meetings.get(meeting_id)
-        day = (
-            figures.starts_local.strftime("%Y-%m-%d")
-            if figures is not None and figures.starts_local
-            else ""
-        )
-        title = figures.title if figures is not None and figures.title else f"#{meeting_id}"
-        return f"{day} {title}".strip()
+        facts = self._meetings.get(meeting_id)
+        if facts is None:
+            return f"#{meeting_id}"
+        day = facts.starts_at.astimezone(self._community.zone).strftime("%Y-%m-%d")
+        return f"{day} {facts.title or f'#{meeting_id}'}".strip()
 
     def start_rsvps(self, columns: tuple[Column, ...]) -> None:
-        self._current = self._table(self._t.gettext(RSVP_SHEET), columns)
+        self._table(self._t.gettext(RSVP_SHEET), columns)
 
-    def rsvp(self, values: list[Value]) -> None:
-        assert self._current is not None
-        self._current.append(self._cells(self._current, values))
+    def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        sheet, number = self._current, self._row
+        assert sheet is not None
+        for row in rows:
+            self._write(sheet, number, cells(row))
+            number += 1
+        self._row = number
 
     def finish(self, summary: Summary) -> None:
-        t, sheet = self._t, self._summary
+        t, sheet, bold = self._t, self._summary, self._bold
         spec, community = self._spec, self._community
+        text = self.style.repeated
         period = "–".join(
             [
                 spec.since.isoformat() if spec.since else "…",
@@ -149,7 +168,7 @@ class XlsxWriter:
             ]
         )
         facts: list[tuple[str, Value]] = [
-            (t.gettext("Community"), community.name),
+            (t.gettext("Community"), text(community.name)),
             (t.gettext("Exported at (local time)"), self._generated_at.astimezone(community.zone)),
             (t.gettext("Export language"), t.tag),
             (t.gettext("Period"), period),
@@ -157,9 +176,10 @@ class XlsxWriter:
             (t.gettext("RSVPs"), summary.rsvps),
             (t.gettext("Stories and check-in answers without a meeting"), summary.without_meeting),
         ]
-        for label, value in facts:
-            sheet.append(self._header(sheet, [label]) + self._cells(sheet, [value]))
-        sheet.append([])
+        self._words = (1,)
+        for number, (label, value) in enumerate(facts):
+            sheet.write_string(number, 0, safe_text(label), bold)
+            self._write(sheet, number, [None, value])
         labels = [
             t.gettext("Meeting id"),
             t.gettext("Meeting"),
@@ -170,15 +190,16 @@ class XlsxWriter:
             t.gettext("Maybe"),
             t.gettext("Not coming"),
         ]
-        sheet.append(self._header(sheet, labels))
+        header = len(facts) + 1  # a blank row between the facts and the table
+        sheet.write_row(header, 0, [safe_text(label) for label in labels], bold)
         ordered = sorted(
             summary.meetings.items(),
             key=lambda item: (item[1].starts_local is None, item[1].starts_local or 0, item[0]),
         )
-        for meeting_id, figures in ordered:
+        for number, (meeting_id, figures) in enumerate(ordered, start=header + 1):
             values: list[Value] = [
                 meeting_id,
-                figures.title,
+                text(figures.title) if figures.title is not None else None,
                 figures.starts_local,
                 figures.answers,
                 len(figures.members),
@@ -186,5 +207,5 @@ class XlsxWriter:
                 figures.rsvps["maybe"],
                 figures.rsvps["not_going"],
             ]
-            sheet.append(self._cells(sheet, values))
-        self._book.save(self._out)
+            self._write(sheet, number, values)
+        self._book.close()

@@ -67,7 +67,7 @@ class Finished:
 class Closed:
     """Input is not (or no longer) possible; `reason` says why."""
 
-    reason: str  # deadline | cancelled | not_member | no_questions | gone
+    reason: str  # deadline | cancelled | no_questions | gone (also: another community's)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ async def begin(
     checkin_id: int | None = None,
 ) -> Step | Finished | Closed:
     """Start (or continue) the member's input for a meeting or a check-in, at the first
-    question they have not answered yet. The caller commits."""
+    question they have not answered yet.."""
     community_id, meeting = None, None
     if checkin_id is not None:
         checkin = await session.get(CheckIn, checkin_id)
@@ -124,10 +124,9 @@ async def begin(
         if meeting is None:
             return Closed("gone")
         community_id = meeting.community_id
-    if community_id is None:
+    # Another community's meeting or check-in is answered as if it did not exist.
+    if community_id is None or not await communities.is_member(session, member.id, community_id):
         return Closed("gone")
-    if not await communities.is_member(session, member.id, community_id):
-        return Closed("not_member")
     community = await session.get(Community, community_id)
     assert community is not None
     closed = _closed_reason(meeting, stage, now, opened_at=None)
@@ -174,7 +173,7 @@ async def _here(
 async def answer(
     session: AsyncSession, member: Member, dialog: Dialog, given: Given, *, now: datetime
 ) -> Outcome:
-    """Save the answer to the current question and move on. The caller commits."""
+    """Save the answer to the current question and move on.."""
     here = await _here(session, member, dialog, now)
     if isinstance(here, Closed):
         return here

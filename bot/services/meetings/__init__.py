@@ -23,6 +23,7 @@ from bot.db.models import (
     Meeting,
     MeetingStatus,
     MeetingText,
+    Membership,
     Question,
     QuestionStage,
     QuestionText,
@@ -120,9 +121,9 @@ def _check_url(url: str | None) -> str | None:
 
 
 async def create(session: AsyncSession, draft: MeetingDraft, *, now: datetime) -> Meeting:
-    """Create the meeting with its texts and questions in the caller's transaction (the
-    caller commits). Refuses a time in the past, a deadline after the start, and texts in
-    languages Samen does not have."""
+    """Create the meeting with its texts and questions in the caller's unit of work. Refuses
+    a time in the past, a deadline after the start, and texts in languages Samen does not
+    have."""
     community = await session.get(Community, draft.community_id)
     if community is None:
         raise MeetingError("no_community", "no such community")
@@ -238,6 +239,19 @@ async def get(session: AsyncSession, meeting_id: int) -> Meeting | None:
     return await session.get(Meeting, meeting_id)
 
 
+async def for_member(session: AsyncSession, member_id: int, meeting_id: int) -> Meeting | None:
+    """The meeting, when the member belongs to its community; None otherwise.
+
+    Button data is user input: a meeting of another community is answered exactly like one
+    that does not exist, so a tap on a foreign button learns nothing about it.
+    """
+    return await session.scalar(
+        select(Meeting)
+        .join(Membership, Membership.community_id == Meeting.community_id)
+        .where(Meeting.id == meeting_id, Membership.member_id == member_id)
+    )
+
+
 async def in_communities(
     session: AsyncSession, community_ids: Sequence[int], *, now: datetime, limit: int = 20
 ) -> list[Meeting]:
@@ -287,6 +301,16 @@ def text_for(meeting: Meeting, member_locale: str | None, community_locale: str)
         source_locale=meeting.source_locale,
     )
     return text
+
+
+async def text_in(
+    session: AsyncSession, meeting: Meeting, member_locale: str | None
+) -> MeetingText:
+    """The meeting's text for a reader, the community's default language resolved here (the
+    community is usually in the unit of work's identity map already: no query then)."""
+    community = await session.get(Community, meeting.community_id)
+    default = community.default_locale if community is not None else meeting.source_locale
+    return text_for(meeting, member_locale, default)
 
 
 async def set_text(

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.db.models import Meeting, MeetingStatus, MeetingText
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Meeting, MeetingStatus, MeetingText, Member
+from bot.services import communities, meetings
 from bot.services.meetings import DEFAULT_DURATION
 
 
@@ -74,3 +77,17 @@ def ics(meeting: Meeting, text: MeetingText, *, now: datetime, host: str = "same
 def filename(meeting: Meeting) -> str:
     """Server-made, never from the title: `meeting-12.ics`."""
     return f"meeting-{meeting.id}.ics"
+
+
+async def for_member(
+    session: AsyncSession, member: Member, meeting_id: int, *, now: datetime
+) -> tuple[str, bytes] | None:
+    """(file name, contents) of the meeting's calendar file in the member's language; None
+    when there is no such meeting or it belongs to a community they have not joined."""
+    meeting = await meetings.for_member(session, member.id, meeting_id)
+    if meeting is None:
+        return None
+    community = await communities.get(session, meeting.community_id)
+    default = community.default_locale if community else meeting.source_locale
+    text = meetings.text_for(meeting, member.locale, default)
+    return filename(meeting), ics(meeting, text, now=now)

@@ -23,6 +23,8 @@ from bot.services.meetings.drafts import parse_local_datetime
 from bot.services.meetings.invitations import Audience, AudienceKind
 
 TRANSLATE, MOVE, INVITE = "translate", "move", "invite"
+# Each change is a dialogue flow of its own.
+FLOWS = (TRANSLATE, MOVE, INVITE)
 LANGUAGE, TITLE, DESCRIPTION, PLACE = "language", "title", "desc", "place"
 WHEN, AUDIENCE, VALUE, CONFIRM = "when", "audience", "value", "confirm"
 

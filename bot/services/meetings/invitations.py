@@ -135,7 +135,7 @@ async def invite(
     now: datetime,
     actor_user_id: int | None = None,
 ) -> Invited:
-    """Queue the invitations as one broadcast; audited. The caller commits."""
+    """Queue the invitations as one broadcast; audited.."""
     if meeting.status != MeetingStatus.SCHEDULED:
         raise InvitationError("cancelled", "the meeting was cancelled")
     if now >= meeting.starts_at:

@@ -27,6 +27,8 @@ from bot.services.intake.questions import Asked, asked
 from bot.services.meetings import invitations, rsvps
 
 TOP_TOPICS = 5
+# The dialogue behind /meeting, /invite and /translate: which meetings the buttons show.
+FLOW = "meetings"
 
 
 @dataclass(frozen=True)

@@ -9,27 +9,29 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meeting, MeetingStatus, Member, Rsvp, RsvpStatus
-from bot.services import checkins, communities
+from bot.db.models import MeetingStatus, Member, Rsvp, RsvpStatus
+from bot.services import checkins, intake, meetings
 
 
 @dataclass(frozen=True)
 class RsvpResult:
     ok: bool
-    reason: str | None = None  # started | cancelled | not_member | gone
+    reason: str | None = None  # started | cancelled | gone (also: another community's)
     status: RsvpStatus | None = None
     changed: bool = False
+    title: str = ""  # the meeting's title in the member's language (along the fallback chain)
+    # Coming (or maybe), input still open, questions to ask and none answered yet: the
+    # member is asked for input straight away.
+    wants_input: bool = False
 
 
 async def respond(
     session: AsyncSession, member: Member, meeting_id: int, status: RsvpStatus, *, now: datetime
 ) -> RsvpResult:
-    """Record the member's answer; allowed until the meeting starts. The caller commits."""
-    meeting = await session.get(Meeting, meeting_id)
+    """Record the member's answer; allowed until the meeting starts."""
+    meeting = await meetings.for_member(session, member.id, meeting_id)
     if meeting is None:
         return RsvpResult(False, "gone")
-    if not await communities.is_member(session, member.id, meeting.community_id):
-        return RsvpResult(False, "not_member")
     if meeting.status == MeetingStatus.CANCELLED:
         return RsvpResult(False, "cancelled")
     if now >= meeting.starts_at:
@@ -48,7 +50,14 @@ async def respond(
         await checkins.on_rsvp(
             session, meeting=meeting, member_id=member.id, status=status, now=now
         )
-    return RsvpResult(True, status=status, changed=changed)
+    title = (await meetings.text_in(session, meeting, member.locale)).title
+    wants_input = (
+        status != RsvpStatus.NOT_GOING
+        and meetings.is_open_for_input(meeting, now)
+        and await intake.status_of(session, member.id, meeting.id) is None
+        and bool(await meetings.questions_of(session, meeting.id))
+    )
+    return RsvpResult(True, status=status, changed=changed, title=title, wants_input=wants_input)
 
 
 async def of_member(session: AsyncSession, member_id: int, meeting_id: int) -> RsvpStatus | None:

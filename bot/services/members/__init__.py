@@ -38,43 +38,43 @@ async def register_contact(
     """
     member = await find_by_telegram_id(session, telegram_user_id)
     if member is None:
-        member = Member(
-            telegram_user_id=telegram_user_id,
-            locale=negotiate(language_code, default_locale),
-            created_at=now,
-        )
-        session.add(member)
-        try:
-            await session.flush()
-        except IntegrityError:
-            # The same user's update raced us on another instance: use their row.
-            await session.rollback()
-            member = await find_by_telegram_id(session, telegram_user_id)
-            assert member is not None
-    elif find_language(member.locale) is None:
+        return await add_contact(session, telegram_user_id, language_code, default_locale, now)
+    if find_language(member.locale) is None:
         member.locale = negotiate(language_code, default_locale)
     member.last_seen_at = now
-    await session.commit()
+    await session.flush()
+    return member
+
+
+async def add_contact(
+    session: AsyncSession,
+    telegram_user_id: int,
+    language_code: str | None,
+    default_locale: str,
+    now: datetime,
+) -> Member:
+    """Create the member behind a Telegram user the caller found no row for (see
+    `register_contact`); if another instance created it meanwhile, theirs is used."""
+    member = Member(
+        telegram_user_id=telegram_user_id,
+        locale=negotiate(language_code, default_locale),
+        created_at=now,
+        last_seen_at=now,
+    )
+    try:
+        # A savepoint: if the same user's update raced us on another instance, only this
+        # insert is undone, not the caller's unit of work; then we use their row.
+        async with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        found = await find_by_telegram_id(session, telegram_user_id)
+        assert found is not None
+        return found
     return member
 
 
 async def get(session: AsyncSession, member_id: int) -> Member | None:
     return await session.get(Member, member_id)
-
-
-async def seen(session: AsyncSession, telegram_user_id: int, now: datetime) -> Member | None:
-    """Note that a known member wrote: they are reachable again if they had blocked the bot.
-
-    Telegram tells us about a block only when a send fails (403); a member who writes again
-    has evidently unblocked us. Unknown users are not stored here.
-    """
-    member = await find_by_telegram_id(session, telegram_user_id)
-    if member is None:
-        return None
-    member.last_seen_at = now
-    member.blocked_at = None
-    await session.commit()
-    return member
 
 
 async def set_locale(session: AsyncSession, member: Member, tag: str) -> bool:
@@ -99,7 +99,7 @@ def consent_is_current(member: Member | None, notice_version: int) -> bool:
 async def record_consent(
     session: AsyncSession, member: Member, notice_version: int, now: datetime
 ) -> None:
-    """Record agreement to a notice version and when; the caller commits."""
+    """Record agreement to a notice version and when."""
     member.consent_version = notice_version
     member.consent_given_at = now
     await session.flush()
@@ -110,7 +110,7 @@ async def stop(session: AsyncSession, member: Member, now: datetime) -> tuple[in
 
     Queued outbox rows for the member fail with reason `member_stopped`, pending check-ins are
     cancelled, and `stopped_at` keeps new ones from being sent until /start.
-    Returns (outbox rows stopped, check-ins cancelled). The caller commits.
+    Returns (outbox rows stopped, check-ins cancelled).
     """
     if member.stopped_at is None:
         member.stopped_at = now
@@ -132,7 +132,7 @@ async def stop(session: AsyncSession, member: Member, now: datetime) -> tuple[in
 
 
 async def resume(session: AsyncSession, member: Member) -> bool:
-    """Undo /stop; False when the member had not stopped. The caller commits."""
+    """Undo /stop; False when the member had not stopped."""
     if member.stopped_at is None:
         return False
     member.stopped_at = None
@@ -150,7 +150,7 @@ async def save_profile(
     offer_text: str | None = None,
     municipality: str | None = None,
 ) -> None:
-    """Store the parts of the profile given (None leaves a field as it is). Caller commits."""
+    """Store the parts of the profile given (None leaves a field as it is)."""
     if learn_topics is not None:
         member.learn_topics = list(learn_topics)
     if learn_text is not None:

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.db import disk
 from bot.db.models import (
     Answer,
     AnswerSource,
@@ -24,6 +25,7 @@ from bot.db.models import (
     Community,
     Conversation,
     ConversationMessage,
+    DialogState,
     InboxOrganiser,
     InputRun,
     Meeting,
@@ -34,9 +36,34 @@ from bot.db.models import (
     RoleAssignment,
     Rsvp,
 )
+from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit, dialogs
 
 ERASED_TARGET = "user:erased"
+# Every table an erasure deletes from or rewrites: dead row versions to vacuum (PostgreSQL).
+ERASED_TABLES: tuple[str, ...] = tuple(
+    str(model.__tablename__)
+    for model in (
+        Answer,
+        Rsvp,
+        InputRun,
+        CheckIn,
+        OutboxMessage,
+        DialogState,
+        Membership,
+        RoleAssignment,
+        Meeting,
+        Broadcast,
+        AuditEvent,
+        ConversationMessage,
+        Conversation,
+        InboxOrganiser,
+        Member,
+    )
+)
+# The dialogue of /delete: it only ever waits for the confirmation buttons.
+FLOW = "erase"
+CONFIRM = "confirm"
 
 
 @dataclass(frozen=True)
@@ -347,5 +374,17 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
         row_count=sum(counts.values()),
         details=dict(counts),
     )
+    # Once committed, the periodic scrub job makes the old row versions leave the disk.
+    notify_after_commit(session, ROWS_ERASED)
     await session.commit()
     return counts
+
+
+async def reach_disk(engine: AsyncEngine) -> bool | None:
+    """After the erasing transaction has committed, never inside it: on SQLite, checkpoint
+    the WAL now, so the member's words are gone from the files while the bot runs.
+
+    Returns as `disk.checkpoint` does. PostgreSQL's VACUUM is left to the scrub job: it can
+    take a while on a big table, and updates are answered one at a time.
+    """
+    return await disk.checkpoint(engine)

@@ -79,7 +79,6 @@ async def start(
         if community is not None:
             joined = await communities.join(session, member.id, community.id, now=now)
             kind = StartKind.JOINED if joined else StartKind.ALREADY_MEMBER
-        await session.commit()
         return StartOutcome(kind, member, community, resumed, current)
 
     data: dict[str, object] = {}
@@ -96,7 +95,6 @@ async def start(
     else:
         dialog = await dialogs.set(session, member.id, FLOW, CONSENT, data, now=now)
         kind = StartKind.ASK_CONSENT
-    await session.commit()
     return StartOutcome(kind, member, community, resumed, dialog)
 
 
@@ -123,7 +121,6 @@ async def ask_consent(
     if then:
         data["then"] = then
     dialog = await dialogs.set(session, member.id, FLOW, CONSENT, data, now=now)
-    await session.commit()
     return dialog
 
 
@@ -155,7 +152,6 @@ async def choose_language(
     if dialog is not None and dialog.at(FLOW, LANGUAGE):
         dialog = await dialogs.update(session, dialog, step=CONSENT, now=now)
         advanced = True
-    await session.commit()
     return LanguageOutcome(member, dialog, advanced)
 
 
@@ -200,10 +196,8 @@ async def answer_consent(
         if member.consent_version is None:
             # Declining stores nothing: the Telegram id and language kept so far go too.
             await session.delete(member)
-            await session.commit()
             return ConsentOutcome(ConsentKind.DECLINED)
         await dialogs.clear(session, member.id, now=now)
-        await session.commit()
         return ConsentOutcome(ConsentKind.DECLINED_KEPT_EARLIER, member)
 
     if member is None:
@@ -220,7 +214,6 @@ async def answer_consent(
         if community is not None:
             joined = await communities.join(session, member.id, community.id, now=now)
     await dialogs.clear(session, member.id, now=now)
-    await session.commit()
     then = data.get("then")
     return ConsentOutcome(
         ConsentKind.AGREED,

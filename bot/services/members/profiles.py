@@ -39,7 +39,6 @@ def text_limit(step: str) -> int:
 async def start(session: AsyncSession, member_id: int, *, now: datetime) -> Dialog:
     """Begin the profile at its first step."""
     dialog = await dialogs.set(session, member_id, FLOW, LEARN, {"selected": []}, now=now)
-    await session.commit()
     return dialog
 
 
@@ -58,7 +57,6 @@ async def toggle(
     # Keep the order of the list, so the profile reads the same way in every language.
     chosen = [t for t in TOPICS[dialog.step] if t in chosen]
     dialog = await dialogs.update(session, dialog, now=now, selected=chosen)
-    await session.commit()
     return dialog
 
 
@@ -90,10 +88,8 @@ async def finish_step(
     index = STEPS.index(dialog.step)
     if index + 1 == len(STEPS):
         await dialogs.clear(session, member.id, now=now)
-        await session.commit()
         return None
     dialog = await dialogs.set(
         session, member.id, FLOW, STEPS[index + 1], {"selected": []}, now=now
     )
-    await session.commit()
     return dialog

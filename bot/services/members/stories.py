@@ -45,10 +45,8 @@ async def begin(session: AsyncSession, member: Member, *, now: datetime) -> Begi
         dialog = await dialogs.set(
             session, member.id, FLOW, WAITING, {"community_id": joined[0].id}, now=now
         )
-        await session.commit()
         return Begin(BeginKind.READY, dialog, joined, joined[0])
     dialog = await dialogs.set(session, member.id, FLOW, CHOOSE_COMMUNITY, {}, now=now)
-    await session.commit()
     return Begin(BeginKind.CHOOSE, dialog, joined)
 
 
@@ -66,20 +64,29 @@ async def choose_community(
     dialog = await dialogs.set(
         session, dialog.member_id, FLOW, WAITING, {"community_id": community_id}, now=now
     )
-    await session.commit()
     return dialog, community
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A story kept, and the community it went to (for the thank-you)."""
+
+    answer: Answer
+    community: Community
 
 
 async def _save(
     session: AsyncSession, member: Member, dialog: Dialog, answer: Answer, now: datetime
-) -> Answer | None:
-    community_id = int(dialog.data.get("community_id", 0))
-    if not dialog.at(FLOW, WAITING) or not await communities.is_member(
-        session, member.id, community_id
-    ):
+) -> Saved | None:
+    if not dialog.at(FLOW, WAITING):
+        return None
+    community = await communities.joined(
+        session, member.id, int(dialog.data.get("community_id", 0))
+    )
+    if community is None:
         return None
     answer.member_id = member.id
-    answer.community_id = community_id
+    answer.community_id = community.id
     answer.source = AnswerSource.STORY
     answer.locale = member.locale or ""
     answer.created_at = answer.updated_at = now
@@ -92,19 +99,28 @@ async def _save(
         if answer.voice_file_id
         else conversations.Incoming(MessageKind.TEXT, text=answer.text)
     )
-    await conversations.add_story(session, member, community_id, incoming, now=now)
+    await conversations.add_story(session, member, community.id, incoming, now=now)
     await dialogs.clear(session, member.id, now=now)
-    await session.commit()
-    return answer
+    return Saved(answer, community)
+
+
+@dataclass(frozen=True)
+class TooLong:
+    """The story is longer than one Telegram message can be (a client that ignores the
+    limit); nothing is stored and the member is still at the sharing step."""
+
+    limit: int = MAX_TEXT
 
 
 async def save_text(
     session: AsyncSession, member: Member, dialog: Dialog, text: str, *, now: datetime
-) -> Answer | None:
+) -> Saved | TooLong | None:
     """Store a written story; None when the member is not (or no longer) sharing."""
     text = text.strip()
-    if not text or len(text) > MAX_TEXT:
-        raise ValueError("a story is 1 to 4096 characters")
+    if not text:
+        raise ValueError("a story needs some text")
+    if len(text) > MAX_TEXT:
+        return TooLong()
     return await _save(session, member, dialog, Answer(kind=QuestionKind.TEXT, text=text), now)
 
 
@@ -116,7 +132,7 @@ async def save_voice(
     file_id: str,
     duration: int,
     now: datetime,
-) -> Answer | None:
+) -> Saved | None:
     """Store a voice story by reference (file id and duration)."""
     answer = Answer(kind=QuestionKind.VOICE, voice_file_id=file_id, voice_duration=duration)
     return await _save(session, member, dialog, answer, now)

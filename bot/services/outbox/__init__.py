@@ -131,7 +131,7 @@ async def enqueue(
     not_before: datetime | None = None,
     broadcast_id: int | None = None,
 ) -> bool:
-    """Queue one message in the caller's transaction (the caller commits).
+    """Queue one message in the caller's transaction.
 
     `payload` says what to send, `{"kind": "<renderer>", ...params}`; it is rendered in the
     recipient's language when it is sent. Returns False when `dedupe_key` was queued before:
@@ -192,7 +192,7 @@ async def enqueue_broadcast(
     """Queue one payload for many (member id, chat id) pairs as part of `broadcast`, in bulk.
 
     A recipient whose `dedupe_key(member_id)` was queued before (by this broadcast or an
-    earlier one) is left out; returns how many rows were queued. The caller commits.
+    earlier one) is left out; returns how many rows were queued..
     """
     if not isinstance(payload.get("kind"), str) or not payload["kind"]:
         raise ValueError("payload needs a 'kind': the name of the renderer")
@@ -211,7 +211,7 @@ async def enqueue_many(
     broadcast_id: int | None = None,
 ) -> int:
     """Queue (dedupe key, member id, chat id, payload) rows in bulk; keys queued before are
-    left out. Returns how many were queued; the caller commits."""
+    left out. Returns how many were queued."""
     rows = [
         {
             "dedupe_key": key,
@@ -285,7 +285,7 @@ async def create_broadcast(
     now: datetime,
     created_by: int | None = None,
 ) -> Broadcast:
-    """Start a group of rows (pass its id to `enqueue`); the caller commits."""
+    """Start a group of rows (pass its id to `enqueue`)."""
     broadcast = Broadcast(
         community_id=community_id, purpose=purpose, created_by_user_id=created_by, created_at=now
     )

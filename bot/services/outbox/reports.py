@@ -143,7 +143,7 @@ async def resend(
     broadcast_id: int | None = None,
     actor_user_id: int | None = None,
 ) -> int:
-    """Deliberately queue `failed` or `unknown` rows again; audited, committed.
+    """Deliberately queue `failed` or `unknown` rows again; audited.
 
     Parts already delivered of a long message are not sent again. Whether the member can
     still be reached is checked again when the row is claimed.
@@ -181,7 +181,7 @@ async def resend(
     )
     if count:
         notify_after_commit(session, OUTBOX_QUEUED)
-    await session.commit()
+    await session.flush()
     return count
 
 

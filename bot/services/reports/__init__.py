@@ -63,7 +63,7 @@ async def record(
     now: datetime,
     actor_user_id: int | None = None,
 ) -> None:
-    """Audit that a report left the system (counts only); commits."""
+    """Audit that a report left the system (counts only)."""
     await audit.record(
         session,
         "report.stats" if via == "chat" else "report.write",
@@ -74,4 +74,4 @@ async def record(
         row_count=report.answers + report.stories,
         details={"via": via, "locale": report.locale},
     )
-    await session.commit()
+    await session.flush()

@@ -3,7 +3,8 @@
 - `newcomers/`: joining, language, consent, profile, stories, data rights, help;
 - `meetings/`: creating and changing meetings, the overview, RSVPs, answering questions;
 - `staff/`: the guard in front of every staff command, roles, broadcasts, check-ins, exports,
-  figures.
+  figures;
+- `conversations/`: what members write outside a dialogue, and the organisers' inbox.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.channels.telegram.handlers import errors, fallback, groups, incoming, router
+from bot.channels.telegram.handlers import (
+    errors,
+    fallback,
+    groups,
+    incoming,
+    router,
+    throttle,
+)
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
@@ -24,6 +32,7 @@ from bot.channels.telegram.handlers.newcomers import (
     profiles,
     start,
     stories,
+    whoami,
 )
 from bot.channels.telegram.handlers.staff import (
     broadcasts,
@@ -36,34 +45,40 @@ from bot.channels.telegram.handlers.staff import (
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Group -2, before anything reads the database: a member over the inbound limit is told
+    # once and the rest of the flood dropped.
+    throttle.register(app)
     # Group -1, before every journey: duplicates stop here; a member who writes is seen (and
     # reachable again if Telegram once said they blocked the bot).
     incoming.register(app)
+    # The dialogue flows' table, filled by the journeys that own them (router.py).
+    table = router.Router()
     # Group chats first: nothing below is meant for them. Staff commands are refused (and
     # audited) with their own reason, the rest gets the newcomers' "private chats only".
     guard.register(app)
     groups.register(app)
     start.register(app)
     language.register(app)
-    consent.register(app)
-    profiles.register(app)
-    stories.register(app)
-    data_rights.register(app)
+    consent.register(app, table)
+    profiles.register(app, table)
+    stories.register(app, table)
+    data_rights.register(app, table)
     help.register(app)
+    whoami.register(app)
     broadcasts.register(app)
     rsvps.register(app)
-    drafts.register(app)
-    overview.register(app)
-    edits.register(app)
+    drafts.register(app, table)
+    overview.register(app, table)
+    edits.register(app, table)
     roles.register(app)
-    checkins.register(app)
-    intake.register(app)
+    checkins.register(app, table)
+    intake.register(app, table)
     stats.register(app)
     exports.register(app)
     conversation_members.register(app)
-    conversation_staff.register(app)
+    conversation_staff.register(app, table)
     # After every command and button: plain messages go to the member's current step.
-    router.register(app)
+    table.install(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.
     fallback.register(app)
     errors.register(app)

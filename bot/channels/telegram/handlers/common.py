@@ -13,14 +13,11 @@ from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.views import prompts
 from bot.i18n import Translator
-from bot.services import dialogs, members
 from bot.services.dialogs import Dialog
 from bot.services.members import onboarding, privacy
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from bot.db.models import Member
 
 
@@ -51,16 +48,16 @@ async def require_consent(
     update: Update, context: SamenContext, member: Member | None, *, then: str | None = None
 ) -> None:
     """Store nothing; show the privacy notice so the member can agree (to the new version)."""
-    runtime = context.runtime
     user = update.effective_user
     if user is None:
         return
     if member is not None:
-        async with runtime.sessions() as session:
-            member = await members.get(session, member.id)
-            if member is not None:
-                await onboarding.ask_consent(session, member, then=then, now=runtime.clock())
-    t = context.translator(update, member)
+        async with context.work() as session:
+            assert context.member is not None
+            await onboarding.ask_consent(
+                session, context.member, then=then, now=context.runtime.clock()
+            )
+    t = context.t
     if member is not None and member.consent_version is not None:
         lead = t.gettext(
             "We have changed how Samen handles your information. Please read it again and "
@@ -74,15 +71,16 @@ async def require_consent(
     await prompts.consent(context, user.id, t, privacy.current_notice_version(), lead=lead)
 
 
-async def step_choice(
-    session: AsyncSession, telegram_user_id: int, data: str | None, flow: str
+def step_choice(
+    context: SamenContext, data: str | None, flow: str
 ) -> tuple[Member, Dialog, str] | None:
     """The member, their dialogue and the button's choice, when the button was drawn for the
-    member's current step of `flow`; None for a stale, forged or someone else's button."""
+    member's current step of `flow` (as the admission loaded them); None for a stale, forged
+    or someone else's button."""
     decoded = callbacks.decode(data)
     if not isinstance(decoded, callbacks.StepChoice) or decoded.flow != flow:
         return None
-    member, dialog = await dialogs.of_user(session, telegram_user_id)
+    member, dialog = context.member, context.dialog
     if member is None or dialog is None or not dialog.matches(flow, decoded.version):
         return None
     return member, dialog, decoded.choice

@@ -10,6 +10,7 @@ from telegram.error import Conflict, TelegramError
 from telegram.ext import Application
 
 from bot.channels.telegram.context import SamenContext
+from bot.services import members
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,11 @@ async def on_error(update: object, context: SamenContext) -> None:
         return
     if update.effective_chat.type != "private":
         return
+    # PTB gives error handlers a context of their own: look the language up again.
     try:
-        t = await context.member_translator(update)
+        async with context.runtime.reading() as session:
+            member = await members.find_by_telegram_id(session, update.effective_chat.id)
+        t = context.translator(update, member)
     except Exception:  # the database may be what failed: fall back to Telegram's language
         t = context.translator_for_user(update)
     try:

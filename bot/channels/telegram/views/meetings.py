@@ -260,8 +260,6 @@ def closed_text(t: Translator, reason: str) -> str:
             return t.gettext("Input for this meeting has closed. Thank you for your interest!")
         case "cancelled":
             return t.gettext("This meeting was cancelled.")
-        case "not_member":
-            return t.gettext("This meeting belongs to a community you have not joined.")
         case "no_questions":
             return t.gettext("There are no questions for this meeting.")
     return t.gettext("This is no longer available.")

@@ -17,15 +17,12 @@ from bot.channels.telegram.views import keyboards
 from bot.i18n import N_, Translator
 from bot.services.communities import retention
 from bot.services.dialogs import Dialog
-from bot.services.members import onboarding, profiles, stories
+from bot.services.members import data_rights, onboarding, profiles, stories
 
 if TYPE_CHECKING:
     # Types only: handlers read model objects that services return, never query them.
     from bot.db.models import Community
 
-
-ERASE_FLOW = "erase"
-ERASE_CONFIRM = "confirm"
 
 TOPIC_LABELS = {
     "dutch": N_("Dutch language"),
@@ -195,7 +192,7 @@ async def erase(
         "This cannot be undone."
     )
     markup = keyboards.choices(
-        ERASE_FLOW,
+        data_rights.FLOW,
         dialog.version,
         [("yes", t.gettext("Yes, delete everything")), ("no", t.gettext("No, keep it"))],
         width=2,
@@ -226,7 +223,7 @@ async def current_step(
         await profile(context, chat_id, t, dialog, lead=lead)
     elif dialog.flow == stories.FLOW:
         await share(context, chat_id, t, dialog, options, community=community, lead=lead)
-    elif dialog.flow == ERASE_FLOW:
+    elif dialog.flow == data_rights.FLOW:
         await erase(context, chat_id, t, dialog, lead=lead)
     elif lead:
         await send(context, chat_id, lead)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler
@@ -12,12 +12,8 @@ from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, voice_seconds
 from bot.channels.telegram.views import conversations as views
 from bot.db.models import MessageKind
-from bot.i18n import Translator
-from bot.services import conversations, members
+from bot.services import conversations
 from bot.services.conversations import Incoming, ReceivedKind, notices
-
-if TYPE_CHECKING:
-    from bot.db.models import Member
 
 
 def incoming_of(message: Message) -> Incoming:
@@ -46,19 +42,19 @@ def incoming_of(message: Message) -> Incoming:
     return Incoming(MessageKind.OTHER)
 
 
-async def on_message(update: Update, context: SamenContext, member: Member, t: Translator) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
     """Keep the message in the member's conversation and say honestly what happens next."""
     message = update.effective_message
     assert message is not None
-    runtime = context.runtime
-    now = runtime.clock()
-    async with runtime.sessions() as session:
-        fresh = await members.get(session, member.id)
-        assert fresh is not None
-        received = await conversations.receive(session, fresh, incoming_of(message), now=now)
+    now = context.runtime.clock()
+    # One unit of work: the message, and the organisers' notice when one is due.
+    async with context.work() as session:
+        member = context.member
+        assert member is not None  # the router checked consent
+        received = await conversations.receive(session, member, incoming_of(message), now=now)
         if received.community is not None:
             await notices.queue_due(session, now=now, community_ids=[received.community.id])
-        await session.commit()
+    t = context.t
     if received.kind is ReceivedKind.NO_COMMUNITY:
         await message.reply_text(
             t.gettext(
@@ -84,19 +80,17 @@ async def choose(update: Update, context: SamenContext) -> None:
     if query is None or user is None:
         return
     decoded = callbacks.decode(query.data)
-    runtime = context.runtime
-    now = runtime.clock()
+    now = context.runtime.clock()
     received = None
-    async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        if member is not None and isinstance(decoded, callbacks.ConversationChoice):
+    if context.member is not None and isinstance(decoded, callbacks.ConversationChoice):
+        async with context.work() as session:
+            member = context.member
             received = await conversations.choose(
                 session, member, decoded.conversation_id, decoded.community_id, now=now
             )
             if received is not None and received.community is not None:
                 await notices.queue_due(session, now=now, community_ids=[received.community.id])
-            await session.commit()
-    t = context.translator(update, member)
+    t = context.t
     if received is None or received.community is None:
         await neutral(query, t)
         return

@@ -1,13 +1,16 @@
 """The organisers' inbox: /inbox, a thread with its buttons, answering a member (a message or
 a saved reply), internal notes, and /signature (the name answers are signed with).
 
-Every command and button passes the staff guard; every button is re-checked against the
-organiser's communities and the conversation's version, so a stale one changes nothing.
+Every command and button passes the staff guard inside the journey's one unit of work; every
+button is re-checked against the organiser's communities and the conversation's version, so a
+stale one changes nothing. What the organiser sees is sent after the unit has committed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -15,18 +18,26 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.conversations.members import incoming_of
-from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff, staff_member
+from bot.channels.telegram.handlers.router import Router
+from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import conversations as views
 from bot.db.models import MessageKind, Role
 from bot.services import conversations, dialogs, exports
-from bot.services.conversations import Action, Outcome, replies
+from bot.services.conversations import Action, Outcome, Thread, replies
 from bot.services.conversations.replies import ReplyResult, ReplyStatus
-from bot.services.dialogs import Dialog
+
+if TYPE_CHECKING:
+    # Types only: the unit of work's session is handed to services, never queried here.
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 NOTE = "note"
+# Buttons that put the organiser in the reply dialogue (their next message is for the thread).
+BEGINS = ("reply", "saved", NOTE)
 
 
 async def _codes(context: SamenContext) -> exports.MemberCodes:
+    # The installation's key for pseudonymous codes: read (or made once) in its own short
+    # transaction, after the journey's unit, and only for someone the guard let in.
     runtime = context.runtime
     return await exports.member_codes(
         runtime.sessions, runtime.settings.export_secret, now=runtime.clock()
@@ -36,21 +47,23 @@ async def _codes(context: SamenContext) -> exports.MemberCodes:
 async def show_inbox(update: Update, context: SamenContext) -> None:
     """List the open conversations of the organiser's communities, newest activity first."""
     message = update.effective_message
-    access = await require_staff(update, context, role=Role.ORGANISER, action="inbox")
+    entries: list[conversations.InboxEntry] = []
+    names: dict[int, str | None] = {}
+    async with context.work() as session:
+        access = await require_staff(update, context, session, role=Role.ORGANISER, action="inbox")
+        if access is not None:
+            entries = await conversations.inbox(session, access.community_ids)
+            names = await conversations.display_names(
+                session, {e.taken_by_user_id for e in entries if e.taken_by_user_id}
+            )
     if access is None or message is None:
         return
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        entries = await conversations.inbox(session, access.community_ids)
-        names = await conversations.display_names(
-            session, {e.taken_by_user_id for e in entries if e.taken_by_user_id}
-        )
     codes = await _codes(context)
     text, markup = views.inbox(
         access.t,
         entries,
         {e.member_id: codes.code(e.member_id) for e in entries},
-        now=runtime.clock(),
+        now=context.runtime.clock(),
         viewer=access.user_id,
         names=names,
     )
@@ -60,19 +73,24 @@ async def show_inbox(update: Update, context: SamenContext) -> None:
 async def set_signature(update: Update, context: SamenContext) -> None:
     """/signature NAME: sign answers "— NAME, community"; /signature alone: community only."""
     message = update.effective_message
-    access = await require_staff(update, context, role=Role.ORGANISER, action="signature")
+    name = " ".join(context.args or [])
+    too_long = False
+    chosen: str | None = None
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="signature"
+        )
+        if access is not None:
+            try:
+                chosen = await conversations.set_display_name(session, access.user_id, name)
+            except ValueError:
+                too_long = True  # checked before anything changed
     if access is None or message is None:
         return
     t = access.t
-    name = " ".join(context.args or [])
-    try:
-        async with context.runtime.sessions() as session:
-            chosen = await conversations.set_display_name(session, access.user_id, name)
-            await session.commit()
-    except ValueError:
+    if too_long:
         await message.reply_text(t.gettext("A name can be at most 64 characters."))
-        return
-    if chosen is None:
+    elif chosen is None:
         await message.reply_text(t.gettext("Your answers are signed with the community's name."))
     else:
         await message.reply_text(
@@ -82,20 +100,31 @@ async def set_signature(update: Update, context: SamenContext) -> None:
         )
 
 
+async def _thread_and_names(
+    session: AsyncSession,
+    access: StaffAccess,
+    conversation_id: int,
+    *,
+    now: datetime,
+    mark_read: bool,
+) -> tuple[Thread | None, dict[int, str | None]]:
+    found = await conversations.thread(
+        session, conversation_id, access.community_ids, now=now, mark_read=mark_read
+    )
+    names = await conversations.display_names(
+        session, {found.taken_by_user_id} if found and found.taken_by_user_id else set()
+    )
+    return found, names
+
+
 async def _send_thread(
-    context: SamenContext, access: StaffAccess, conversation_id: int, *, with_media: bool
-) -> bool:
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        found = await conversations.thread(
-            session, conversation_id, access.community_ids, now=runtime.clock()
-        )
-        names = await conversations.display_names(
-            session, {found.taken_by_user_id} if found and found.taken_by_user_id else set()
-        )
-        await session.commit()
-    if found is None:
-        return False
+    context: SamenContext,
+    access: StaffAccess,
+    found: Thread,
+    names: dict[int, str | None],
+    *,
+    with_media: bool,
+) -> None:
     code = (await _codes(context)).code(found.member_id)
     t, chat = access.t, access.user_id
     await context.bot.send_message(
@@ -114,7 +143,6 @@ async def _send_thread(
                 await context.bot.send_photo(chat, item.file_id, caption=caption)
             else:
                 await context.bot.send_document(chat, item.file_id, caption=caption)
-    return True
 
 
 def _stale_text(access: StaffAccess) -> str:
@@ -131,99 +159,129 @@ def _unreachable_text(access: StaffAccess) -> str:
     )
 
 
+@dataclass
+class _Tapped:
+    """What a button did in the unit of work, to be shown once it has committed."""
+
+    done: bool = True
+    found: Thread | None = None
+    names: dict[int, str | None] = field(default_factory=dict)
+    result: ReplyResult | None = None
+    saved: list[replies.Saved] = field(default_factory=list)
+
+
+async def _tap(
+    session: AsyncSession,
+    context: SamenContext,
+    access: StaffAccess,
+    decoded: callbacks.InboxAction,
+) -> _Tapped:
+    cid, action, now = decoded.conversation_id, decoded.action, context.runtime.clock()
+    organiser = access.member
+    if action == "open":
+        found, names = await _thread_and_names(session, access, cid, now=now, mark_read=True)
+        return _Tapped(found=found, names=names)
+    if action in ("take", "close", "reopen"):
+        outcome = await conversations.act(
+            session,
+            cid,
+            Action(action),
+            actor_user_id=access.user_id,
+            community_ids=access.community_ids,
+            version=decoded.version,
+            now=now,
+        )
+        if outcome is not Outcome.DONE:
+            return _Tapped(done=False)
+        found, names = await _thread_and_names(session, access, cid, now=now, mark_read=True)
+        return _Tapped(found=found, names=names)
+    if action == "cancel":
+        await replies.cancel(session, organiser, now=now)
+        return _Tapped()
+    if action == "send":
+        dialog = context.dialog
+        result = ReplyResult(ReplyStatus.STALE, cid)
+        if (
+            dialog is not None
+            and decoded.saved_reply_id is not None
+            and int(dialog.data.get("conversation_id") or 0) == cid
+        ):
+            result = await replies.send_saved(
+                session,
+                organiser,
+                dialog,
+                decoded.saved_reply_id,
+                community_ids=access.community_ids,
+                now=now,
+            )
+        return _Tapped(result=result)
+    # reply, saved, note: the organiser's next message (or a saved reply) is for this thread.
+    result = await replies.begin(
+        session,
+        organiser,
+        cid,
+        version=decoded.version,
+        community_ids=access.community_ids,
+        now=now,
+    )
+    if result.status is ReplyStatus.UNREACHABLE and action == NOTE:
+        # A note is for the other organisers: it needs no reachable member.
+        note = await dialogs.set(
+            session, organiser.id, replies.FLOW, NOTE, {"conversation_id": cid}, now=now
+        )
+        result = ReplyResult(ReplyStatus.READY, cid, dialog=note)
+    elif result.status is ReplyStatus.READY and action == NOTE:
+        assert result.dialog is not None
+        note = await dialogs.update(session, result.dialog, now=now, step=NOTE)
+        result = replace(result, dialog=note)
+    tapped = _Tapped(result=result)
+    if result.status is ReplyStatus.READY:
+        tapped.found = await conversations.thread(
+            session, cid, access.community_ids, now=now, mark_read=False
+        )
+        if action == "saved" and tapped.found is not None:
+            tapped.saved = await replies.saved_replies(session, tapped.found.community.id)
+    return tapped
+
+
 async def on_button(update: Update, context: SamenContext) -> None:
-    """Every inbox button: re-checked, then acted on."""
+    """Every inbox button: re-checked, acted on in one unit of work, then answered."""
     query = update.callback_query
     if query is None:
         return
-    access = await require_staff(update, context, role=Role.ORGANISER, action="inbox")
+    decoded = callbacks.decode(query.data)
+    tapped = _Tapped(done=False)
+    async with context.work() as session:
+        access = await require_staff(update, context, session, role=Role.ORGANISER, action="inbox")
+        if access is not None and isinstance(decoded, callbacks.InboxAction):
+            tapped = await _tap(session, context, access, decoded)
     if access is None:
         return
-    decoded = callbacks.decode(query.data)
-    if not isinstance(decoded, callbacks.InboxAction):
+    if not isinstance(decoded, callbacks.InboxAction) or not tapped.done:
         await query.answer(_stale_text(access), show_alert=True)
         return
-    t, runtime = access.t, context.runtime
-    cid, action = decoded.conversation_id, decoded.action
-    now = runtime.clock()
+    t, action = access.t, decoded.action
     if action == "open":
         await query.answer()
-        if not await _send_thread(context, access, cid, with_media=True):
+        if tapped.found is None:
             await context.bot.send_message(access.user_id, _stale_text(access))
+        else:
+            await _send_thread(context, access, tapped.found, tapped.names, with_media=True)
         return
     if action in ("take", "close", "reopen"):
-        async with runtime.sessions() as session:
-            outcome = await conversations.act(
-                session,
-                cid,
-                Action(action),
-                actor_user_id=access.user_id,
-                community_ids=access.community_ids,
-                version=decoded.version,
-                now=now,
-            )
-            await session.commit()
-        if outcome is not Outcome.DONE:
-            await query.answer(_stale_text(access), show_alert=True)
-            return
         await query.answer(t.gettext("Done."))
-        await _send_thread(context, access, cid, with_media=False)
+        if tapped.found is not None:
+            await _send_thread(context, access, tapped.found, tapped.names, with_media=False)
         return
-    organiser = await staff_member(context, update, access)
     if action == "cancel":
-        async with runtime.sessions() as session:
-            await replies.cancel(session, organiser, now=now)
-            await session.commit()
         await query.answer(t.gettext("Nothing was sent."))
         return
+    result = tapped.result
+    assert result is not None
     if action == "send":
-        async with runtime.sessions() as session:
-            dialog = await dialogs.get(session, organiser.id)
-            result = ReplyResult(ReplyStatus.STALE, cid)
-            if (
-                dialog is not None
-                and decoded.saved_reply_id is not None
-                and int(dialog.data.get("conversation_id") or 0) == cid
-            ):
-                result = await replies.send_saved(
-                    session,
-                    organiser,
-                    dialog,
-                    decoded.saved_reply_id,
-                    community_ids=access.community_ids,
-                    now=now,
-                )
-            await session.commit()
         await query.answer()
         await _report(context, access, result)
         return
-    # reply, saved, note: the organiser's next message (or a saved reply) is for this thread.
-    async with runtime.sessions() as session:
-        result = await replies.begin(
-            session,
-            organiser,
-            cid,
-            version=decoded.version,
-            community_ids=access.community_ids,
-            now=now,
-        )
-        saved: list[replies.Saved] = []
-        if result.status is ReplyStatus.READY and action == NOTE:
-            assert result.dialog is not None
-            await dialogs.update(session, result.dialog, now=now, step=NOTE)
-        elif action == "saved" and result.status is ReplyStatus.READY:
-            found = await conversations.thread(
-                session, cid, access.community_ids, now=now, mark_read=False
-            )
-            saved = await replies.saved_replies(session, found.community.id) if found else []
-        await session.commit()
-    if result.status is ReplyStatus.UNREACHABLE and action == NOTE:
-        result = ReplyResult(ReplyStatus.READY, cid)  # a note needs no reachable member
-        async with runtime.sessions() as session:
-            await dialogs.set(
-                session, organiser.id, replies.FLOW, NOTE, {"conversation_id": cid}, now=now
-            )
-            await session.commit()
     if result.status is ReplyStatus.STALE:
         await query.answer(_stale_text(access), show_alert=True)
         return
@@ -232,13 +290,7 @@ async def on_button(update: Update, context: SamenContext) -> None:
         await context.bot.send_message(access.user_id, _unreachable_text(access))
         return
     await query.answer()
-    code = ""
-    async with runtime.sessions() as session:
-        found = await conversations.thread(
-            session, cid, access.community_ids, now=now, mark_read=False
-        )
-    if found is not None:
-        code = (await _codes(context)).code(found.member_id)
+    cid = decoded.conversation_id
     version = result.dialog.version if result.dialog is not None else 1
     if action == NOTE:
         await context.bot.send_message(
@@ -248,9 +300,12 @@ async def on_button(update: Update, context: SamenContext) -> None:
         )
         return
     if action == "saved":
-        text, markup = views.saved_buttons(t, cid, version, saved, result.locale)
+        text, markup = views.saved_buttons(t, cid, version, tapped.saved, result.locale)
         await context.bot.send_message(access.user_id, text, reply_markup=markup)
         return
+    code = ""
+    if tapped.found is not None:
+        code = (await _codes(context)).code(tapped.found.member_id)
     await context.bot.send_message(
         access.user_id,
         views.reply_prompt(t, code, result.locale),
@@ -281,25 +336,27 @@ async def _report(context: SamenContext, access: StaffAccess, result: ReplyResul
     await context.bot.send_message(access.user_id, text)
 
 
-async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
     """The organiser's message after Reply (to the member) or Internal note (kept here)."""
-    message = update.effective_message
-    if message is None:
-        return
-    access = await require_staff(update, context, role=Role.ORGANISER, action="inbox")
-    if access is None:
-        return
-    runtime, t = context.runtime, access.t
-    now = runtime.clock()
-    organiser = await staff_member(context, update, access)
+    message, dialog = update.effective_message, context.dialog
+    assert message is not None
+    assert dialog is not None
+    now = context.runtime.clock()
     incoming = incoming_of(message)
     cid = int(dialog.data.get("conversation_id") or 0)
-    if dialog.step == NOTE:
-        if incoming.kind is not MessageKind.TEXT or not incoming.text:
-            await message.reply_text(t.gettext("An internal note is a text. Please write it."))
-            return
-        async with runtime.sessions() as session:
-            outcome = await conversations.add_note(
+    writes_note = dialog.step == NOTE
+    note_is_text = incoming.kind is MessageKind.TEXT and bool(incoming.text)
+    noted: Outcome | None = None
+    result: ReplyResult | None = None
+    async with context.work() as session:
+        access = await require_staff(update, context, session, role=Role.ORGANISER, action="inbox")
+        if access is None:
+            if context.member is not None:
+                # No longer an organiser: the answer they were writing cannot go anywhere.
+                await dialogs.clear(session, context.member.id, now=now)
+        elif writes_note and note_is_text:
+            assert incoming.text is not None
+            noted = await conversations.add_note(
                 session,
                 cid,
                 incoming.text,
@@ -307,36 +364,39 @@ async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> N
                 community_ids=access.community_ids,
                 now=now,
             )
-            await dialogs.clear(session, organiser.id, now=now)
-            await session.commit()
-        if outcome is Outcome.DONE:
+            await dialogs.clear(session, access.member.id, now=now)
+        elif not writes_note:
+            result = await replies.send(
+                session,
+                access.member,
+                dialog,
+                incoming,
+                source_id=f"msg-{message.message_id}",
+                community_ids=access.community_ids,
+                now=now,
+            )
+    if access is None:
+        return
+    t = access.t
+    if writes_note:
+        if not note_is_text:
+            await message.reply_text(t.gettext("An internal note is a text. Please write it."))
+        elif noted is Outcome.DONE:
             await message.reply_text(
                 t.gettext("The note is kept. It is never sent to the member.")
             )
         else:
             await message.reply_text(_stale_text(access))
         return
-    async with runtime.sessions() as session:
-        result = await replies.send(
-            session,
-            organiser,
-            dialog,
-            incoming,
-            source_id=f"msg-{message.message_id}",
-            community_ids=access.community_ids,
-            now=now,
-        )
-        await session.commit()
-    await _report(
-        context,
-        access,
-        ReplyResult(
-            result.status, result.conversation_id, result.reason, result.dialog, result.locale
-        ),
-    )
+    assert result is not None
+    # The organiser's own words are not echoed back (a saved reply's text is: it is shown in
+    # the member's language).
+    await _report(context, access, replace(result, text=None))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("inbox", show_inbox, filters=filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("signature", set_signature, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^inb:"))
+    # The staff guard checks the organiser's role on every message, so no consent is asked.
+    router.register(replies.FLOW, on_message, needs_consent=False)

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
-from bot.channels.telegram.handlers.staff import guard
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import Meeting, Role
@@ -24,12 +24,15 @@ from bot.services.meetings.drafts import FLOW, DraftProblem
 
 
 async def command(update: Update, context: SamenContext) -> None:
-    access = await require_staff(update, context, role=Role.ORGANISER, action="newmeeting")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="newmeeting"
+        )
     if access is None:
         return
-    member = await guard.staff_member(context, update, access)
+    member = access.member
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         found = [await communities.get(session, cid) for cid in access.community_ids]
         dialog = await meeting_drafts.start(
             session,
@@ -38,7 +41,6 @@ async def command(update: Update, context: SamenContext) -> None:
             locale=access.t.tag,
             now=runtime.clock(),
         )
-        await session.commit()
     await ask(context, access.user_id, access.t, dialog)
 
 
@@ -54,7 +56,7 @@ async def ask(
     match dialog.step:
         case meeting_drafts.COMMUNITY:
             text = t.gettext("For which community is the meeting?")
-            async with context.runtime.sessions() as session:
+            async with context.work() as session:
                 access = await _communities(context, session, chat_id)
             rows = [[_button(dialog, c.name, f"c{c.id}")] for c in access]
         case meeting_drafts.LANGUAGE:
@@ -157,17 +159,18 @@ async def on_button(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    access = await require_staff(update, context, role=Role.ORGANISER, action="newmeeting")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="newmeeting"
+        )
     if access is None:
         return
     t = access.t
-    runtime = context.runtime
     result: Dialog | DraftProblem | Meeting | None = None
-    async with runtime.sessions() as session:
-        found = await step_choice(session, user.id, query.data, FLOW)
+    async with context.work() as session:
+        found = step_choice(context, query.data, FLOW)
         if found is not None:
             result = await _choose(context, session, access, found[1], found[2])
-            await session.commit()
     if result is None:
         await neutral(query, t)
         return
@@ -228,7 +231,7 @@ async def _after(
                 ),
             )
         case Dialog():
-            async with context.runtime.sessions() as session:
+            async with context.work() as session:
                 current = await dialogs.get(session, result.member_id)
             if current is None or not current.at(FLOW):
                 await context.bot.send_message(chat_id, t.gettext("Stopped. Nothing was created."))
@@ -236,11 +239,16 @@ async def _after(
             await ask(context, chat_id, t, current)
 
 
-async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
     """A typed answer for the step; anything that is not text gets the step again."""
+    dialog = context.dialog
+    assert dialog is not None
     message = update.effective_message
     assert message is not None
-    access = await require_staff(update, context, role=Role.ORGANISER, action="newmeeting")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="newmeeting"
+        )
     if access is None:
         return
     runtime = context.runtime
@@ -253,12 +261,12 @@ async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> N
             lead=meeting_views.draft_problem_text(access.t, "empty"),
         )
         return
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         result = await meeting_drafts.give_text(session, dialog, message.text, now=runtime.clock())
-        await session.commit()
     await _after(context, access, result)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("newmeeting", command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{FLOW}:"))
+    router.register(FLOW, on_message, needs_consent=False)

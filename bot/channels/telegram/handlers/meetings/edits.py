@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards, prompts
 from bot.channels.telegram.views import meetings as meeting_views
@@ -22,7 +23,7 @@ from bot.services.meetings import edits as meeting_edits
 from bot.services.meetings import invitations
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE, EditProblem
 
-FLOWS = (TRANSLATE, MOVE, INVITE)
+FLOWS = meeting_edits.FLOWS
 
 
 def language_name(tag: str) -> str:
@@ -39,7 +40,7 @@ async def ask(
 ) -> None:
     t = access.t
     rows: list[list[InlineKeyboardButton]] = []
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         community = await communities.get(session, meeting.community_id)
     default = community.default_locale if community else meeting.source_locale
     title = meetings.text_for(meeting, t.tag, default).title
@@ -124,7 +125,7 @@ async def _preview(
     invitation exactly as it will look; then Send / Cancel."""
     t = access.t
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         seen = await invitations.preview(session, meeting, meeting_edits.audience_of(dialog))
         community = await communities.get(session, meeting.community_id)
     default = community.default_locale if community else meeting.source_locale
@@ -188,7 +189,7 @@ async def _preview(
 async def _current(
     context: SamenContext, user_id: int, access: StaffAccess, flow: str, version: int | None
 ) -> tuple[Any, Dialog, Meeting] | None:
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         member, dialog = await dialogs.of_user(session, user_id)
         if member is None or dialog is None or dialog.flow != flow:
             return None
@@ -206,7 +207,10 @@ async def on_edit_button(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    access = await require_staff(update, context, role=Role.ORGANISER, action="meeting")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="meeting"
+        )
     if access is None:
         return
     t = access.t
@@ -224,19 +228,23 @@ async def on_edit_button(update: Update, context: SamenContext) -> None:
     await _edit_step(context, access, dialog, meeting, choice=decoded.choice)
 
 
-async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
+    dialog = context.dialog
+    assert dialog is not None
     message = update.effective_message
     user = update.effective_user
     assert message is not None
     assert user is not None
-    access = await require_staff(update, context, role=Role.ORGANISER, action="meeting")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="meeting"
+        )
     if access is None:
         return
     found = await _current(context, user.id, access, dialog.flow, None)
     if found is None:
-        async with context.runtime.sessions() as session:
+        async with context.work() as session:
             await dialogs.clear(session, dialog.member_id, now=context.runtime.clock())
-            await session.commit()
         await message.reply_text(t_gone(access.t))
         return
     _member, dialog, meeting = found
@@ -260,7 +268,7 @@ async def _edit_step(
     runtime = context.runtime
     now = runtime.clock()
     result: Any
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         fresh = await meetings.get(session, meeting.id)
         assert fresh is not None
         if dialog.flow == TRANSLATE:
@@ -295,7 +303,6 @@ async def _edit_step(
             result = await meeting_edits.invite_value(session, dialog, choice[1:], now=now)
         else:
             result = await meeting_edits.invite_audience(session, dialog, choice, now=now)
-        await session.commit()
         meeting = await meetings.get(session, meeting.id) or meeting
     match result:
         case EditProblem(dialog=same, code=code):
@@ -344,7 +351,9 @@ async def _edit_step(
             await context.bot.send_message(access.user_id, t.gettext("Stopped. Nothing was sent."))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(
         CallbackQueryHandler(on_edit_button, pattern=rf"^({TRANSLATE}|{MOVE}|{INVITE}):")
     )
+    for flow in FLOWS:
+        router.register(flow, on_message, needs_consent=False)

@@ -23,10 +23,11 @@ from bot.channels.telegram.handlers.common import (
     step_choice,
     voice_seconds,
 )
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import QuestionStage
 from bot.i18n import Translator
-from bot.services import checkins, communities, intake, meetings, members
+from bot.services import checkins, intake, meetings, members
 from bot.services.dialogs import Dialog
 from bot.services.intake import Closed, Finished, Outcome, Paused, Refused, Step
 from bot.services.intake.questions import Given
@@ -38,34 +39,28 @@ if TYPE_CHECKING:
 
 async def command(update: Update, context: SamenContext) -> None:
     """Give input for an upcoming meeting: straight in when there is one, else choose."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    message, member, t = update.effective_message, context.member, context.t
+    if message is None:
         return
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        consented = members.consent_is_current(member, privacy.current_notice_version())
-        open_meetings = (
-            await intake.open_runs(session, member, now=runtime.clock())
-            if member is not None and consented
-            else []
-        )
-        titles = []
-        for meeting in open_meetings:
-            community = await communities.get(session, meeting.community_id)
-            locale = community.default_locale if community else meeting.source_locale
-            titles.append(meetings.text_for(meeting, member.locale if member else None, locale))
-    if member is None or not consented:
+    if member is None or not members.consent_is_current(member, privacy.current_notice_version()):
         await require_consent(update, context, member)
         return
-    t = context.translator(update, member)
+    now = context.runtime.clock()
+    asking: Outcome | None = None
+    async with context.work() as session:
+        member = context.member
+        assert member is not None
+        open_meetings = await intake.open_runs(session, member, now=now)
+        titles = [await meetings.text_in(session, m, member.locale) for m in open_meetings]
+        if len(open_meetings) == 1:
+            asking = await intake.begin(session, member, meeting_id=open_meetings[0].id, now=now)
+    if asking is not None:
+        await show(context, message.chat_id, t, asking)
+        return
     if not open_meetings:
         await message.reply_text(
             t.gettext("There are no meetings waiting for your input right now.")
         )
-        return
-    if len(open_meetings) == 1:
-        await begin(context, user.id, member, t, meeting_id=open_meetings[0].id)
         return
     buttons = [
         [
@@ -85,30 +80,22 @@ async def command(update: Update, context: SamenContext) -> None:
 async def begin(
     context: SamenContext,
     chat_id: int,
-    member: Member,
-    t: Translator,
     *,
     meeting_id: int | None = None,
-    stage: QuestionStage = QuestionStage.BEFORE,
     checkin_id: int | None = None,
     lead: str | None = None,
 ) -> None:
     """Start or continue an input run and ask its current question (check-ins use this too)."""
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        fresh = await members.get(session, member.id)
-        if fresh is None:
-            return
+    async with context.work() as session:
+        assert context.member is not None
         outcome = await intake.begin(
             session,
-            fresh,
+            context.member,
             meeting_id=meeting_id,
-            stage=stage,
             checkin_id=checkin_id,
-            now=runtime.clock(),
+            now=context.runtime.clock(),
         )
-        await session.commit()
-    await show(context, chat_id, t, outcome, lead=lead)
+    await show(context, chat_id, context.t, outcome, lead=lead)
 
 
 async def show(
@@ -157,29 +144,24 @@ async def show(
 
 async def on_button(update: Update, context: SamenContext) -> None:
     """A button under a question: an option, a scale value, Done, Skip, Back or Later."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    query, t = update.callback_query, context.t
+    if query is None:
         return
-    runtime = context.runtime
     outcome: Outcome | None = None
-    member = None
-    async with runtime.sessions() as session:
-        found = await step_choice(session, user.id, query.data, intake.FLOW)
-        if found is not None:
-            member, dialog, choice = found
-            outcome = await _choose(session, member, dialog, choice, runtime.clock())
-            await session.commit()
-    t = (
-        await context.member_translator(update)
-        if member is None
-        else context.translator(update, member)
-    )
+    found = step_choice(context, query.data, intake.FLOW)
+    if found is not None:
+        _member, dialog, choice = found
+        async with context.work() as session:
+            assert context.member is not None
+            outcome = await _choose(
+                session, context.member, dialog, choice, context.runtime.clock()
+            )
     if outcome is None:
         await neutral(query, t)
         return
     await query.answer()
     await retire_buttons(query)
-    await show(context, user.id, t, outcome)
+    await show(context, query.from_user.id, t, outcome)
 
 
 async def _choose(
@@ -209,31 +191,29 @@ async def _choose(
     return None
 
 
-async def on_message(
-    update: Update, context: SamenContext, member: Member, dialog: Dialog, t: Translator
-) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
     """A typed answer or a voice note for the current question."""
-    message = update.effective_message
+    message, dialog, t = update.effective_message, context.dialog, context.t
     assert message is not None
+    assert dialog is not None
     given = Given(
         text=message.text,
         voice_file_id=message.voice.file_id if message.voice else None,
         voice_duration=voice_seconds(message.voice) if message.voice else None,
     )
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        fresh = await members.get(session, member.id)
-        if fresh is None:
-            return
+    async with context.work() as session:
+        member = context.member
+        assert member is not None
         if given.text is None and given.voice_file_id is None:
             # A sticker, photo or location: not an answer to anything.
-            resumed = await intake.resume(session, fresh, dialog)
+            resumed = await intake.resume(session, member, dialog)
             outcome: Outcome = (
                 Refused(resumed, problem=None) if isinstance(resumed, Step) else resumed
             )
         else:
-            outcome = await intake.answer(session, fresh, dialog, given, now=runtime.clock())
-        await session.commit()
+            outcome = await intake.answer(
+                session, member, dialog, given, now=context.runtime.clock()
+            )
     if isinstance(outcome, Refused) and outcome.problem is None:
         await show(
             context,
@@ -246,34 +226,39 @@ async def on_message(
     await show(context, message.chat_id, t, outcome)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("input", command, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{intake.FLOW}:"))
     app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^chk:"))
+    router.register(intake.FLOW, on_message, needs_consent=True)
 
 
 async def on_checkin(update: Update, context: SamenContext) -> None:
     """ "Answer the questions" under a follow-up or long-term check-in."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    query, member, t = update.callback_query, context.member, context.t
+    if query is None:
         return
     decoded = callbacks.decode(query.data)
-    runtime = context.runtime
-    row = None
-    async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        if member is not None and isinstance(decoded, callbacks.CheckInAnswer):
-            row = await checkins.questions_for(
-                session, decoded.checkin_id, member, runtime.catalogs
-            )
-            await session.commit()
-    t = context.translator(update, member)
-    if member is None or row is None:
+    if member is None or not isinstance(decoded, callbacks.CheckInAnswer):
         await neutral(query, t)
         return
-    if not members.consent_is_current(member, privacy.current_notice_version()):
-        await query.answer()
-        await require_consent(update, context, member)
+    consented = members.consent_is_current(member, privacy.current_notice_version())
+    asking = None
+    async with context.work() as session:
+        member = context.member
+        assert member is not None
+        row = await checkins.questions_for(
+            session, decoded.checkin_id, member, context.runtime.catalogs
+        )
+        if row is not None and consented:
+            asking = await intake.begin(
+                session, member, checkin_id=row.id, now=context.runtime.clock()
+            )
+    if row is None:
+        await neutral(query, t)
         return
     await query.answer()
-    await begin(context, user.id, member, t, checkin_id=row.id)
+    if asking is None:
+        await require_consent(update, context, member)
+        return
+    await show(context, query.from_user.id, t, asking)

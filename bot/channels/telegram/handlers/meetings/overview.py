@@ -16,13 +16,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
-from bot.channels.telegram.handlers.staff import guard
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import InputStatus, Meeting, MeetingStatus, OutboxState, Role, RsvpStatus
 from bot.i18n import Translator
-from bot.services import communities, dialogs, meetings
+from bot.services import dialogs, meetings
 from bot.services.dialogs import Dialog
 from bot.services.meetings import changes, invitations
 from bot.services.meetings import edits as meeting_edits
@@ -30,64 +30,49 @@ from bot.services.meetings import overview as overview_service
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE
 from bot.services.outbox import reports as outbox_reports
 
-PICK = "meetings"  # the flow of /meeting's buttons
-
-
-async def _start(
-    update: Update, context: SamenContext, action: str
-) -> tuple[StaffAccess, Dialog, list[Meeting]] | None:
-    access = await require_staff(update, context, role=Role.ORGANISER, action=action)
-    if access is None:
-        return None
-    member = await guard.staff_member(context, update, access)
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        found = await meetings.in_communities(session, access.community_ids, now=runtime.clock())
-        dialog = await dialogs.set(
-            session, member.id, PICK, action, {"ids": [m.id for m in found]}, now=runtime.clock()
-        )
-        await session.commit()
-    return access, dialog, found
+PICK = overview_service.FLOW
 
 
 async def _list(update: Update, context: SamenContext, action: str, lead: str) -> None:
-    started = await _start(update, context, action)
-    if started is None:
-        return
-    access, dialog, found = started
-    t = access.t
-    if action != "show":
-        found = [m for m in found if m.status == MeetingStatus.SCHEDULED]
+    """The organiser's meetings as buttons: the guard, the list and the dialogue that
+    remembers it, in one unit of work."""
+    t, now = context.t, context.runtime.clock()
+    rows = []
+    async with context.work() as session:
+        access = await require_staff(update, context, session, role=Role.ORGANISER, action=action)
+        if access is None:
+            return
+        found = await meetings.in_communities(session, access.community_ids, now=now)
+        dialog = await dialogs.set(
+            session, access.member.id, PICK, action, {"ids": [m.id for m in found]}, now=now
+        )
+        if action != "show":
+            found = [m for m in found if m.status == MeetingStatus.SCHEDULED]
+        for meeting in found[:10]:
+            title = (await meetings.text_in(session, meeting, t.tag)).title
+            mark = "✖ " if meeting.status == MeetingStatus.CANCELLED else ""
+            label = f"{mark}{title} · {t.fmt_date(meeting.starts_at, 'medium')}"
+            rows.append([keyboards.step_button(PICK, dialog, label, f"{action[0]}{meeting.id}")])
     if not found:
         await context.bot.send_message(
             access.user_id, t.gettext("You have no meetings yet. Create one with /newmeeting.")
         )
         return
-    async with context.runtime.sessions() as session:
-        rows = []
-        for meeting in found[:10]:
-            community = await communities.get(session, meeting.community_id)
-            default = community.default_locale if community else meeting.source_locale
-            title = meetings.text_for(meeting, t.tag, default).title
-            mark = "✖ " if meeting.status == MeetingStatus.CANCELLED else ""
-            label = f"{mark}{title} · {t.fmt_date(meeting.starts_at, 'medium')}"
-            rows.append([keyboards.step_button(PICK, dialog, label, f"{action[0]}{meeting.id}")])
     await context.bot.send_message(access.user_id, lead, reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def show_command(update: Update, context: SamenContext) -> None:
-    t = await context.member_translator(update)
-    await _list(update, context, "show", t.gettext("Your meetings:"))
+    await _list(update, context, "show", context.t.gettext("Your meetings:"))
 
 
 async def invite_command(update: Update, context: SamenContext) -> None:
-    t = await context.member_translator(update)
-    await _list(update, context, "invite", t.gettext("Which meeting do you want to invite to?"))
+    lead = context.t.gettext("Which meeting do you want to invite to?")
+    await _list(update, context, "invite", lead)
 
 
 async def translate_command(update: Update, context: SamenContext) -> None:
-    t = await context.member_translator(update)
-    await _list(update, context, "translate", t.gettext("Which meeting do you want to translate?"))
+    lead = context.t.gettext("Which meeting do you want to translate?")
+    await _list(update, context, "translate", lead)
 
 
 # --- one meeting -------------------------------------------------------------------------------
@@ -150,7 +135,7 @@ async def _show_meeting(
     context: SamenContext, access: StaffAccess, dialog: Dialog, meeting: Meeting
 ) -> None:
     t = access.t
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         seen = await overview_service.of_meeting(session, meeting, locale=t.tag)
     rows = []
     if meeting.status == MeetingStatus.SCHEDULED:
@@ -185,14 +170,17 @@ async def on_pick(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    access = await require_staff(update, context, role=Role.ORGANISER, action="meeting")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="meeting"
+        )
     if access is None:
         return
     t = access.t
     runtime = context.runtime
     meeting = None
-    async with runtime.sessions() as session:
-        found = await step_choice(session, user.id, query.data, PICK)
+    async with context.work() as session:
+        found = step_choice(context, query.data, PICK)
         if found is not None and found[2][1:].isdigit() and len(found[2]) < 20:
             meeting = await meeting_edits.meeting_of(
                 session, int(found[2][1:]), access.community_ids
@@ -208,7 +196,7 @@ async def on_pick(update: Update, context: SamenContext) -> None:
         await _show_meeting(context, access, dialog, meeting)
         return
     if action == "r":
-        async with runtime.sessions() as session:
+        async with context.work() as session:
             count = 0
             for broadcast_id in await invitations.broadcast_ids(session, meeting.id):
                 count += (
@@ -221,7 +209,6 @@ async def on_pick(update: Update, context: SamenContext) -> None:
                     )
                     or 0
                 )
-            await session.commit()
         await retire_buttons(query)
         await context.bot.send_message(
             access.user_id,
@@ -234,11 +221,10 @@ async def on_pick(update: Update, context: SamenContext) -> None:
         )
         return
     if action == "c":
-        async with runtime.sessions() as session:
+        async with context.work() as session:
             dialog = await dialogs.set(
                 session, member.id, PICK, "cancel", {"meeting": meeting.id}, now=now
             )
-            await session.commit()
         markup = InlineKeyboardMarkup(
             [[keyboards.step_button(PICK, dialog, t.gettext("Yes, cancel it"), f"x{meeting.id}")]]
         )
@@ -249,7 +235,7 @@ async def on_pick(update: Update, context: SamenContext) -> None:
         )
         return
     if action == "x" and dialog.step == "cancel":
-        async with runtime.sessions() as session:
+        async with context.work() as session:
             fresh = await meetings.get(session, meeting.id)
             assert fresh is not None
             try:
@@ -257,7 +243,6 @@ async def on_pick(update: Update, context: SamenContext) -> None:
             except meetings.MeetingError:
                 told = -1
             await dialogs.clear(session, member.id, now=now)
-            await session.commit()
         await retire_buttons(query)
         text = (
             t.gettext("This meeting was cancelled.")
@@ -275,15 +260,24 @@ async def on_pick(update: Update, context: SamenContext) -> None:
     if flow is None:
         await neutral(query, t)
         return
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         dialog = await meeting_edits.start(session, member.id, flow, meeting, now=now)
-        await session.commit()
     await retire_buttons(query)
     await meeting_changes.ask(context, access, dialog, meeting)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
+    """A message while /meeting's buttons are waiting: they are the answer."""
+    message = update.effective_message
+    assert message is not None
+    await context.bot.send_message(
+        message.chat_id, context.t.gettext("Please answer with the buttons.")
+    )
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("meeting", show_command))
     app.add_handler(CommandHandler("invite", invite_command))
     app.add_handler(CommandHandler("translate", translate_command))
     app.add_handler(CallbackQueryHandler(on_pick, pattern=rf"^{PICK}:"))
+    router.register(PICK, on_message, needs_consent=False)

@@ -18,7 +18,7 @@ from bot.channels.telegram.handlers.meetings import intake as input_handlers
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import RsvpStatus
 from bot.i18n import Translator
-from bot.services import communities, intake, meetings, members
+from bot.services import intake, members
 from bot.services.meetings import calendar, rsvps
 from bot.services.members import privacy
 
@@ -44,14 +44,10 @@ def _refusal(t: Translator, reason: str | None) -> str:
 
 
 async def on_button(update: Update, context: SamenContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    query, member, t = update.callback_query, context.member, context.t
+    if query is None:
         return
     decoded = callbacks.decode(query.data)
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-    t = context.translator(update, member)
     if not isinstance(decoded, callbacks.MeetingAction):
         await neutral(query, t)
         return
@@ -59,75 +55,51 @@ async def on_button(update: Update, context: SamenContext) -> None:
         await query.answer()
         await require_consent(update, context, member)
         return
+    chat_id = query.from_user.id
     if decoded.action == "input":
         await query.answer()
-        await input_handlers.begin(context, user.id, member, t, meeting_id=decoded.meeting_id)
+        await input_handlers.begin(context, chat_id, meeting_id=decoded.meeting_id)
         return
     if decoded.action == "ics":
-        await _send_calendar(update, context, member, t, decoded.meeting_id)
+        await _send_calendar(update, context, decoded.meeting_id)
         return
     status = _STATUS[decoded.action]
-    async with runtime.sessions() as session:
-        fresh = await members.get(session, member.id)
-        if fresh is None:
-            return
-        result = await rsvps.respond(
-            session, fresh, decoded.meeting_id, status, now=runtime.clock()
-        )
-        meeting = await meetings.get(session, decoded.meeting_id)
-        title, wants_input = "", False
-        if result.ok and meeting is not None:
-            community = await communities.get(session, meeting.community_id)
-            default = community.default_locale if community else meeting.source_locale
-            title = meetings.text_for(meeting, fresh.locale, default).title
-            done = await intake.status_of(session, fresh.id, meeting.id)
-            wants_input = (
-                status != RsvpStatus.NOT_GOING
-                and done is None
-                and meetings.is_open_for_input(meeting, runtime.clock())
-                and bool(await meetings.questions_of(session, meeting.id))
+    now = context.runtime.clock()
+    asking = None
+    # One unit of work: the answer, and the first question when input is wanted.
+    async with context.work() as session:
+        assert context.member is not None
+        result = await rsvps.respond(session, context.member, decoded.meeting_id, status, now=now)
+        if result.ok and result.wants_input:
+            asking = await intake.begin(
+                session, context.member, meeting_id=decoded.meeting_id, now=now
             )
-        await session.commit()
     if not result.ok:
         await query.answer(_refusal(t, result.reason), show_alert=True)
         return
     await query.answer(t.gettext("Saved."))
-    await context.bot.send_message(user.id, _confirmation(t, status, title))
-    if wants_input:
+    await context.bot.send_message(chat_id, _confirmation(t, status, result.title))
+    if asking is not None:
         # After an RSVP the member is asked for input straight away (they can stop any time).
         lead = t.gettext("A few questions to help prepare the meeting:")
-        await input_handlers.begin(
-            context, user.id, member, t, meeting_id=decoded.meeting_id, lead=lead
-        )
+        await input_handlers.show(context, chat_id, t, asking, lead=lead)
 
 
-async def _send_calendar(
-    update: Update, context: SamenContext, member: Any, t: Translator, meeting_id: int
-) -> None:
-    query = update.callback_query
+async def _send_calendar(update: Update, context: SamenContext, meeting_id: int) -> None:
+    query, t = update.callback_query, context.t
     assert query is not None
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        meeting = await meetings.get(session, meeting_id)
-        allowed = meeting is not None and await communities.is_member(
-            session, member.id, meeting.community_id
-        )
-        payload = None
-        if meeting is not None and allowed:
-            community = await communities.get(session, meeting.community_id)
-            default = community.default_locale if community else meeting.source_locale
-            text = meetings.text_for(meeting, member.locale, default)
-            payload = (
-                calendar.filename(meeting),
-                calendar.ics(meeting, text, now=runtime.clock()),
-            )
+    now = context.runtime.clock()
+    async with context.work() as session:
+        member = context.member
+        assert member is not None
+        payload = await calendar.for_member(session, member, meeting_id, now=now)
     if payload is None:
-        await query.answer(_refusal(t, "not_member" if meeting else None), show_alert=True)
+        await query.answer(_refusal(t, "gone"), show_alert=True)
         return
     await query.answer()
     name, content = payload
     await context.bot.send_document(
-        update.effective_user.id if update.effective_user else member.telegram_user_id,
+        query.from_user.id,
         InputFile(content, filename=name),
         caption=t.gettext("Open this file to add the meeting to your calendar."),
     )

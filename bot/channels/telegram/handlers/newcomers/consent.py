@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.router import Router, unrouted_step
 from bot.channels.telegram.views import prompts
 from bot.services.members import onboarding, privacy, profiles, stories
 from bot.services.members.onboarding import ConsentKind
@@ -27,7 +28,7 @@ async def answer(update: Update, context: SamenContext) -> None:
     runtime = context.runtime
     now = runtime.clock()
     next_dialog, share = None, None
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         outcome = await onboarding.answer_consent(
             session,
             telegram_user_id=user.id,
@@ -101,5 +102,23 @@ async def answer(update: Update, context: SamenContext) -> None:
         )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
+    """A message at the language or consent step: those steps take only their buttons."""
+    message, dialog, t = update.effective_message, context.dialog, context.t
+    assert message is not None
+    assert dialog is not None
+    if dialog.at(onboarding.FLOW, onboarding.LANGUAGE):
+        lead = t.gettext("Please choose your language with the buttons.")
+        await prompts.language(context, message.chat_id, t, lead=lead)
+    elif dialog.at(onboarding.FLOW, onboarding.CONSENT):
+        lead = t.gettext("Please answer with one of the two buttons below.")
+        await prompts.consent(
+            context, message.chat_id, t, privacy.current_notice_version(), lead=lead
+        )
+    else:
+        await unrouted_step(update, context)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CallbackQueryHandler(answer, pattern=r"^consent:"))
+    router.register(onboarding.FLOW, on_message, needs_consent=False)

@@ -11,8 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.views import conversations as conversation_views
-from bot.channels.telegram.views import prompts
+from bot.channels.telegram.views import identity, prompts
 from bot.i18n import Translator, find_language
 from bot.services import dialogs, members
 from bot.services.members import data_rights
@@ -29,12 +30,14 @@ async def mydata(update: Update, context: SamenContext) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         member = await members.find_by_telegram_id(session, user.id)
         data = await data_rights.export(session, member.id) if member is not None else None
     t = context.translator(update, member)
     if data is None:
-        await message.reply_text(t.gettext("Samen has nothing stored about you."))
+        # The number is not stored; installers look for it here (SAMEN_COORDINATOR_IDS).
+        nothing = t.gettext("Samen has nothing stored about you.")
+        await message.reply_text(f"{nothing}\n{identity.number_line(t, user.id)}")
         return
     await message.reply_text(render(t, data)[:MAX_MESSAGE])
     document = json.dumps(data.to_json(), ensure_ascii=False, indent=2).encode()
@@ -137,14 +140,13 @@ async def delete(update: Update, context: SamenContext) -> None:
     if user is None or message is None:
         return
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         member = await members.find_by_telegram_id(session, user.id)
         dialog = None
         if member is not None:
             dialog = await dialogs.set(
-                session, member.id, prompts.ERASE_FLOW, prompts.ERASE_CONFIRM, now=runtime.clock()
+                session, member.id, data_rights.FLOW, data_rights.CONFIRM, now=runtime.clock()
             )
-            await session.commit()
     t = context.translator(update, member)
     if dialog is None:
         await message.reply_text(t.gettext("Samen has nothing stored about you."))
@@ -159,13 +161,13 @@ async def confirm(update: Update, context: SamenContext) -> None:
         return
     decoded = callbacks.decode(query.data)
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         member, dialog = await dialogs.of_user(session, user.id)
         t = context.translator(update, member)
         valid = (
             isinstance(decoded, callbacks.StepChoice)
             and dialog is not None
-            and dialog.matches(prompts.ERASE_FLOW, decoded.version)
+            and dialog.matches(data_rights.FLOW, decoded.version)
             and decoded.choice in {"yes", "no"}
         )
         if not valid or member is None:
@@ -174,9 +176,11 @@ async def confirm(update: Update, context: SamenContext) -> None:
         assert isinstance(decoded, callbacks.StepChoice)
         if decoded.choice == "no":
             await dialogs.clear(session, member.id, now=runtime.clock())
-            await session.commit()
         else:
             await data_rights.erase(session, member.id, now=runtime.clock())
+    if decoded.choice == "yes":
+        # Outside the erasing transaction: a checkpoint cannot run inside one.
+        await data_rights.reach_disk(runtime.engine)
     await query.answer()
     await retire_buttons(query)
     if decoded.choice == "no":
@@ -199,11 +203,10 @@ async def stop(update: Update, context: SamenContext) -> None:
     if user is None or message is None:
         return
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         member = await members.find_by_telegram_id(session, user.id)
         if member is not None:
             await members.stop(session, member, runtime.clock())
-            await session.commit()
     t = context.translator(update, member)
     await message.reply_text(
         t.gettext(
@@ -213,8 +216,18 @@ async def stop(update: Update, context: SamenContext) -> None:
     )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
+    """Erasure is a right with or without consent: it only ever waits for a button."""
+    message, dialog, t = update.effective_message, context.dialog, context.t
+    assert message is not None
+    assert dialog is not None
+    lead = t.gettext("Please answer with the buttons.")
+    await prompts.erase(context, message.chat_id, t, dialog, lead=lead)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("mydata", mydata, filters=PRIVATE_MESSAGES))
     app.add_handler(CommandHandler("delete", delete, filters=PRIVATE_MESSAGES))
     app.add_handler(CommandHandler("stop", stop, filters=PRIVATE_MESSAGES))
-    app.add_handler(CallbackQueryHandler(confirm, pattern=rf"^{prompts.ERASE_FLOW}:"))
+    app.add_handler(CallbackQueryHandler(confirm, pattern=rf"^{data_rights.FLOW}:"))
+    router.register(data_rights.FLOW, on_message, needs_consent=False)

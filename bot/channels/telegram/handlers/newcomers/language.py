@@ -21,7 +21,7 @@ async def show_languages(update: Update, context: SamenContext) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         member = await members.find_by_telegram_id(session, user.id)
     await prompts.language(context, message.chat_id, context.translator(update, member))
 
@@ -36,7 +36,7 @@ async def choose(update: Update, context: SamenContext) -> None:
     if not isinstance(decoded, callbacks.LanguageChoice):
         await neutral(query, context.translator_for_user(update))
         return
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         outcome = await onboarding.choose_language(
             session,
             telegram_user_id=user.id,

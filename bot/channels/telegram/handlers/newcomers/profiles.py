@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
@@ -10,27 +10,18 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, require_consent, retire_buttons
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.views import prompts
-from bot.i18n import Translator
-from bot.services import dialogs, members
-from bot.services.dialogs import Dialog
+from bot.services import members
 from bot.services.members import privacy, profiles
-
-if TYPE_CHECKING:
-    # Types only: handlers read model objects that services return, never query them.
-    from bot.db.models import Member
 
 
 async def tap(update: Update, context: SamenContext) -> None:
     """Toggle a topic, finish or skip a step — only while the step is still current."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    query, member, dialog, t = update.callback_query, context.member, context.dialog, context.t
+    if query is None:
         return
     decoded = callbacks.decode(query.data)
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-    t = context.translator(update, member)
     if (
         not isinstance(decoded, callbacks.StepChoice)
         or member is None
@@ -48,10 +39,12 @@ async def tap(update: Update, context: SamenContext) -> None:
     if decoded.choice in {"done", "skip"}:
         await query.answer()
         await retire_buttons(query)
-        await _finish(context, user.id, t, member, dialog, skip=decoded.choice == "skip")
+        await _finish(context, query.from_user.id, skip=decoded.choice == "skip")
         return
-    async with runtime.sessions() as session:
-        toggled = await profiles.toggle(session, dialog, decoded.choice, now=runtime.clock())
+    async with context.work() as session:
+        toggled = await profiles.toggle(
+            session, dialog, decoded.choice, now=context.runtime.clock()
+        )
     if toggled is None:
         await neutral(query, t)
         return
@@ -59,12 +52,11 @@ async def tap(update: Update, context: SamenContext) -> None:
     await query.edit_message_reply_markup(reply_markup=prompts.profile_keyboard(t, toggled))
 
 
-async def on_message(
-    update: Update, context: SamenContext, member: Member, dialog: Dialog, t: Translator
-) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
     """Free text at a profile step is the member's own words for it; anything else re-prompts."""
-    message = update.effective_message
+    message, dialog, t = update.effective_message, context.dialog, context.t
     assert message is not None
+    assert dialog is not None
     if not message.text:
         await prompts.profile(
             context,
@@ -81,26 +73,18 @@ async def on_message(
         )
         await prompts.profile(context, message.chat_id, t, dialog, lead=lead)
         return
-    await _finish(context, message.chat_id, t, member, dialog, text=message.text)
+    await _finish(context, message.chat_id, text=message.text)
 
 
 async def _finish(
-    context: SamenContext,
-    chat_id: int,
-    t: Translator,
-    member: Member,
-    dialog: Dialog,
-    *,
-    skip: bool = False,
-    text: str | None = None,
+    context: SamenContext, chat_id: int, *, skip: bool = False, text: str | None = None
 ) -> None:
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        fresh = await members.get(session, member.id)
-        if fresh is None:
-            return
+    t, dialog = context.t, context.dialog
+    assert dialog is not None
+    async with context.work() as session:
+        assert context.member is not None
         following = await profiles.finish_step(
-            session, fresh, dialog, now=runtime.clock(), text=text, skip=skip
+            session, context.member, dialog, now=context.runtime.clock(), text=text, skip=skip
         )
     if following is not None:
         await prompts.profile(context, chat_id, t, following)
@@ -115,5 +99,6 @@ async def _finish(
     )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CallbackQueryHandler(tap, pattern=rf"^{profiles.FLOW}:"))
+    router.register(profiles.FLOW, on_message, needs_consent=True)

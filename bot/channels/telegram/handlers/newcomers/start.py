@@ -22,7 +22,7 @@ async def start(update: Update, context: SamenContext) -> None:
     runtime = context.runtime
     code = context.args[0] if context.args else None
     notice_version = privacy.current_notice_version()
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         outcome = await onboarding.start(
             session,
             telegram_user_id=user.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -16,34 +16,24 @@ from bot.channels.telegram.handlers.common import (
     retire_buttons,
     voice_seconds,
 )
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.views import prompts
-from bot.i18n import Translator
-from bot.services import dialogs, members
-from bot.services.dialogs import Dialog
+from bot.services import members
 from bot.services.members import privacy, stories
 from bot.services.members.stories import BeginKind
-
-if TYPE_CHECKING:
-    # Types only: handlers read model objects that services return, never query them.
-    from bot.db.models import Member
 
 
 async def share(update: Update, context: SamenContext) -> None:
     """Ask for the story (after asking which community, for members of several)."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    message, member = update.effective_message, context.member
+    if message is None:
         return
-    runtime = context.runtime
-    async with runtime.sessions() as session:
-        member = await members.find_by_telegram_id(session, user.id)
-        consented = members.consent_is_current(member, privacy.current_notice_version())
-        begin = None
-        if member is not None and consented:
-            begin = await stories.begin(session, member, now=runtime.clock())
-    if member is None or not consented or begin is None:
+    if not members.consent_is_current(member, privacy.current_notice_version()):
         await require_consent(update, context, member, then=stories.FLOW)
         return
-    t = context.translator(update, member)
+    async with context.work() as session:
+        begin = await stories.begin(session, context.member, now=context.runtime.clock())
+    t = context.t
     if begin.kind == BeginKind.NO_COMMUNITY:
         await message.reply_text(
             t.gettext(
@@ -60,63 +50,69 @@ async def share(update: Update, context: SamenContext) -> None:
 
 async def choose(update: Update, context: SamenContext) -> None:
     """The community the story is for: re-checked against the member's memberships."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    query, dialog = update.callback_query, context.dialog
+    if query is None:
         return
     decoded = callbacks.decode(query.data)
-    runtime = context.runtime
     chosen = None
-    async with runtime.sessions() as session:
-        member, dialog = await dialogs.of_user(session, user.id)
-        if (
-            isinstance(decoded, callbacks.StepChoice)
-            and dialog is not None
-            and dialog.matches(stories.FLOW, decoded.version)
-            and decoded.choice.isdigit()
-        ):
+    if (
+        isinstance(decoded, callbacks.StepChoice)
+        and dialog is not None
+        and dialog.matches(stories.FLOW, decoded.version)
+        and decoded.choice.isdigit()
+    ):
+        async with context.work() as session:
             chosen = await stories.choose_community(
-                session, dialog, int(decoded.choice), now=runtime.clock()
+                session, dialog, int(decoded.choice), now=context.runtime.clock()
             )
-    t = context.translator(update, member)
+    t = context.t
     if chosen is None:
         await neutral(query, t)
         return
     await query.answer()
     await retire_buttons(query)
     new_dialog, community = chosen
-    await prompts.share(context, user.id, t, new_dialog, community=community)
+    await prompts.share(context, query.from_user.id, t, new_dialog, community=community)
 
 
-async def on_message(
-    update: Update, context: SamenContext, member: Member, dialog: Dialog, t: Translator
-) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
     """Keep a text or voice story; anything else gets a polite re-prompt."""
-    message = update.effective_message
+    message, dialog, t = update.effective_message, context.dialog, context.t
     assert message is not None
-    runtime = context.runtime
-    saved = None
-    # One transaction for what the step shows and the story itself.
-    async with runtime.sessions() as session:
-        community, options = await stories.prompt_data(session, dialog)
-        fresh = None
-        if dialog.step != stories.CHOOSE_COMMUNITY:
-            fresh = await members.get(session, member.id)
-        if fresh is not None and message.text and message.text.strip():
-            saved = await stories.save_text(
-                session, fresh, dialog, message.text, now=runtime.clock()
-            )
-        elif fresh is not None and message.voice is not None:
+    assert dialog is not None
+    if dialog.step == stories.CHOOSE_COMMUNITY:
+        async with context.work() as session:
+            _none, options = await stories.prompt_data(session, dialog)
+        lead = t.gettext("Please choose with the buttons.")
+        await prompts.share(context, message.chat_id, t, dialog, options, lead=lead)
+        return
+    now = context.runtime.clock()
+    # One unit of work for the story and what the step shows.
+    async with context.work() as session:
+        member = context.member
+        assert member is not None
+        saved = None
+        if message.text and message.text.strip():
+            saved = await stories.save_text(session, member, dialog, message.text, now=now)
+        elif message.voice is not None:
             saved = await stories.save_voice(
                 session,
-                fresh,
+                member,
                 dialog,
                 file_id=message.voice.file_id,
                 duration=voice_seconds(message.voice),
-                now=runtime.clock(),
+                now=now,
             )
-    if dialog.step == stories.CHOOSE_COMMUNITY:
-        lead = t.gettext("Please choose with the buttons.")
-        await prompts.share(context, message.chat_id, t, dialog, options, lead=lead)
+        if saved is None or isinstance(saved, stories.TooLong):
+            community, _options = await stories.prompt_data(session, dialog)
+        else:
+            community = saved.community
+    if isinstance(saved, stories.TooLong):
+        lead = t.gettext(
+            "That message is too long for me. Please keep it under {limit} characters.",
+            limit=t.fmt_number(saved.limit),
+        )
+        await prompts.share(context, message.chat_id, t, dialog, community=community, lead=lead)
         return
     if saved is None:
         lead = t.gettext(
@@ -125,7 +121,7 @@ async def on_message(
         await prompts.share(context, message.chat_id, t, dialog, community=community, lead=lead)
         return
     name = community.name if community is not None else ""
-    if saved.voice_file_id:
+    if saved.answer.voice_file_id:
         thanks = t.gettext(
             "Thank you for your voice message! {community} will listen to it.", community=name
         )
@@ -138,6 +134,7 @@ async def on_message(
     await message.reply_text(thanks)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("share", share, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(choose, pattern=rf"^{stories.FLOW}:"))
+    router.register(stories.FLOW, on_message, needs_consent=True)

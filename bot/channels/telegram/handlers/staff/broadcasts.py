@@ -33,7 +33,10 @@ PURPOSE_LABELS = {
 async def show(update: Update, context: SamenContext) -> None:
     """Show the organiser's latest broadcasts with their counts."""
     message = update.effective_message
-    access = await require_staff(update, context, role=Role.ORGANISER, action="broadcasts")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="broadcasts"
+        )
     if access is None or message is None:
         return
     text, markup = await _view(context, access.user_id, access.t)
@@ -45,12 +48,12 @@ async def resend_failed(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    t = await context.member_translator(update)
+    t = context.t
     runtime = context.runtime
     raw = (query.data or "").removeprefix(RESEND_PREFIX)
     count = None
     if raw.isdigit() and len(raw) < 19:
-        async with runtime.sessions() as session:
+        async with context.work() as session:
             count = await outbox_reports.resend_failed_for_organiser(
                 session,
                 user.id,
@@ -77,7 +80,7 @@ async def _view(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     runtime = context.runtime
     coordinators = runtime.settings.coordinator_ids
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         allowed = await roles.may_organise(
             session, telegram_user_id, installation_coordinators=coordinators
         )

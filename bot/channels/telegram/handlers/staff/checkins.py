@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
-from bot.channels.telegram.handlers.staff import guard
+from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.db.models import CheckInState, Role
 from bot.i18n import N_
@@ -20,7 +20,7 @@ from bot.services.checkins import schedules as checkin_schedules
 from bot.services.checkins.schedules import ScheduleError
 from bot.services.dialogs import Dialog
 
-FLOW = "checkins"
+FLOW = checkin_schedules.FLOW
 SHOW, EDIT = "show", "edit"
 
 LABELS = {
@@ -50,17 +50,19 @@ EXAMPLES = {
 
 
 async def command(update: Update, context: SamenContext) -> None:
-    access = await require_staff(update, context, role=Role.ORGANISER, action="checkins")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="checkins"
+        )
     if access is None:
         return
-    member = await guard.staff_member(context, update, access)
+    member = access.member
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         first = access.community_ids[0]
         dialog = await dialogs.set(
             session, member.id, FLOW, SHOW, {"community": first}, now=runtime.clock()
         )
-        await session.commit()
     await show(context, access, dialog)
 
 
@@ -69,7 +71,7 @@ async def show(
 ) -> None:
     t = access.t
     community_id = int(dialog.data["community"])
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         community = await communities.get(session, community_id)
         schedule = await checkin_schedules.get(session, community_id)
         counted = await checkin_firing.counts(session, community_id)
@@ -118,14 +120,17 @@ async def on_button(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    access = await require_staff(update, context, role=Role.ORGANISER, action="checkins")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="checkins"
+        )
     if access is None:
         return
     runtime = context.runtime
     fields = list(BUTTONS)
     dialog = None
-    async with runtime.sessions() as session:
-        found = await step_choice(session, user.id, query.data, FLOW)
+    async with context.work() as session:
+        found = step_choice(context, query.data, FLOW)
         choice = found[2] if found is not None else ""
         number = choice[1:]
         valid = (
@@ -147,7 +152,6 @@ async def on_button(update: Update, context: SamenContext) -> None:
                 dialog = await dialogs.update(
                     session, found[1], now=now, step=SHOW, community=int(number)
                 )
-            await session.commit()
     if not valid or dialog is None:
         await neutral(query, access.t)
         return
@@ -172,10 +176,15 @@ async def ask_value(
     await context.bot.send_message(access.user_id, text)
 
 
-async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> None:
+async def on_message(update: Update, context: SamenContext) -> None:
+    dialog = context.dialog
+    assert dialog is not None
     message = update.effective_message
     assert message is not None
-    access = await require_staff(update, context, role=Role.ORGANISER, action="checkins")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="checkins"
+        )
     if access is None:
         return
     community_id = int(dialog.data.get("community", 0))
@@ -184,7 +193,7 @@ async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> N
         return
     runtime = context.runtime
     name = str(dialog.data["field"])
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         schedule = await checkin_schedules.get(session, community_id)
         try:
             changed = checkin_schedules.change(schedule, name, message.text or "")
@@ -196,10 +205,10 @@ async def on_message(update: Update, context: SamenContext, dialog: Dialog) -> N
             session, community_id, changed, now=runtime.clock(), actor_user_id=access.user_id
         )
         dialog = await dialogs.update(session, dialog, now=runtime.clock(), step=SHOW)
-        await session.commit()
     await show(context, access, dialog, lead=access.t.gettext("Saved."))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("checkins", command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{FLOW}:"))
+    router.register(FLOW, on_message, needs_consent=False)

@@ -40,7 +40,10 @@ EXPORT_TASK = "samen.export"
 async def start(update: Update, context: SamenContext) -> None:
     """Offer the communities the user coordinates (or go straight to the meetings of one)."""
     message = update.effective_message
-    access = await require_staff(update, context, role=Role.COORDINATOR, action="export")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.COORDINATOR, action="export"
+        )
     if access is None or message is None:
         return
     t = access.t
@@ -48,7 +51,7 @@ async def start(update: Update, context: SamenContext) -> None:
         text, markup = await _meetings_step(context, t, access.community_ids[0])
         await message.reply_text(text, reply_markup=markup)
         return
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         names = await exports.community_names(session, access.community_ids)
     buttons = [
         InlineKeyboardButton(name, callback_data=callbacks.export(community_id))
@@ -66,7 +69,10 @@ async def choose(update: Update, context: SamenContext) -> None:
     if query is None or chat is None:
         return
     # The role is checked again on every tap: it may have been taken away since /export.
-    access = await require_staff(update, context, role=Role.COORDINATOR, action="export")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.COORDINATOR, action="export"
+        )
     if access is None:
         return
     t = access.t
@@ -76,7 +82,7 @@ async def choose(update: Update, context: SamenContext) -> None:
         await neutral(query, t)
         return
     if choice.meeting_id is not None:
-        async with context.runtime.sessions() as session:
+        async with context.work() as session:
             meeting_ok = await exports.meeting_in_community(
                 session, choice.meeting_id, choice.community_id
             )
@@ -108,7 +114,7 @@ async def choose(update: Update, context: SamenContext) -> None:
 async def _meetings_step(
     context: SamenContext, t: Translator, community_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with context.runtime.sessions() as session:
+    async with context.work() as session:
         community = await communities.get(session, community_id)
         meetings = await exports.recent_meetings(
             session, community_id, t.tag, limit=MEETINGS_SHOWN
@@ -159,7 +165,7 @@ async def _send_export(
     runtime = context.runtime
     await context.bot.send_message(chat_id, t.gettext("Preparing your export…"))
     now = runtime.clock()
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         community = await exports.community_info(session, choice.community_id)
     spec = ExportSpec(community_id=community.id, language=t.tag, meeting_id=choice.meeting_id)
     codes = await exports.member_codes(runtime.sessions, runtime.settings.export_secret, now=now)

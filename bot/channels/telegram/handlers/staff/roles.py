@@ -11,14 +11,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
-from bot.channels.telegram.handlers.staff import guard
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.db.models import Role
 from bot.i18n import Translator
 from bot.services import communities, dialogs
 from bot.services.communities import roles
 
-FLOW = "organisers"
+FLOW = roles.FLOW
 
 
 def _target(text: str | None) -> int | None:
@@ -30,7 +29,8 @@ def _target(text: str | None) -> int | None:
 
 async def _command(update: Update, context: SamenContext, give: bool) -> None:
     name = "addorganiser" if give else "removeorganiser"
-    access = await require_staff(update, context, role=Role.COORDINATOR, action=name)
+    async with context.work() as session:
+        access = await require_staff(update, context, session, role=Role.COORDINATOR, action=name)
     if access is None:
         return
     t = access.t
@@ -49,9 +49,9 @@ async def _command(update: Update, context: SamenContext, give: bool) -> None:
     if len(access.community_ids) == 1:
         await _apply(context, access, target, give, access.community_ids[0])
         return
-    member = await guard.staff_member(context, update, access)
+    member = access.member
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         dialog = await dialogs.set(
             session,
             member.id,
@@ -66,7 +66,6 @@ async def _command(update: Update, context: SamenContext, give: bool) -> None:
             if community is not None:
                 data = callbacks.step(FLOW, dialog.version, f"c{community.id}")
                 rows.append([InlineKeyboardButton(community.name, callback_data=data)])
-        await session.commit()
     await message.reply_text(
         t.gettext("For which community?"), reply_markup=InlineKeyboardMarkup(rows)
     )
@@ -84,17 +83,19 @@ async def choose(update: Update, context: SamenContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    access = await require_staff(update, context, role=Role.COORDINATOR, action="organisers")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.COORDINATOR, action="organisers"
+        )
     if access is None:
         return
     runtime = context.runtime
-    async with runtime.sessions() as session:
-        found = await step_choice(session, user.id, query.data, FLOW)
+    async with context.work() as session:
+        found = step_choice(context, query.data, FLOW)
         chosen = found[2][1:] if found is not None else ""
         valid = found is not None and chosen.isdigit() and int(chosen) in access.community_ids
         if found is not None and valid:
             await dialogs.clear(session, found[0].id, now=runtime.clock())
-            await session.commit()
     if found is None or not valid:
         await neutral(query, access.t)
         return
@@ -108,7 +109,7 @@ async def _apply(
     context: SamenContext, access: StaffAccess, target: int, give: bool, community_id: int
 ) -> None:
     runtime = context.runtime
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         community = await communities.get(session, community_id)
         change = roles.grant if give else roles.revoke
         kwargs = {"granted_by": access.user_id} if give else {"revoked_by": access.user_id}
@@ -120,7 +121,6 @@ async def _apply(
             now=runtime.clock(),
             **kwargs,
         )
-        await session.commit()
     name = community.name if community else "?"
     await context.bot.send_message(access.user_id, _result(access.t, give, changed, target, name))
 

@@ -18,12 +18,15 @@ PHOTO_NAME = "samen-stats.png"
 
 async def show(update: Update, context: SamenContext) -> None:
     message = update.effective_message
-    access = await require_staff(update, context, role=Role.COORDINATOR, action="stats")
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.COORDINATOR, action="stats"
+        )
     if access is None or message is None:
         return
     runtime, t = context.runtime, access.t
     # The coordinator's own communities (installation coordinators: every community).
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         found = [await communities.get(session, cid) for cid in access.community_ids]
     allowed = sorted((c for c in found if c is not None), key=lambda c: c.name)
     wanted = context.args[0] if context.args else None
@@ -36,7 +39,7 @@ async def show(update: Update, context: SamenContext) -> None:
             t.gettext("Which community? Send /stats with its code:\n{codes}", codes=codes)
         )
         return
-    async with runtime.sessions() as session:
+    async with context.work() as session:
         report = await reports.build(
             session, community_code=chosen.code, now=runtime.clock(), locale=t.tag
         )
