@@ -16,7 +16,7 @@ from typing import Any
 # they stay equal (tests/cli/test_help.py).
 ROLES = ("organiser", "coordinator")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
-EXPORT_TABLES = ("answers", "rsvps")
+EXPORT_TABLES = ("answers", "rsvps", "conversations")
 
 
 # The playground's defaults, here so that `--help` imports nothing of the playground.
@@ -354,7 +354,14 @@ def _export(commands: Any) -> None:
         "--table",
         choices=EXPORT_TABLES,
         default="answers",
-        help="for CSV: the answers (default) or the RSVP list; XLSX and JSONL hold both",
+        help="for CSV: the answers (default), the RSVP list or the conversations; XLSX and "
+        "JSONL hold answers and RSVPs (and conversations with --conversations)",
+    )
+    parser.add_argument(
+        "--conversations",
+        action="store_true",
+        help="XLSX and JSONL: add what members wrote and organisers answered (pseudonymous, "
+        "without internal notes); not with --meeting",
     )
     parser.add_argument(
         "--out",

@@ -14,7 +14,14 @@ from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Media, Outgoing, RenderContext
 from bot.db.models import Author, ConversationStatus, MessageKind, OutboxState
 from bot.i18n import N_, Translator, find_language
-from bot.services.conversations import InboxEntry, Thread, ThreadMessage, first_words, replies
+from bot.services.conversations import (
+    Figures,
+    InboxEntry,
+    Thread,
+    ThreadMessage,
+    first_words,
+    replies,
+)
 from bot.services.outbox.dispatcher import RenderError
 
 if TYPE_CHECKING:
@@ -112,14 +119,37 @@ def mydata_lines(t: Translator, threads: Sequence[StoredConversation]) -> list[s
 
 
 def _ago(t: Translator, since: datetime, now: datetime) -> str:
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return t.ngettext("{count} minute", "{count} minutes", minutes, count=minutes)
-    hours = minutes // 60
-    if hours < 48:
-        return t.ngettext("{count} hour", "{count} hours", hours, count=hours)
-    days = hours // 24
-    return t.ngettext("{count} day", "{count} days", days, count=days)
+    return t.fmt_duration(now - since)
+
+
+def figures_lines(t: Translator, figures: Figures) -> list[str]:
+    """Conversations for coordinators (/stats): opened, answered, time to a first answer."""
+    lines = [
+        t.gettext(
+            "Conversations: {opened} opened, {answered} answered.",
+            opened=t.fmt_number(figures.opened),
+            answered=t.fmt_number(figures.answered),
+        )
+    ]
+    if not figures.opened:
+        return lines
+    if figures.median_first_answer is None:
+        lines.append(t.gettext("No conversation has had an answer yet."))
+    else:
+        lines.append(
+            t.gettext(
+                "Median time to a first answer: {duration}.",
+                duration=t.fmt_duration(figures.median_first_answer),
+            )
+        )
+    lines.append(
+        t.ngettext(
+            "{count} open conversation waits longer than the community's answer time.",
+            "{count} open conversations wait longer than the community's answer time.",
+            figures.overdue,
+        )
+    )
+    return lines
 
 
 def taken_label(
