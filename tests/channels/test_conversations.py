@@ -10,7 +10,7 @@ import json
 from sqlalchemy import select
 
 from bot.db.base import Base
-from bot.db.models import AuditEvent, Conversation, Member, OutboxMessage
+from bot.db.models import AuditEvent, Conversation, ConversationMessage, Member, OutboxMessage
 from bot.services.conversations import replies
 from tests.factories import DAWIT, SANNE, Person, create_community
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice
@@ -282,3 +282,52 @@ async def test_members_of_two_communities_choose_once(bot: BotHarness) -> None:
     async with runtime.sessions() as session:
         rows = (await session.scalars(select(Conversation))).all()
     assert [(c.community_id, c.status.value) for c in rows] == [(other.id, "open")]
+
+
+async def test_after_stop_organisers_cannot_send_but_the_member_can_still_write(
+    bot: BotHarness,
+) -> None:
+    runtime, api = bot.runtime, bot.api
+    community = await create_community(runtime, name=COMMUNITY, code=CODE)
+    await make_organiser(runtime, community.id, SANNE.id)
+    await _member_writes(bot)
+    nl = runtime.catalogs.translator("nl")
+    ti = runtime.catalogs.translator("ti")
+    await bot.say(SANNE, "/inbox")
+    await bot.tap(SANNE, "1")
+    await bot.tap(SANNE, nl.gettext("Reply"))
+    # The organiser writes while the member stops messages: the answer queued before /stop
+    # is not sent, and a new Reply is refused with the reason.
+    await bot.say(SANNE, "Kom zaterdag gerust langs.")
+    await bot.say(DAWIT, "/stop")
+    await deliver(runtime, api)
+    assert not [t for t in api.texts(DAWIT.id) if "Kom zaterdag" in t]
+    await bot.say(SANNE, "/inbox")
+    await bot.tap(SANNE, "1")
+    await bot.tap(SANNE, nl.gettext("Reply"))
+    assert api.texts(SANNE.id)[-1] == nl.gettext(
+        "This member cannot get messages now: they blocked Samen, stopped messages or "
+        "deleted their data. Nothing was sent, and nothing will be retried."
+    )
+
+    # The member can still write: the message is kept in the same conversation.
+    answers = await bot.say(DAWIT, SECOND)
+    assert answers == [
+        ti.gettext("Added to your conversation with {community}.", community=ti.isolate(COMMUNITY))
+    ]
+    async with runtime.sessions() as session:
+        (conversation,) = (await session.scalars(select(Conversation))).all()
+        said = (
+            await session.scalars(
+                select(ConversationMessage.text)
+                .where(ConversationMessage.conversation_id == conversation.id)
+                .order_by(ConversationMessage.id)
+            )
+        ).all()
+        rows = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.purpose == replies.PURPOSE)
+            )
+        ).all()
+    assert said == [QUESTION, "Kom zaterdag gerust langs.", SECOND]
+    assert all(r.sent_at is None for r in rows)

@@ -256,8 +256,8 @@ def _export_text(data: bytes) -> str:
     return data.decode("utf-8-sig")
 
 
-async def test_a_coordinator_needs_no_role_row_to_be_counted(runtime: Runtime) -> None:
-    # The organisers told of a message are exactly those with a role in its community.
+async def test_a_coordinator_of_the_community_is_told_as_organisers_are(runtime: Runtime) -> None:
+    # Those told of a message are exactly the organisers and coordinators of its community.
     people = await make_community(runtime, locales=["ti"], first_user_id=970_500_001)
     await make_organiser(runtime, people.community_id, ORGANISER + 1, Role.COORDINATOR)
     await _write(
