@@ -26,6 +26,7 @@ from bot.runtime import Clock, Heartbeats, Runtime, system_clock
 from bot.services import checkins, intake, updates
 from bot.services.checkins import firing as checkin_firing
 from bot.services.communities import retention
+from bot.services.conversations import notices as inbox_notices_service
 from bot.services.members import data_rights
 from bot.services.outbox.dispatcher import Dispatcher
 
@@ -37,6 +38,7 @@ EXPIRE_INPUT_JOB = "expire-input"
 CHECKINS_JOB = "checkins"
 PLAN_CHECKINS_JOB = "plan-checkins"
 RETENTION_JOB = "retention"
+INBOX_NOTICES_JOB = "inbox-notices"
 SCRUB_JOB = "scrub-disk"
 
 
@@ -201,6 +203,15 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
 
     scheduler.add(PeriodicJob(PLAN_CHECKINS_JOB, plan_checkins, timedelta(hours=1)))
     scheduler.add(PeriodicJob(RETENTION_JOB, retention_job(runtime), timedelta(days=1)))
+
+    async def inbox_notices() -> None:
+        # Messages held back by the interval or the organisers' quiet hours are told here.
+        async with runtime.sessions() as session:
+            await inbox_notices_service.queue_due(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(INBOX_NOTICES_JOB, inbox_notices, timedelta(minutes=1)))
+
     # Hourly as well as on each erasure here: erasures by other instances, by the command
     # line, or a checkpoint a busy reader held up, reach the disk within the hour.
     scheduler.add(PeriodicJob(SCRUB_JOB, scrub_job(runtime), timedelta(hours=1)))

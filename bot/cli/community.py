@@ -12,7 +12,7 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
-from bot.services import audit, communities
+from bot.services import audit, communities, conversations
 from bot.services.communities import retention
 
 
@@ -112,4 +112,25 @@ def set_retention(args: argparse.Namespace) -> int:
 
     old, new = with_engine(config, work)
     print(f"{args.code}: answers and stories are kept {new} months (was {old})")
+    return 0
+
+
+def set_answer_time(args: argparse.Namespace) -> int:
+    config = settings()
+
+    async def work(engine: Any) -> tuple[int, int]:
+        async with create_session_factory(engine)() as session:
+            try:
+                changed = await conversations.set_answer_days(
+                    session, community_code=args.code, days=args.days, now=system_clock()
+                )
+            except (ValueError, LookupError) as exc:
+                raise CommandError(str(exc)) from None
+            await session.commit()
+            return changed
+
+    old, new = with_engine(config, work)
+    print(
+        f"{args.code}: members are told to expect an answer within {new} working days (was {old})"
+    )
     return 0

@@ -27,6 +27,9 @@ def export_command(args: argparse.Namespace) -> int:
         raise CommandError(f"no directory {args.out.parent} to write the export into")
     if args.language is not None and find_language(args.language) is None:
         raise CommandError(f"Samen has no catalog for the language {args.language!r}")
+    with_conversations = args.conversations or args.table == "conversations"
+    if with_conversations and args.meeting is not None:
+        raise CommandError("conversations belong to no meeting: export them without --meeting")
     now = system_clock()
     catalogs = Catalogs(config.locales_dir, config.default_time_zone)
 
@@ -49,6 +52,7 @@ def export_command(args: argparse.Namespace) -> int:
                 until=args.until,
                 answer_language=args.answer_language,
                 identifiable=args.identifiable,
+                conversations=with_conversations,
             )
             info = await exports.community_info(session, community.id)
             with_answers = args.format != "csv" or args.table == "answers"
@@ -99,5 +103,8 @@ def export_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     target, result = with_engine(config, work)
-    print(f"wrote {target}: {result.answers} answers, {result.rsvps} RSVPs (audited)")
+    talks = (
+        f", {result.conversation_messages} messages in conversations" if with_conversations else ""
+    )
+    print(f"wrote {target}: {result.answers} answers, {result.rsvps} RSVPs{talks} (audited)")
     return 0

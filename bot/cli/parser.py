@@ -16,7 +16,7 @@ from typing import Any
 # they stay equal (tests/cli/test_help.py).
 ROLES = ("organiser", "coordinator")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
-EXPORT_TABLES = ("answers", "rsvps")
+EXPORT_TABLES = ("answers", "rsvps", "conversations")
 
 
 # The playground's defaults, here so that `--help` imports nothing of the playground.
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         _audit,
         _retention,
         _export,
+        _inbox,
         _playground,
     ):
         register(commands)
@@ -100,6 +101,13 @@ def _community(commands: Any) -> None:
     keep.add_argument("code")
     keep.add_argument("months", type=int)
     keep.set_defaults(handler="community:set_retention")
+
+    answer = actions.add_parser(
+        "set-answer-time", help="the working days members are told an answer takes"
+    )
+    answer.add_argument("code")
+    answer.add_argument("--days", type=int, required=True)
+    answer.set_defaults(handler="community:set_answer_time")
 
 
 def _user_id(raw: str) -> int:
@@ -346,7 +354,14 @@ def _export(commands: Any) -> None:
         "--table",
         choices=EXPORT_TABLES,
         default="answers",
-        help="for CSV: the answers (default) or the RSVP list; XLSX and JSONL hold both",
+        help="for CSV: the answers (default), the RSVP list or the conversations; XLSX and "
+        "JSONL hold answers and RSVPs (and conversations with --conversations)",
+    )
+    parser.add_argument(
+        "--conversations",
+        action="store_true",
+        help="XLSX and JSONL: add what members wrote and organisers answered (pseudonymous, "
+        "without internal notes); not with --meeting",
     )
     parser.add_argument(
         "--out",
@@ -360,6 +375,26 @@ def _export(commands: Any) -> None:
         help="add the members' Telegram user ids (recorded in the audit log as such)",
     )
     parser.set_defaults(handler="export:export_command")
+
+
+def _inbox(commands: Any) -> None:
+    parser = commands.add_parser("inbox", help="members' conversations with a community")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="open conversations, newest activity first")
+    listing.add_argument("--community", required=True, metavar="CODE")
+    listing.add_argument("--all", action="store_true", help="closed ones too")
+    listing.set_defaults(handler="inbox:list_inbox")
+    show = actions.add_parser("show", help="one conversation in order")
+    show.add_argument("conversation", type=int)
+    show.add_argument("--community", required=True, metavar="CODE")
+    show.set_defaults(handler="inbox:show_thread")
+    saved = actions.add_parser("saved-reply", help="add or replace a saved reply")
+    saved.add_argument("--community", required=True, metavar="CODE")
+    saved.add_argument("--name", required=True)
+    saved.add_argument(
+        "--text", action="append", required=True, metavar="LOCALE=TEXT", help="repeat per language"
+    )
+    saved.set_defaults(handler="inbox:save_reply")
 
 
 def _day(value: str) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import string
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,17 @@ class Translator:
 
     def fmt_number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale, numbering_system="default")
+
+    def fmt_duration(self, value: timedelta) -> str:
+        """A wait, rounded down to whole minutes, hours (under two days) or days."""
+        minutes = max(0, int(value.total_seconds() // 60))
+        if minutes < 60:
+            return self.ngettext("{count} minute", "{count} minutes", minutes)
+        hours = minutes // 60
+        if hours < 48:
+            return self.ngettext("{count} hour", "{count} hours", hours)
+        days = hours // 24
+        return self.ngettext("{count} day", "{count} days", days)
 
     def fmt_datetime(self, value: datetime, format: str = "medium") -> str:
         """A moment in the recipient's time zone, e.g. 'za 5 dec 2026 14:00'."""

@@ -102,8 +102,8 @@ async def test_stickers_photos_locations_and_edits_get_a_polite_reprompt(
             Turn(
                 Voice(duration=5, file_id="voice-sanne-bad-input"), [Reply(contains=["Bedankt"])]
             ),
-            # Outside any dialogue a message is not kept; the member is told how to share.
-            Turn(Say("nog iets"), [Reply(contains=["Ik heb dit bericht niet bewaard."])]),
+            # Outside any dialogue a message joins the member's conversation with the community.
+            Turn(Say("nog iets"), [Reply(contains=["Toegevoegd aan je gesprek met"])]),
         ],
     )
     async with bot.runtime.sessions() as session:

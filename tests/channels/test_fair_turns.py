@@ -245,7 +245,8 @@ async def test_a_failing_update_gets_the_apology_and_nobody_else_notices(
     olena_texts = texts_to(bot, olena)
     # The failed one: the apology in her language; her next /help is answered as usual.
     assert olena_texts[0] == t.gettext(APOLOGY) != APOLOGY
-    assert olena_texts[1].startswith(t.gettext("This is what you can do:"))
+    # /help starts by saying members can simply write, then lists the commands.
+    assert t.gettext("This is what you can do:") in olena_texts[1]
     assert len(olena_texts) == 2
     assert texts_to(bot, STRANGER_A) == expected
     assert texts_to(bot, STRANGER_B) == expected
@@ -284,4 +285,4 @@ async def test_after_a_minute_the_flooder_is_read_again(bot: BotHarness) -> None
     bot.runtime.clock.advance(seconds=61)  # type: ignore[attr-defined]
     (answer,) = await bot.say(STRANGER_A, "/help")
     t = bot.runtime.catalogs.translator("nl")
-    assert answer.startswith(t.gettext("This is what you can do:"))
+    assert t.gettext("This is what you can do:") in answer

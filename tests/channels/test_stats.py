@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from bot.db.models import Role
-from bot.services import audit
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.db.models import Conversation, Member, Membership, MessageKind, Role
+from bot.services import audit, conversations
 from bot.services.communities import roles
+from bot.services.conversations import Incoming
 from tests.factories import AMIRA, GROUP_CHAT, OLENA, SANNE
 from tests.harness import BotHarness
 from tests.report_support import seed_community
@@ -39,7 +44,7 @@ async def test_a_coordinator_gets_the_chart_with_a_caption_in_their_language(
     assert len(photo) > 5_000
     assert reply.params["caption"] == (
         "Invented Buurtkamer Oost: учасників — 5, відповідей — 5, історій — 2. "
-        "Доставлено 3 з 5 повідомлень."
+        "Доставлено 3 з 5 повідомлень.\n\nРозмови: відкрито — 0, з відповіддю — 0."
     )
     async with bot.runtime.sessions() as session:
         (event,) = await audit.events(session, action="report.stats")
@@ -102,3 +107,40 @@ async def test_a_coordinator_of_two_communities_chooses_one_by_code(bot: BotHarn
     (photo,) = await bot.feed(bot.updates.text(SANNE, "/stats west"))
     assert photo.method == "sendPhoto"
     assert (photo.params["caption"] or "").startswith("Invented West: ")
+
+
+async def test_stats_show_conversations_opened_answered_median_and_overdue(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    seeded = await seed_community(runtime)
+    await grant(bot, seeded.community_id, OLENA.id, Role.COORDINATOR)
+    opened = runtime.clock() - timedelta(days=10)
+    async with runtime.sessions() as session:
+        member_ids = (
+            await session.scalars(
+                select(Membership.member_id)
+                .where(Membership.community_id == seeded.community_id)
+                .order_by(Membership.member_id)
+            )
+        ).all()
+        for index, member_id in enumerate(member_ids[:3]):
+            member = await session.get(Member, member_id)
+            assert member is not None
+            received = await conversations.receive(
+                session, member, Incoming(MessageKind.TEXT, text="Invented question"), now=opened
+            )
+            if index < 2:  # answered after 90 minutes; the third waits, past the answer time
+                conversation = await session.get(Conversation, received.conversation_id)
+                assert conversation is not None
+                conversation.first_answer_at = opened + timedelta(minutes=90)
+        await session.commit()
+
+    (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
+
+    lines = reply.params["caption"].split("\n")[2:]
+    assert lines == [
+        "Розмови: відкрито — 3, з відповіддю — 2.",
+        "Медіанний час до першої відповіді: 1 година.",
+        "1 відкрита розмова чекає довше, ніж час відповіді спільноти.",
+    ]

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 
 from bot.db.engine import READ_ONLY
-from bot.db.models import Answer, AnswerSource, Role, Rsvp, RsvpStatus
+from bot.db.models import Answer, AnswerSource, ConversationMessage, Role, Rsvp, RsvpStatus
 from bot.runtime import Runtime
 from bot.services import meetings
 from bot.services.communities import roles
@@ -112,6 +112,24 @@ async def test_a_story_is_one_write_transaction_and_one_member_read(bot: BotHarn
         )
     assert stories == 1
     # The admission's read, then the story (with the admission's write) in one unit.
+    assert (meter.writes, meter.transactions, meter.member_reads) == (1, 2, 1)
+
+
+async def test_a_message_to_the_community_is_one_write_transaction_and_one_member_read(
+    bot: BotHarness,
+) -> None:
+    people = await make_community(bot.runtime, first_user_id=960_000_151, name="Buurthuis")
+    member = Person(people.user_ids[0], "Noor", "nl")
+    meter = Meter(bot.runtime)
+    try:
+        replies = await bot.say(member, "Hoe laat begint de taalles?")
+    finally:
+        meter.close()
+    assert len(replies) == 1
+    async with bot.runtime.sessions() as session:
+        kept = await session.scalar(select(func.count()).select_from(ConversationMessage))
+    assert kept == 1
+    # The admission's read, then the message and the organisers' notice in one unit.
     assert (meter.writes, meter.transactions, meter.member_reads) == (1, 2, 1)
 
 

@@ -11,7 +11,12 @@ These shapes cover every button:
 - `chk:<check-in id>:answer` — answer a follow-up or long-term check-in; valid only for the
   member the check-in belongs to;
 - `exp:<community id>[:<meeting id>|all[:<format>]]` — a coordinator's choices in /export,
-  re-checked against their role and the meeting's community on every tap.
+  re-checked against their role and the meeting's community on every tap;
+- `cnv:<conversation id>:<community id>` — a member of several communities says which one
+  their message is for; re-checked against the member's conversation and memberships;
+- `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
+  inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
+  against their role, the conversation's community and its version on every tap.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -27,10 +32,13 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk", "exp"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
+INBOX_ACTIONS = frozenset(
+    {"open", "reply", "take", "close", "reopen", "note", "saved", "send", "cancel"}
+)
 
 
 class CallbackTooLong(ValueError):
@@ -77,8 +85,29 @@ class ExportChoice:
     format: str | None = None
 
 
+@dataclass(frozen=True)
+class ConversationChoice:
+    conversation_id: int
+    community_id: int
+
+
+@dataclass(frozen=True)
+class InboxAction:
+    conversation_id: int
+    action: str
+    version: int
+    saved_reply_id: int | None = None
+
+
 Callback = (
-    LanguageChoice | ConsentAnswer | StepChoice | MeetingAction | CheckInAnswer | ExportChoice
+    LanguageChoice
+    | ConsentAnswer
+    | StepChoice
+    | MeetingAction
+    | CheckInAnswer
+    | ExportChoice
+    | ConversationChoice
+    | InboxAction
 )
 
 
@@ -95,6 +124,14 @@ def encode(callback: Callback) -> str:
             parts = ["mtg", str(meeting_id), action]
         case CheckInAnswer(checkin_id):
             parts = ["chk", str(checkin_id), "answer"]
+        case ConversationChoice(conversation_id, community_id):
+            parts = ["cnv", str(conversation_id), str(community_id)]
+        case InboxAction(conversation_id, action, version, saved_reply_id):
+            if action not in INBOX_ACTIONS:
+                raise ValueError(f"unknown inbox action {action!r}")
+            parts = ["inb", str(conversation_id), action, str(version)]
+            if saved_reply_id is not None:
+                parts.append(str(saved_reply_id))
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -125,6 +162,20 @@ def decode(data: str | None) -> Callback | None:
     match parts:
         case ["exp", community, *rest] if _ID.fullmatch(community) and len(rest) <= 2:
             return _export_choice(int(community), rest)
+        case ["cnv", conversation, community] if _ID.fullmatch(conversation) and _ID.fullmatch(
+            community
+        ):
+            return ConversationChoice(int(conversation), int(community))
+        case ["inb", conversation, action, version, *rest] if (
+            _ID.fullmatch(conversation)
+            and action in INBOX_ACTIONS
+            and _VERSION.fullmatch(version)
+            and len(rest) <= 1
+            and all(_ID.fullmatch(r) for r in rest)
+        ):
+            return InboxAction(
+                int(conversation), action, int(version), int(rest[0]) if rest else None
+            )
         case ["lang", tag]:
             return LanguageChoice(tag)
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
@@ -186,3 +237,13 @@ def export(
     fmt: str | None = None,
 ) -> str:
     return encode(ExportChoice(community_id, meetings, meeting_id, fmt))
+
+
+def conversation_choice(conversation_id: int, community_id: int) -> str:
+    return encode(ConversationChoice(conversation_id, community_id))
+
+
+def inbox(
+    conversation_id: int, action: str, version: int, saved_reply_id: int | None = None
+) -> str:
+    return encode(InboxAction(conversation_id, action, version, saved_reply_id))

@@ -38,7 +38,14 @@ def commands(t: Translator) -> list[BotCommand]:
 
 
 def help_text(t: Translator) -> str:
-    lines = [t.gettext("This is what you can do:")]
+    lines = [
+        t.gettext(
+            "You can simply write to me, or send a voice message or a photo: it goes to a "
+            "person from your community, who answers you here."
+        ),
+        "",
+        t.gettext("This is what you can do:"),
+    ]
     lines += [f"/{name} — {t.gettext(description)}" for name, description in COMMANDS]
     return "\n".join(lines)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from bot.channels.telegram.outbox.outgoing import Renderers
 from bot.channels.telegram.views import announcements as announcement_views
 from bot.channels.telegram.views import checkins as checkin_views
+from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.services import checkins
+from bot.services.conversations import notices, replies
 from bot.services.meetings import changes, invitations
 from bot.services.outbox import announcements
 
@@ -22,4 +24,6 @@ def build_renderers() -> Renderers:
     renderers.register(invitations.KIND, meeting_views.render_invitation)
     renderers.register(changes.KIND_CHANGE, meeting_views.render_change)
     renderers.register(checkins.KIND, checkin_views.render_checkin)
+    renderers.register(replies.KIND, conversation_views.render_reply)
+    renderers.register(notices.KIND, conversation_views.render_notice)
     return renderers

@@ -3,6 +3,17 @@
 from bot.db.models.audit import AuditEvent
 from bot.db.models.checkins import CheckIn, CheckInKind, CheckInSchedule, CheckInState
 from bot.db.models.communities import Community, Membership, Role, RoleAssignment
+from bot.db.models.conversations import (
+    Author,
+    Conversation,
+    ConversationMessage,
+    ConversationStatus,
+    InboxOrganiser,
+    MessageKind,
+    Origin,
+    SavedReply,
+    SavedReplyText,
+)
 from bot.db.models.intake import (
     Answer,
     AnswerSource,
@@ -31,13 +42,18 @@ __all__ = [
     "Answer",
     "AnswerSource",
     "AuditEvent",
+    "Author",
     "Broadcast",
     "CheckIn",
     "CheckInKind",
     "CheckInSchedule",
     "CheckInState",
     "Community",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationStatus",
     "DialogState",
+    "InboxOrganiser",
     "InputRun",
     "InputStatus",
     "InstallationSecret",
@@ -46,6 +62,8 @@ __all__ = [
     "MeetingText",
     "Member",
     "Membership",
+    "MessageKind",
+    "Origin",
     "OutboxMessage",
     "OutboxState",
     "ProcessedUpdate",
@@ -57,4 +75,6 @@ __all__ = [
     "RoleAssignment",
     "Rsvp",
     "RsvpStatus",
+    "SavedReply",
+    "SavedReplyText",
 ]

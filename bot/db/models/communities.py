@@ -30,6 +30,8 @@ class Community(Base):
     default_locale: Mapped[str] = mapped_column(String(16))
     time_zone: Mapped[str] = mapped_column(String(64))
     retention_months: Mapped[int] = mapped_column(Integer, default=24)
+    # The usual time to answer a member's message, in working days (shown to members).
+    answer_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

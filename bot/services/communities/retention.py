@@ -15,7 +15,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Answer, AnswerSource, Community, InputRun
+from bot.db.models import (
+    Answer,
+    AnswerSource,
+    Community,
+    Conversation,
+    ConversationMessage,
+    InputRun,
+)
 from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit
 
@@ -24,7 +31,12 @@ DEFAULT_MONTHS = 24
 MAX_MONTHS = 24
 ACTION = "retention.purge"
 # The tables a purge deletes from: dead row versions to vacuum (PostgreSQL).
-PURGED_TABLES: tuple[str, ...] = (str(Answer.__tablename__), str(InputRun.__tablename__))
+PURGED_TABLES: tuple[str, ...] = (
+    str(Answer.__tablename__),
+    str(InputRun.__tablename__),
+    str(ConversationMessage.__tablename__),
+    str(Conversation.__tablename__),
+)
 
 
 class RetentionError(ValueError):
@@ -45,10 +57,12 @@ class CommunityPurge:
     voice_notes: int
     input_runs: int
     oldest: datetime | None
+    # Messages in conversations (members', organisers' answers and internal notes).
+    conversation_messages: int = 0
 
     @property
     def total(self) -> int:
-        return self.answers + self.stories + self.input_runs
+        return self.answers + self.stories + self.input_runs + self.conversation_messages
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -87,6 +101,9 @@ async def _plan_one(session: AsyncSession, community: Community, now: datetime) 
     runs = await session.scalar(
         select(func.count(InputRun.id)).where(*_old_runs(community, cutoff))
     )
+    said = await session.scalar(
+        select(func.count(ConversationMessage.id)).where(*_old_messages(community, cutoff))
+    )
     return CommunityPurge(
         community_id=community.id,
         code=community.code,
@@ -98,6 +115,15 @@ async def _plan_one(session: AsyncSession, community: Community, now: datetime) 
         voice_notes=int(row[2] or 0),
         input_runs=int(runs or 0),
         oldest=row[3],
+        conversation_messages=int(said or 0),
+    )
+
+
+def _old_messages(community: Community, cutoff: datetime) -> tuple[object, ...]:
+    threads = select(Conversation.id).where(Conversation.community_id == community.id)
+    return (
+        ConversationMessage.conversation_id.in_(threads),
+        ConversationMessage.created_at < cutoff,
     )
 
 
@@ -146,6 +172,23 @@ async def purge(
                 .execution_options(synchronize_session=False)
             )
         ).rowcount or 0
+        said = (
+            await session.execute(
+                delete(ConversationMessage)
+                .where(*_old_messages(community, cutoff))
+                .execution_options(synchronize_session=False)
+            )
+        ).rowcount or 0
+        # A conversation with nothing left in it goes too (who wrote to whom, and when).
+        await session.execute(
+            delete(Conversation)
+            .where(
+                Conversation.community_id == community.id,
+                Conversation.last_activity_at < cutoff,
+                ~Conversation.id.in_(select(ConversationMessage.conversation_id)),
+            )
+            .execution_options(synchronize_session=False)
+        )
         result = CommunityPurge(
             community_id=community.id,
             code=community.code,
@@ -158,6 +201,7 @@ async def purge(
             voice_notes=min(planned.voice_notes, answers + stories),
             input_runs=runs,
             oldest=planned.oldest if answers + stories else None,
+            conversation_messages=said,
         )
         if result.total:
             await audit.record(
@@ -172,6 +216,7 @@ async def purge(
                     "stories": stories,
                     "voice_notes": result.voice_notes,
                     "input_runs": runs,
+                    "conversation_messages": said,
                     "retention_months": community.retention_months,
                     "cutoff": cutoff.isoformat(),
                 },

@@ -17,9 +17,11 @@ from bot.i18n import Translator
 from bot.services import audit
 from bot.services.exports.columns import (
     ANSWER_COLUMNS,
+    CONVERSATION_COLUMNS,
     RSVP_COLUMNS,
     answer_cells,
     columns,
+    conversation_cells,
     rsvp_cells,
 )
 from bot.services.exports.pseudonyms import MemberCodes, member_codes
@@ -29,6 +31,7 @@ from bot.services.exports.rows import (
     UnknownCommunity,
     answer_batches,
     community_info,
+    conversation_batches,
     count_answers,
     meeting_facts,
     rsvp_batches,
@@ -56,17 +59,18 @@ __all__ = [
 ]
 
 FORMATS = ("csv", "xlsx", "jsonl")
-TABLES = ("answers", "rsvps")
+TABLES = ("answers", "rsvps", "conversations")
 
 
 @dataclass(frozen=True)
 class ExportResult:
     answers: int
     rsvps: int
+    conversation_messages: int = 0
 
     @property
     def rows(self) -> int:
-        return self.answers + self.rsvps
+        return self.answers + self.rsvps + self.conversation_messages
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,13 @@ async def export(
     """Write the export to `out` and record it in the audit log (who, what, how many rows).
 
     `translator` is the export language: headers, sheet names. CSV holds one table
-    (`table`: answers or rsvps); XLSX and JSONL hold both.
+    (`table`: answers, rsvps or conversations); XLSX and JSONL hold answers and RSVPs, and the
+    conversations too when `spec.conversations` asks for them.
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}")
+    if table == "conversations" and not spec.conversations:
+        raise ValueError("the conversations table needs spec.conversations")
     summary = Summary()
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
@@ -155,10 +162,20 @@ async def export(
                     summary.add_rsvps(batch, zone)
                 writer.rsvps(batch, cells)
                 summary.rsvps += len(batch)
+        if writer.wants_conversations and spec.conversations:
+            writer.start_conversations(columns(CONVERSATION_COLUMNS, spec.identifiable))
+            cells = conversation_cells(writer.style, community, codes, spec.identifiable)
+            async for batch in conversation_batches(session, spec, community):
+                writer.conversations(batch, cells)
+                summary.conversation_messages += len(batch)
         writer.finish(summary)
     if progress is not None:
         progress(summary.answers)
-    result = ExportResult(answers=summary.answers, rsvps=summary.rsvps)
+    result = ExportResult(
+        answers=summary.answers,
+        rsvps=summary.rsvps,
+        conversation_messages=summary.conversation_messages,
+    )
     async with sessions() as session:
         await audit.record(
             session,
@@ -173,7 +190,11 @@ async def export(
             details={
                 "channel": channel,
                 "format": fmt,
-                "table": table if fmt == "csv" else "answers+rsvps",
+                "table": table
+                if fmt == "csv"
+                else "answers+rsvps+conversations"
+                if spec.conversations
+                else "answers+rsvps",
                 "identifiable": spec.identifiable,
                 "language": spec.language,
                 "meeting_id": spec.meeting_id,
@@ -182,6 +203,7 @@ async def export(
                 "answer_language": spec.answer_language,
                 "answers": result.answers,
                 "rsvps": result.rsvps,
+                "conversation_messages": result.conversation_messages,
             },
         )
         await session.commit()

@@ -57,6 +57,23 @@ RSVP_COLUMNS: tuple[Column, ...] = (
     Column("rsvp_at_utc", N_("RSVP given at (UTC)"), 18),
 )
 
+CONVERSATION_COLUMNS: tuple[Column, ...] = (
+    Column("conversation_id", N_("Conversation id"), 10),
+    Column("member_code", N_("Member code"), 16),
+    Column("telegram_user_id", N_("Telegram user id"), 14, identifying=True),
+    Column("member_language", N_("Member language"), 10),
+    Column("community", N_("Community"), 22),
+    Column("status", N_("Conversation status"), 12),
+    Column("opened_at_local", N_("Opened at (local time)"), 18),
+    Column("author", N_("Written by"), 12),
+    Column("source", N_("Given as"), 10),
+    Column("message_type", N_("Message type"), 12),
+    Column("message", N_("Message"), 60),
+    Column("file_id", N_("File reference"), 24),
+    Column("voice_duration", N_("Voice note seconds"), 10),
+    Column("written_at_local", N_("Written at (local time)"), 18),
+    Column("written_at_utc", N_("Written at (UTC)"), 18),
+)
 
 # Coded values (answer source and type, RSVP, input status) as spreadsheet readers see them,
 # in the export language. JSONL keeps the codes: programs compare them.
@@ -78,6 +95,19 @@ VALUE_LABELS: dict[str, str] = {
     "partial": N_("Partly answered"),
     "completed": N_("Completed"),
     "expired": N_("Expired"),
+    # Conversations: who wrote, where it came from, what it was, where the thread stands.
+    "member": N_("Member"),
+    "organiser": N_("Organiser"),
+    "chat": N_("Chat"),
+    "photo": N_("Photo"),
+    "document": N_("Document"),
+    "sticker": N_("Sticker"),
+    "location": N_("Location"),
+    "contact": N_("Contact"),
+    "other": N_("Other"),
+    "open": N_("Open"),
+    "closed": N_("Closed"),
+    "choosing": N_("Choosing a community"),
 }
 
 
@@ -250,6 +280,59 @@ def rsvp_cells(
         ]
         if identifiable:
             values.insert(4, telegram_user_id)
+        return values
+
+    return cells
+
+
+def conversation_cells(
+    style: Style, community: CommunityInfo, codes: MemberCodes, identifiable: bool
+) -> Cells:
+    """A function from a row of `conversations_query` to its cells, in CONVERSATION_COLUMNS
+    order. Members' words and file references go through `style.text` (formula-safe)."""
+    zone = community.zone
+    code, text, local_cell, utc_cell = codes.code, style.text, style.local, style.utc
+    label = _labels(style).get
+    name = style.repeated(community.name)
+
+    def cells(row: Sequence[Any]) -> list[Value]:
+        (
+            conversation_id,
+            member_id,
+            telegram_user_id,
+            member_language,
+            status,
+            opened_at,
+            author,
+            origin,
+            kind,
+            words,
+            file_id,
+            duration,
+            written_at,
+        ) = row
+        if opened_at.tzinfo is None:  # SQLite keeps naive UTC
+            opened_at = opened_at.replace(tzinfo=UTC)
+        if written_at.tzinfo is None:
+            written_at = written_at.replace(tzinfo=UTC)
+        values: list[Value] = [
+            conversation_id,
+            code(member_id),
+            member_language,
+            name,
+            label(status, status),
+            local_cell(opened_at.astimezone(zone)),
+            label(author, author),
+            label(origin, origin),
+            label(kind, kind),
+            text(words) if words is not None else None,
+            text(file_id) if file_id is not None else None,
+            duration,
+            local_cell(written_at.astimezone(zone)),
+            utc_cell(written_at),
+        ]
+        if identifiable:
+            values.insert(2, telegram_user_id)
         return values
 
     return cells

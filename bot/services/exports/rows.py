@@ -15,7 +15,10 @@ from sqlalchemy.orm import aliased
 
 from bot.db.models import (
     Answer,
+    Author,
     Community,
+    Conversation,
+    ConversationMessage,
     InputRun,
     Meeting,
     MeetingText,
@@ -49,6 +52,8 @@ class ExportSpec:
     until: date | None = None
     answer_language: str | None = None
     identifiable: bool = False
+    # The members' conversations with the community (a table of its own; off by default).
+    conversations: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,55 @@ async def rsvp_batches(
     session: AsyncSession, spec: ExportSpec, community: CommunityInfo
 ) -> AsyncIterator[Sequence[Row[Any]]]:
     async for batch in _stream(session, rsvps_query(spec, community)):
+        yield batch
+
+
+def conversations_query(spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
+    """What members wrote and organisers answered, thread by thread, in order. Internal notes
+    stay out (they are the organisers' working notes, not the conversation), and so does who
+    answered: an organiser is "organiser", never a Telegram id."""
+    query = (
+        select(
+            Conversation.id,
+            Conversation.member_id,
+            Member.telegram_user_id,
+            Member.locale,
+            type_coerce(Conversation.status, String()),
+            Conversation.opened_at,
+            type_coerce(ConversationMessage.author, String()),
+            type_coerce(ConversationMessage.origin, String()),
+            type_coerce(ConversationMessage.kind, String()),
+            ConversationMessage.text,
+            ConversationMessage.file_id,
+            ConversationMessage.duration,
+            ConversationMessage.created_at,
+        )
+        .join(Conversation, Conversation.id == ConversationMessage.conversation_id)
+        .join(Member, Member.id == Conversation.member_id)
+        .where(
+            Conversation.community_id == spec.community_id,
+            ConversationMessage.author != Author.NOTE,
+        )
+    )
+    start, end = utc_window(community, spec.since, spec.until)
+    if start is not None:
+        query = query.where(ConversationMessage.created_at >= start)
+    if end is not None:
+        query = query.where(ConversationMessage.created_at < end)
+    if spec.answer_language:
+        query = query.where(Member.locale == spec.answer_language)
+    return query.order_by(
+        Conversation.opened_at,
+        Conversation.id,
+        ConversationMessage.created_at,
+        ConversationMessage.id,
+    )
+
+
+async def conversation_batches(
+    session: AsyncSession, spec: ExportSpec, community: CommunityInfo
+) -> AsyncIterator[Sequence[Row[Any]]]:
+    async for batch in _stream(session, conversations_query(spec, community)):
         yield batch
 
 

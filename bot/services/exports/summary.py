@@ -34,6 +34,7 @@ class MeetingFigures:
 class Summary:
     answers: int = 0
     rsvps: int = 0
+    conversation_messages: int = 0
     meetings: dict[int, MeetingFigures] = field(default_factory=dict)
     # Stories and check-in answers that belong to no meeting.
     without_meeting: int = 0

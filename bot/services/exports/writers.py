@@ -30,6 +30,7 @@ class ExportWriter(Protocol):
 
     wants_answers: bool
     wants_rsvps: bool
+    wants_conversations: bool  # if the export asks for them (`ExportSpec.conversations`)
     wants_summary: bool
     style: Style
 
@@ -43,6 +44,10 @@ class ExportWriter(Protocol):
 
     def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None: ...
 
+    def start_conversations(self, columns: tuple[Column, ...]) -> None: ...
+
+    def conversations(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None: ...
+
     def finish(self, summary: Summary) -> None: ...
 
 
@@ -55,6 +60,7 @@ class CsvWriter:
     def __init__(self, out: BinaryIO, t: Translator, *, table: str = "answers") -> None:
         self.wants_answers = table == "answers"
         self.wants_rsvps = table == "rsvps"
+        self.wants_conversations = table == "conversations"
         self.style = translated(TEXT_STYLE, t.gettext)
         self._text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
         # The csv module writes None as an empty field and numbers with str().
@@ -78,6 +84,12 @@ class CsvWriter:
     def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
         self._csv.writerows(map(cells, rows))
 
+    def start_conversations(self, columns: tuple[Column, ...]) -> None:
+        self._header(columns)
+
+    def conversations(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self._csv.writerows(map(cells, rows))
+
     def finish(self, summary: Summary) -> None:
         self._text.flush()
         # Leave the caller's file open: it owns it.
@@ -90,6 +102,7 @@ class JsonlWriter:
 
     wants_answers = True
     wants_rsvps = True
+    wants_conversations = True
     wants_summary = False
     style = DATA_STYLE
 
@@ -121,6 +134,12 @@ class JsonlWriter:
 
     def rsvps(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
         self._lines("rsvp", rows, cells)
+
+    def start_conversations(self, columns: tuple[Column, ...]) -> None:
+        self._keys = tuple(c.key for c in columns)
+
+    def conversations(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self._lines("conversation_message", rows, cells)
 
     def finish(self, summary: Summary) -> None:
         self._out.flush()

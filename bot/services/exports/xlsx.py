@@ -25,17 +25,19 @@ SUMMARY_WIDTHS = (30, 40, 18, 10, 12, 10, 10, 10)
 # Columns that hold words (which may be Arabic or Farsi); the others hold codes, numbers, times.
 _WORDS = frozenset(
     {"community", "meeting", "source", "question", "question_as_asked", "answer", "answer_type"}
-    | {"rsvp", "input_status"}
+    | {"rsvp", "input_status", "status", "author", "message_type", "message"}
 )
 
 SUMMARY_SHEET = N_("Summary")
 NO_MEETING_SHEET = N_("Stories and check-ins")
 RSVP_SHEET = N_("RSVPs")
+CONVERSATIONS_SHEET = N_("Conversations")
 
 
 class XlsxExport:
     wants_answers = True
     wants_rsvps = True
+    wants_conversations = True
     wants_summary = True
 
     def __init__(
@@ -157,6 +159,12 @@ class XlsxExport:
             number += 1
         self._row = number
 
+    def start_conversations(self, columns: tuple[Column, ...]) -> None:
+        self._table(self._t.gettext(CONVERSATIONS_SHEET), columns)
+
+    def conversations(self, rows: Sequence[Sequence[Any]], cells: Cells) -> None:
+        self.rsvps(rows, cells)  # the same: rows one after another on the current sheet
+
     def finish(self, summary: Summary) -> None:
         t, sheet, bold = self._t, self._summary, self._bold
         spec, community = self._spec, self._community
@@ -176,6 +184,8 @@ class XlsxExport:
             (t.gettext("RSVPs"), summary.rsvps),
             (t.gettext("Stories and check-in answers without a meeting"), summary.without_meeting),
         ]
+        if spec.conversations:
+            facts.append((t.gettext("Messages in conversations"), summary.conversation_messages))
         self._words = (1,)
         for number, (label, value) in enumerate(facts):
             sheet.write_string(number, 0, safe_text(label), bold)

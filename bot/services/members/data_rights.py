@@ -23,7 +23,10 @@ from bot.db.models import (
     CheckIn,
     CheckInState,
     Community,
+    Conversation,
+    ConversationMessage,
     DialogState,
+    InboxOrganiser,
     InputRun,
     Meeting,
     Member,
@@ -52,6 +55,9 @@ ERASED_TABLES: tuple[str, ...] = tuple(
         Meeting,
         Broadcast,
         AuditEvent,
+        ConversationMessage,
+        Conversation,
+        InboxOrganiser,
         Member,
     )
 )
@@ -90,6 +96,23 @@ class StoredCheckIn:
 
 
 @dataclass(frozen=True)
+class StoredConversationMessage:
+    author: str  # member, organiser, or note (organisers' internal note about you)
+    kind: str
+    text: str | None
+    file_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    community: str
+    status: str
+    opened_at: datetime
+    messages: list[StoredConversationMessage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class StoredMembership:
     community: str
     joined_at: datetime
@@ -125,6 +148,7 @@ class MemberData:
     rsvps: list[StoredRsvp] = field(default_factory=list)
     pending_checkins: list[StoredCheckIn] = field(default_factory=list)
     roles: list[StoredRole] = field(default_factory=list)
+    conversations: list[StoredConversation] = field(default_factory=list)
     dialog: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -181,6 +205,29 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         )
     ).all()
     dialog = await dialogs.get(session, member_id)
+    threads = (
+        await session.scalars(
+            select(Conversation)
+            .where(Conversation.member_id == member_id)
+            .order_by(Conversation.opened_at, Conversation.id)
+        )
+    ).all()
+    said: dict[int, list[StoredConversationMessage]] = {c.id: [] for c in threads}
+    if threads:
+        for message in await session.scalars(
+            select(ConversationMessage)
+            .where(ConversationMessage.conversation_id.in_(list(said)))
+            .order_by(ConversationMessage.created_at, ConversationMessage.id)
+        ):
+            said[message.conversation_id].append(
+                StoredConversationMessage(
+                    message.author.value,
+                    message.kind.value,
+                    message.text,
+                    message.file_id,
+                    message.created_at,
+                )
+            )
 
     def stored(answer: Answer) -> StoredAnswer:
         return StoredAnswer(
@@ -220,6 +267,12 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         rsvps=[StoredRsvp(r.meeting_id, r.status.value, r.updated_at) for r in rsvps],
         pending_checkins=[StoredCheckIn(c.meeting_id, c.kind.value, c.due_at) for c in checkins],
         roles=[StoredRole(names.get(r.community_id, ""), r.role.value) for r in roles],
+        conversations=[
+            StoredConversation(
+                names.get(c.community_id or 0, ""), c.status.value, c.opened_at, said[c.id]
+            )
+            for c in threads
+        ],
         dialog={"flow": dialog.flow, "step": dialog.step} if dialog else None,
     )
 
@@ -251,6 +304,27 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
     await run("rsvps", delete(Rsvp).where(Rsvp.member_id == member_id))
     await run("input_runs", delete(InputRun).where(InputRun.member_id == member_id))
     await run("checkins", delete(CheckIn).where(CheckIn.member_id == member_id))
+    # Conversations with their file ids and the organisers' internal notes about the person.
+    threads = select(Conversation.id).where(Conversation.member_id == member_id)
+    await run(
+        "conversation_messages",
+        delete(ConversationMessage).where(ConversationMessage.conversation_id.in_(threads)),
+    )
+    await run("conversations", delete(Conversation).where(Conversation.member_id == member_id))
+    # As an organiser: their answers stay in others' threads, without their id.
+    await session.execute(
+        update(ConversationMessage)
+        .where(ConversationMessage.author_user_id == telegram_id)
+        .values(author_user_id=None)
+    )
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.taken_by_user_id == telegram_id)
+        .values(taken_by_user_id=None)
+    )
+    await session.execute(
+        delete(InboxOrganiser).where(InboxOrganiser.telegram_user_id == telegram_id)
+    )
     recipient = or_(OutboxMessage.member_id == member_id, OutboxMessage.chat_id == telegram_id)
     await run(
         "outbox_deleted",

@@ -8,7 +8,8 @@ again (and treated as not consented) before anything new about them is stored.
 from __future__ import annotations
 
 # 2: the notice says how long answers and stories are kept (the retention period).
-NOTICE_VERSION = 2
+# 3: the notice says that organisers read the messages members write, and answer them.
+NOTICE_VERSION = 3
 
 
 def current_notice_version() -> int:

@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Answer, AnswerSource, Community, Member, QuestionKind
-from bot.services import communities, dialogs
+from bot.db.models import Answer, AnswerSource, Community, Member, MessageKind, QuestionKind
+from bot.services import communities, conversations, dialogs
 from bot.services.dialogs import Dialog
 
 FLOW = "share"
@@ -91,6 +91,15 @@ async def _save(
     answer.locale = member.locale or ""
     answer.created_at = answer.updated_at = now
     session.add(answer)
+    # Organisers read (and hear) stories in the inbox, in the member's conversation.
+    incoming = (
+        conversations.Incoming(
+            MessageKind.VOICE, file_id=answer.voice_file_id, duration=answer.voice_duration
+        )
+        if answer.voice_file_id
+        else conversations.Incoming(MessageKind.TEXT, text=answer.text)
+    )
+    await conversations.add_story(session, member, community.id, incoming, now=now)
     await dialogs.clear(session, member.id, now=now)
     return Saved(answer, community)
 

@@ -28,6 +28,8 @@ from bot.db.models import (
 )
 from bot.db.notices import OUTBOX_QUEUED, notify_after_commit
 
+# Purposes for staff about their work (e.g. "staff.inbox"): sent without member consent.
+STAFF_PREFIX = "staff."
 # A row Telegram keeps answering 429 for is given up after this many answers.
 MAX_THROTTLES = 10
 # Retries wait retry_seconds, then 4x as long, and so on.

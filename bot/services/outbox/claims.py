@@ -22,6 +22,7 @@ from bot.services.members import privacy
 from bot.services.outbox import (
     BACKOFF_FACTOR,
     MAX_THROTTLES,
+    STAFF_PREFIX,
     Claimed,
     ClaimResult,
     Outcome,
@@ -91,7 +92,7 @@ async def claim(session: AsyncSession, *, instance: str, now: datetime, limit: i
     skipped: dict[Reason, list[int]] = {}
     for row in claimed:
         member = members.get(row.member_id) if row.member_id is not None else None
-        reason = unreachable_reason(member)
+        reason = unreachable_reason(member, staff=row.purpose.startswith(STAFF_PREFIX))
         if reason is None and row.chat_id is None:
             reason = Reason.MEMBER_ERASED
         if reason is not None:
@@ -133,12 +134,17 @@ async def claim(session: AsyncSession, *, instance: str, now: datetime, limit: i
     return result
 
 
-def unreachable_reason(member: Member | None) -> Reason | None:
-    """Why a member may not get broadcasts or check-ins now; None when they may."""
+def unreachable_reason(member: Member | None, *, staff: bool = False) -> Reason | None:
+    """Why a member may not get broadcasts or check-ins now; None when they may.
+
+    Messages to staff about their work (`staff`) ask no member consent of them and ignore
+    /stop, which is a member's choice about the community's messages."""
     if member is None:
         return Reason.MEMBER_ERASED
     if member.blocked_at is not None:
         return Reason.MEMBER_BLOCKED
+    if staff:
+        return None
     if member.stopped_at is not None:
         return Reason.MEMBER_STOPPED
     if not members.consent_is_current(member, privacy.current_notice_version()):

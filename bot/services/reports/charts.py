@@ -329,6 +329,24 @@ def summary(report: Report, t: Translator) -> str:
         [t.gettext("Language"), t.gettext("Members")],
         [[_language_name(tag), n(count)] for tag, count in report.languages],
     )
+    talks = report.conversations
+    if talks is not None:
+        median = talks.median_first_answer
+        section(
+            N_("Conversations with members"),
+            [t.gettext("Conversations"), ""],
+            [
+                [t.gettext("Opened"), n(talks.opened)],
+                [t.gettext("Answered"), n(talks.answered)],
+                [
+                    t.gettext("Median time to a first answer"),
+                    t.fmt_duration(median) if median is not None else "–",
+                ],
+                [t.gettext("Open longer than the answer time"), n(talks.overdue)],
+            ]
+            if talks.opened
+            else [],
+        )
     section(
         N_("Delivery outcomes"),
         [t.gettext("Messages"), ""],

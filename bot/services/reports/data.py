@@ -24,6 +24,8 @@ from bot.db.models import (
     Rsvp,
     RsvpStatus,
 )
+from bot.services import conversations
+from bot.services.conversations import Figures
 
 
 class ReportError(ValueError):
@@ -75,6 +77,8 @@ class Report:
     participation: list[MonthParticipation] = field(default_factory=list)
     languages: list[tuple[str, int]] = field(default_factory=list)  # (locale or "", members)
     delivery: dict[str, int] = field(default_factory=dict)  # outbox state → rows
+    # Members' conversations with the community (all of them, also in a meeting's report).
+    conversations: Figures | None = None
 
     @property
     def delivered(self) -> int:
@@ -255,4 +259,5 @@ async def build(
             ((tag or "", count) for tag, count in languages), key=lambda row: (-row[1], row[0])
         ),
         delivery={OutboxState(state).value: count for state, count in delivery.items()},
+        conversations=await conversations.figures(session, community, now=now),
     )

@@ -3,7 +3,8 @@
 - `newcomers/`: joining, language, consent, profile, stories, data rights, help;
 - `meetings/`: creating and changing meetings, the overview, RSVPs, answering questions;
 - `staff/`: the guard in front of every staff command, roles, broadcasts, check-ins, exports,
-  figures.
+  figures;
+- `conversations/`: what members write outside a dialogue, and the organisers' inbox.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from bot.channels.telegram.handlers import (
     router,
     throttle,
 )
+from bot.channels.telegram.handlers.conversations import members as conversation_members
+from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
 from bot.channels.telegram.handlers.newcomers import (
     consent,
@@ -72,6 +75,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     intake.register(app, table)
     stats.register(app)
     exports.register(app)
+    conversation_members.register(app)
+    conversation_staff.register(app, table)
     # After every command and button: plain messages go to the member's current step.
     table.install(app)
     # Last: anything no journey claimed is logged (ids only) and ignored.

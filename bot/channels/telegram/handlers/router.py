@@ -1,5 +1,6 @@
 """Messages that are not commands, in a private chat: they belong to the member's current
-dialogue step, or get a translated re-prompt. Nothing is stored without consent.
+dialogue step, or get a translated re-prompt; outside any dialogue they go to a person (the
+member's conversation with their community). Nothing is stored without consent.
 
 The dialogue flows are a table: each journey's `register(app, router)` adds
 `router.register(flow, on_message, needs_consent=...)` for the flows it owns, with the one
@@ -19,6 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, require_consent
+from bot.channels.telegram.handlers.conversations import members as member_conversations
 from bot.channels.telegram.views import prompts
 from bot.services import members
 from bot.services.members import privacy
@@ -78,16 +80,9 @@ class Router:
 
 
 async def no_dialogue(update: Update, context: SamenContext) -> None:
-    """A consented member's plain message outside any dialogue: nothing is kept."""
-    message = update.effective_message
-    assert message is not None
-    t = context.t
-    await message.reply_text(
-        t.gettext(
-            "I have not kept this message. To share your story, send /share first. Send "
-            "/help to see everything you can do."
-        )
-    )
+    """A consented member's plain message outside any dialogue: it goes to a person, in a
+    conversation with their community."""
+    await member_conversations.on_message(update, context)
 
 
 async def unrouted_step(update: Update, context: SamenContext) -> None:

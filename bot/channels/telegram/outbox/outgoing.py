@@ -34,11 +34,21 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A voice note or photo already on Telegram, sent again by its file id (never stored)."""
+
+    kind: str  # "voice" or "photo"
+    file_id: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
 class Outgoing:
     text: str
     entities: tuple[TextEntity, ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
     document: Document | None = None
+    media: Media | None = None  # sent instead of the text, with it as the caption
 
 
 @dataclass

@@ -58,10 +58,16 @@ class Part:
     entities: tuple[TextEntity, ...] = ()
     markup: InlineKeyboardMarkup | None = None
     document: tuple[str, bytes] | None = None
+    media: tuple[str, str] | None = None  # (voice|photo, Telegram file id)
 
 
 def plan(outgoing: Outgoing) -> list[Part]:
     """The calls that deliver `outgoing`: the text split on safe boundaries, then the file."""
+    if outgoing.media is not None:
+        caption = outgoing.media.caption or outgoing.text or None
+        if caption is not None and utf16_len(caption) > MAX_CAPTION:
+            raise RenderError("a caption is at most 1024 characters")
+        return [Part(caption, (), media=(outgoing.media.kind, outgoing.media.file_id))]
     parts: list[Part] = [
         Part(text, tuple(entities))
         for text, entities in split_text(outgoing.text, outgoing.entities)
@@ -158,6 +164,10 @@ class TelegramChannel:
 
     async def _call(self, chat_id: int, part: Part) -> Message:
         entities = [MessageEntity(e.type, e.offset, e.length, url=e.url) for e in part.entities]
+        if part.media is not None:
+            kind, file_id = part.media
+            send = self.bot.send_voice if kind == "voice" else self.bot.send_photo
+            return await send(chat_id, file_id, caption=part.text, reply_markup=part.markup)
         if part.document is not None:
             filename, content = part.document
             return await self.bot.send_document(

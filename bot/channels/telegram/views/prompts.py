@@ -77,6 +77,8 @@ def notice_text(t: Translator) -> str:
         "message we keep only a reference; the recording stays on Telegram.\n"
         "• Who sees it: the organisers and coordinators of your community. Not other "
         "members, and nobody else.\n"
+        "• Messages you write to Samen: the organisers of your community read them and "
+        "answer you here. They are kept like your stories and deleted with them.\n"
         "• How long: while you take part; answers and stories are deleted automatically "
         "after {months} months at the latest. You can delete it all at any time.\n"
         "• Your rights: /mydata shows everything we keep, /delete removes all of it, /stop "

@@ -12,6 +12,7 @@ from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
+from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import identity, prompts
 from bot.i18n import Translator, find_language
 from bot.services import dialogs, members
@@ -91,6 +92,7 @@ def render(t: Translator, data: MemberData) -> str:
         t.ngettext("You shared {count} story.", "You shared {count} stories.", len(data.stories))
     )
     lines += [_story_line(t, story) for story in data.stories[-MAX_LISTED_STORIES:]]
+    lines += conversation_views.mydata_lines(t, data.conversations)
     lines.append(
         t.ngettext(
             "{count} answer to questions.", "{count} answers to questions.", len(data.answers)

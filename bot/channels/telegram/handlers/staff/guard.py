@@ -114,6 +114,8 @@ STAFF_COMMANDS = (
     "checkins",
     "export",
     "stats",
+    "inbox",
+    "signature",
 )
 
 

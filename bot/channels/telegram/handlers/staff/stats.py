@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.staff.guard import require_staff
+from bot.channels.telegram.views import conversations as conversation_views
 from bot.db.models import Role
 from bot.services import communities, reports
 
@@ -58,6 +59,10 @@ async def show(update: Update, context: SamenContext) -> None:
         delivered=t.fmt_number(report.delivered),
         messages=t.fmt_number(report.delivery_total),
     )
+    if report.conversations is not None:
+        caption = "\n".join(
+            [caption, "", *conversation_views.figures_lines(t, report.conversations)]
+        )
     await message.reply_photo(photo=InputFile(png, filename=PHOTO_NAME), caption=caption)
 
 
