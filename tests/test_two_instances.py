@@ -15,15 +15,15 @@ from sqlalchemy import select
 
 from bot.channels.telegram.app import build_application, outbox_of
 from bot.config import Settings
-from bot.db.models import Answer, AnswerSource, Member, RsvpStatus
+from bot.db.models import Answer, AnswerSource, ConversationMessage, Member, RsvpStatus
 from bot.runtime import Runtime
-from bot.scheduler import CHECKINS_JOB, OUTBOX_JOB
+from bot.scheduler import CHECKINS_JOB, INBOX_NOTICES_JOB, OUTBOX_JOB
 from bot.services.meetings import rsvps
 from bot.services.outbox import announcements
-from tests.factories import SANNE, UpdateFactory, create_community
+from tests.factories import DAWIT, SANNE, UpdateFactory, create_community
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import BotHarness, FakeClock
-from tests.meeting_support import make_meeting
+from tests.meeting_support import make_meeting, make_organiser
 from tests.outbox_support import make_community
 
 MEMBERS = 40
@@ -116,3 +116,40 @@ async def test_one_members_updates_alternate_between_instances(
             await session.scalars(select(Answer).where(Answer.source == AnswerSource.STORY))
         )
     assert [s.text for s in stories] == ["Ik heb een baan gevonden als kok."]
+
+
+async def test_a_conversation_across_two_instances_is_told_and_answered_exactly_once(
+    instances: list[BotHarness], fake_api: FakeBotAPI
+) -> None:
+    """The member writes through one instance and answers through the other; both run the
+    notice and outbox jobs at the same moments: one notice, one reply, nothing lost."""
+    a, b = instances
+    runtime = a.runtime
+    community = await create_community(runtime, name="Invented Buurtkamer", code="buurt-2i")
+    await make_organiser(runtime, community.id, SANNE.id)
+    nl = runtime.catalogs.translator("nl")
+    await a.say(DAWIT, "/start buurt-2i")
+    await b.tap(DAWIT, "✓ ትግርኛ")
+    await a.tap(DAWIT, runtime.catalogs.translator("ti").gettext("Yes, I agree"))
+    for harness in (b, a, b):
+        await harness.tap(DAWIT, runtime.catalogs.translator("ti").gettext("Skip"))
+    await a.say(DAWIT, "ሰላም፣ ሕቶ ኣለኒ።")
+    for _ in range(2):
+        await both(instances, INBOX_NOTICES_JOB)
+        await both(instances, OUTBOX_JOB)
+    assert len(fake_api.sent(SANNE.id)) == 1  # one notice, not one per instance
+
+    await b.say(SANNE, "/inbox")
+    await a.tap(SANNE, "1")
+    await b.tap(SANNE, nl.gettext("Reply"))
+    await a.say(SANNE, "Kom zaterdag gerust langs.")
+    await b.say(DAWIT, "የቐንየልና")  # the member's answer lands through the other instance
+    for _ in range(2):
+        await both(instances, OUTBOX_JOB)
+    replies_to_member = [t for t in fake_api.texts(DAWIT.id) if "Kom zaterdag" in t]
+    assert len(replies_to_member) == 1
+    async with b.runtime.sessions() as session:
+        words = list(await session.scalars(select(ConversationMessage.text)))
+    assert "ሰላም፣ ሕቶ ኣለኒ።" in words
+    assert "Kom zaterdag gerust langs." in words
+    assert "የቐንየልና" in words
