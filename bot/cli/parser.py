@@ -145,11 +145,13 @@ def _meeting(commands: Any) -> None:
 
     listing = actions.add_parser("list", help="the meetings of a community")
     listing.add_argument("--community", required=True, metavar="CODE")
+    listing.add_argument("--utc", action="store_true", help="times in UTC, not the meeting's zone")
     listing.set_defaults(handler="meeting:list_meetings")
 
     show = actions.add_parser("show", help="RSVPs, answers and delivery of one meeting")
     show.add_argument("meeting_id", type=int, metavar="ID")
     show.add_argument("--language", help="show texts in this language")
+    show.add_argument("--utc", action="store_true", help="times in UTC, not the meeting's zone")
     show.set_defaults(handler="meeting:show_meeting")
 
     invite = actions.add_parser(
@@ -184,6 +186,9 @@ def _checkins(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="the schedule and the check-ins by kind and state")
     listing.add_argument("--community", required=True, metavar="CODE")
+    listing.add_argument(
+        "--utc", action="store_true", help="times in UTC, not the community's zone"
+    )
     listing.set_defaults(handler="checkins:list_checkins")
     change = actions.add_parser("set", help="change the schedule")
     change.add_argument("--community", required=True, metavar="CODE")
