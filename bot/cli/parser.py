@@ -240,7 +240,8 @@ def _announce(commands: Any) -> None:
             "Queue an announcement for every member of the community who consented and has "
             "not stopped or blocked the bot. Each member gets the text in their language if "
             "there is one, else in the community's language, else in the language it was "
-            "written in."
+            "written in. It first shows who gets it in which language and which languages "
+            "have no translation, then asks before queuing."
         ),
     )
     parser.add_argument("--community", required=True, metavar="CODE", help="community code")
@@ -256,6 +257,11 @@ def _announce(commands: Any) -> None:
         default=[],
         metavar="LANG=FILE",
         help="a translation in a UTF-8 file, e.g. ar=announcement.ar.txt (repeatable)",
+    )
+    confirm = parser.add_mutually_exclusive_group()
+    confirm.add_argument("--yes", action="store_true", help="queue without asking")
+    confirm.add_argument(
+        "--dry-run", action="store_true", help="only show who would get it; queue nothing"
     )
     parser.set_defaults(handler="announce:announce")
 
