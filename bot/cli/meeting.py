@@ -164,6 +164,8 @@ def show_meeting(args: argparse.Namespace) -> int:
             print(f"    {label}: {n}")
     if seen.topics:
         print("agenda topics: " + "; ".join(f"{topic} ({n})" for topic, n in seen.topics))
+    if seen.agenda_voice_notes:
+        print(f"agenda voice notes: {seen.agenda_voice_notes}")
     delivery = ", ".join(f"{s.value} {n}" for s, n in seen.delivery.counts.items())
     print(f"invitations: {delivery or 'none yet'}")
     for reason, n in seen.delivery.reasons.items():
