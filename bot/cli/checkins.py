@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import CommandError, settings, with_engine
+from bot.cli.common import CommandError, settings, when, with_engine
 from bot.cli.parser import CHECKIN_OPTIONS
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
@@ -37,7 +37,8 @@ def list_checkins(args: argparse.Namespace) -> int:
                 lines.append(f"{kind.value:<9} {state.value:<10} {count}")
             upcoming = await checkin_firing.next_due(session, community.id)
             if upcoming is not None:
-                lines.append(f"next due       {upcoming:%Y-%m-%d %H:%M} UTC")
+                zone = community.time_zone
+                lines.append(f"next due       {when(upcoming, zone, utc=args.utc)}")
             return lines
 
     print("\n".join(with_engine(config, work)))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -46,3 +48,13 @@ def with_engine(
             await engine.dispose()
 
     return asyncio.run(_run())
+
+
+def when(moment: datetime, zone: str, *, utc: bool = False) -> str:
+    """A stored (UTC) moment as the people there read it, with the zone's name.
+
+    Listings show a meeting's times in the meeting's own zone; `--utc` asks for UTC.
+    """
+    if utc:
+        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"

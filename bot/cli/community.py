@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from typing import Any
 
 from bot import qr
@@ -74,10 +75,20 @@ def list_communities(_args: argparse.Namespace) -> int:
     if not rows:
         print("no communities yet: samen community create --name … --default-locale …")
         return 0
-    username = config.bot_username
+    # The link is what an operator copies onto a poster; without a way to know the bot's
+    # name the column is left out (rather than repeating the code) and the fix is named.
+    known = config.bot_username or config.telegram_bot_token is not None
+    username = bot_username(config) if known else None
     for code, name, count in rows:
-        link = communities.deep_link(username, code) if username else code
-        print(f"{code}\t{count} members\t{name}\t{link}")
+        columns = [code, f"{count} members", name]
+        if username:
+            columns.append(communities.deep_link(username, code))
+        print("\t".join(columns))
+    if username is None:
+        print(
+            "set SAMEN_BOT_USERNAME (or TELEGRAM_BOT_TOKEN) to show the join links",
+            file=sys.stderr,
+        )
     return 0
 
 

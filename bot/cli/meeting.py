@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.cli.common import CommandError, settings, with_engine
+from bot.cli.common import CommandError, settings, when, with_engine
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.i18n import Catalogs
@@ -127,7 +127,7 @@ def list_meetings(args: argparse.Namespace) -> int:
                 raise CommandError(f"no community with the code {args.community!r}")
             found = await meetings.in_communities(session, [community.id], now=system_clock())
             return [
-                f"#{m.id}  {m.starts_at:%Y-%m-%d %H:%M} UTC  {m.status.value:<9}  "
+                f"#{m.id}  {when(m.starts_at, m.time_zone, utc=args.utc)}  {m.status.value:<9}  "
                 f"{meetings.text_for(m, None, community.default_locale).title}"
                 for m in found
             ]
@@ -149,7 +149,13 @@ def show_meeting(args: argparse.Namespace) -> int:
             return await overview.of_meeting(session, meeting, locale=args.language)
 
     seen = with_engine(config, work)
-    print(f"#{seen.meeting.id} {seen.title} — {seen.meeting.status.value}")
+    meeting = seen.meeting
+    print(f"#{meeting.id} {seen.title} — {meeting.status.value}")
+    print(f"starts: {when(meeting.starts_at, meeting.time_zone, utc=args.utc)}")
+    if meeting.ends_at is not None:
+        print(f"ends: {when(meeting.ends_at, meeting.time_zone, utc=args.utc)}")
+    if meeting.input_deadline is not None:
+        print(f"input until: {when(meeting.input_deadline, meeting.time_zone, utc=args.utc)}")
     print("RSVPs: " + ", ".join(f"{s.value} {n}" for s, n in seen.rsvps.items()) or "none")
     print("input: " + ", ".join(f"{s.value} {n}" for s, n in seen.inputs.items()))
     for figures in seen.questions:
@@ -158,6 +164,8 @@ def show_meeting(args: argparse.Namespace) -> int:
             print(f"    {label}: {n}")
     if seen.topics:
         print("agenda topics: " + "; ".join(f"{topic} ({n})" for topic, n in seen.topics))
+    if seen.agenda_voice_notes:
+        print(f"agenda voice notes: {seen.agenda_voice_notes}")
     delivery = ", ".join(f"{s.value} {n}" for s, n in seen.delivery.counts.items())
     print(f"invitations: {delivery or 'none yet'}")
     for reason, n in seen.delivery.reasons.items():

@@ -153,11 +153,13 @@ def _meeting(commands: Any) -> None:
 
     listing = actions.add_parser("list", help="the meetings of a community")
     listing.add_argument("--community", required=True, metavar="CODE")
+    listing.add_argument("--utc", action="store_true", help="times in UTC, not the meeting's zone")
     listing.set_defaults(handler="meeting:list_meetings")
 
     show = actions.add_parser("show", help="RSVPs, answers and delivery of one meeting")
     show.add_argument("meeting_id", type=int, metavar="ID")
     show.add_argument("--language", help="show texts in this language")
+    show.add_argument("--utc", action="store_true", help="times in UTC, not the meeting's zone")
     show.set_defaults(handler="meeting:show_meeting")
 
     invite = actions.add_parser(
@@ -192,6 +194,9 @@ def _checkins(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="the schedule and the check-ins by kind and state")
     listing.add_argument("--community", required=True, metavar="CODE")
+    listing.add_argument(
+        "--utc", action="store_true", help="times in UTC, not the community's zone"
+    )
     listing.set_defaults(handler="checkins:list_checkins")
     change = actions.add_parser("set", help="change the schedule")
     change.add_argument("--community", required=True, metavar="CODE")
@@ -243,7 +248,8 @@ def _announce(commands: Any) -> None:
             "Queue an announcement for every member of the community who consented and has "
             "not stopped or blocked the bot. Each member gets the text in their language if "
             "there is one, else in the community's language, else in the language it was "
-            "written in."
+            "written in. It first shows who gets it in which language and which languages "
+            "have no translation, then asks before queuing."
         ),
     )
     parser.add_argument("--community", required=True, metavar="CODE", help="community code")
@@ -259,6 +265,11 @@ def _announce(commands: Any) -> None:
         default=[],
         metavar="LANG=FILE",
         help="a translation in a UTF-8 file, e.g. ar=announcement.ar.txt (repeatable)",
+    )
+    confirm = parser.add_mutually_exclusive_group()
+    confirm.add_argument("--yes", action="store_true", help="queue without asking")
+    confirm.add_argument(
+        "--dry-run", action="store_true", help="only show who would get it; queue nothing"
     )
     parser.set_defaults(handler="announce:announce")
 

@@ -16,6 +16,14 @@ async def test_a_coordinator_appoints_and_removes_an_organiser(bot: BotHarness) 
     uk = runtime.catalogs.translator("uk")
     nl = runtime.catalogs.translator("nl")
     not_staff = "This command is for organisers and coordinators of a community."
+    not_coordinator = (
+        "Only coordinators can use this command. You are an organiser, not a coordinator: "
+        "ask a coordinator of your community."
+    )
+    revoked = (
+        "Your organiser role was taken away, so this command no longer works for you. "
+        "Ask a coordinator if this is a mistake."
+    )
 
     assert await bot.say(SANNE, "/broadcasts") == [nl.gettext(not_staff)]
     (usage,) = await bot.say(OLENA, "/addorganiser Sanne")
@@ -27,10 +35,10 @@ async def test_a_coordinator_appoints_and_removes_an_organiser(bot: BotHarness) 
     (broadcasts,) = await bot.say(SANNE, "/broadcasts")
     assert broadcasts != nl.gettext(not_staff)
     # An organiser cannot appoint others.
-    assert await bot.say(SANNE, f"/addorganiser {AMIRA.id}") == [nl.gettext(not_staff)]
+    assert await bot.say(SANNE, f"/addorganiser {AMIRA.id}") == [nl.gettext(not_coordinator)]
 
     (removed,) = await bot.say(OLENA, f"/removeorganiser {SANNE.id}")
     assert removed == uk.gettext(
         "{user} no longer organises {community}.", user=str(SANNE.id), community="Buurthuis"
     )
-    assert await bot.say(SANNE, "/broadcasts") == [nl.gettext(not_staff)]
+    assert await bot.say(SANNE, "/broadcasts") == [nl.gettext(revoked)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.db.models import Member
 from bot.services import checkins
 from bot.services.checkins import firing as checkin_firing
@@ -39,18 +41,24 @@ async def test_a_farsi_speaker_answers_the_follow_up_and_finds_it_in_mydata(
     await bot.tap(REZA, fa.gettext("Going"))
     await bot.tap(REZA, fa.gettext("Continue later"))
 
-    # The day before: a reminder with the RSVP buttons.
+    # The day before: a reminder that knows he said Going, with one title and one button to
+    # change the answer (the three answers come back when he taps it).
     runtime.clock.now = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
     await fire_and_deliver(bot)
-    _, reminder, keyboard = bot.screen(REZA)[-1]
+    message_id, reminder, keyboard = bot.screen(REZA)[-1]
     assert reminder.startswith(
-        fa.gettext("Reminder: {title} is coming up.", title=fa.isolate("Samen koken"))
+        fa.gettext("Reminder from {community}", community=fa.isolate("Buurthuis"))
     )
-    assert [b["text"] for b in keyboard[0]] == [
+    assert reminder.count("Samen koken") == 1
+    assert reminder.endswith(fa.gettext("You said you are coming."))
+    assert [[b["text"] for b in row] for row in keyboard] == [[fa.gettext("Change my answer")]]
+    await bot.tap(REZA, fa.gettext("Change my answer"))
+    assert [b["text"] for b in bot.screen(REZA)[-1][2][0]] == [
         fa.gettext("Going"),
         fa.gettext("Maybe"),
         fa.gettext("Not going"),
     ]
+    assert bot.screen(REZA)[-1][0] == message_id  # the same reminder, not a new message
 
     # The next morning at 10:00 in Amsterdam: how was it?
     runtime.clock.now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -139,3 +147,50 @@ async def test_a_long_term_check_in_a_month_after_the_last_meeting(bot: BotHarne
     )
     (first,) = await bot.act(olena, Tap(uk.gettext("Answer the questions")))
     assert uk.gettext("Where do you stand now?") in (first.text or "")
+
+
+async def test_a_maybe_is_remembered_and_changed_from_the_reminder(bot: BotHarness) -> None:
+    from bot.db.models import CheckIn, CheckInKind, CheckInState
+    from bot.services import meetings
+    from bot.services.meetings import invitations
+    from bot.services.meetings.invitations import Audience
+    from tests.factories import Person
+
+    runtime = bot.runtime
+    people = await make_community(runtime, locales=["uk"], first_user_id=938_200_001, name="Oost")
+    olena = Person(people.user_ids[0], "Olena", "uk")
+    meeting = await make_meeting(runtime, people.community_id)
+    uk = runtime.catalogs.translator("uk")
+    async with runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        await invitations.invite(session, fresh, Audience(), now=runtime.clock())
+        await session.commit()
+    await deliver(runtime, bot.api)
+    await bot.tap(olena, uk.gettext("Maybe"))
+    await bot.tap(olena, uk.gettext("Continue later"))
+
+    runtime.clock.now = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+    await fire_and_deliver(bot)
+    _, reminder, keyboard = bot.screen(olena)[-1]
+    assert reminder.startswith(
+        uk.gettext("Reminder from {community}", community=uk.isolate("Oost"))
+    )
+    assert uk.gettext("You said you might come.") in reminder
+    assert reminder.count("Samen koken") == 1
+    assert [[b["text"] for b in row] for row in keyboard] == [[uk.gettext("Change my answer")]]
+
+    await bot.tap(olena, uk.gettext("Change my answer"))
+    calls = await bot.tap(olena, uk.gettext("Not going"))
+    assert [call.text for call in calls] == [
+        uk.gettext(
+            "Thank you for letting us know that you are not coming to {title}.",
+            title=uk.isolate("Samen koken"),
+        )
+    ]
+    async with runtime.sessions() as session:
+        left = await session.scalars(
+            select(CheckIn).where(
+                CheckIn.kind == CheckInKind.REMINDER, CheckIn.state == CheckInState.PENDING
+            )
+        )
+        assert list(left) == []

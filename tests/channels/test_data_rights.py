@@ -255,7 +255,11 @@ async def test_mydata_and_delete_cover_answers_rsvps_and_check_ins(bot: BotHarne
     assert "1 antwoord op vragen." in text
     assert "1 reactie op een uitnodiging." in text
     assert "1 gepland bericht." in text
-    document = json_document(calls[1])
+    # The meeting (it has no title here) and what she said, readable in the chat.
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage", "sendDocument"]
+    readable = (calls[1].text or "").splitlines()
+    assert readable[1:] == ["Je reactie: Ik kom", "", "•", "Graag iets over huurtoeslag"]
+    document = json_document(calls[2])
     assert document["answers"][0]["text"] == "Graag iets over huurtoeslag"
     assert document["rsvps"] == [
         {"meeting_id": 1, "status": "going", "updated_at": document["rsvps"][0]["updated_at"]}

@@ -149,9 +149,13 @@ async def test_an_organiser_is_not_a_coordinator(bot: BotHarness) -> None:
         await session.commit()
 
     assert await bot.say(FATIMA, "/export") == [
-        "This command is for organisers and coordinators of a community."
+        "Only coordinators can use this command. You are an organiser, not a coordinator: "
+        "ask a coordinator of your community."
     ]
     assert await export_events(bot.runtime) == []
+    assert [e.details for e in await refusals(bot.runtime)] == [
+        {"command": "export", "reason": "not_coordinator"}
+    ]
 
 
 async def test_a_coordinator_cannot_export_another_community_or_its_meetings(

@@ -204,7 +204,13 @@ def journey(t: Translator, story: Story) -> list[Turn]:
                         t.isolate(dutch),
                         story.offer,
                         story.municipality,
-                        story.text[:40],
+                    ]
+                ),
+                # The stories in full, readable in the chat, then the whole file.
+                Reply(
+                    contains=[
+                        t.ngettext("You shared {count} story.", "You shared {count} stories.", 2),
+                        story.text,
                     ]
                 ),
                 Reply(document="samen-my-data.json"),
@@ -253,7 +259,7 @@ async def test_the_whole_journey_in_the_members_language(bot: BotHarness, story:
 
     # The JSON document has everything, including what the message only summarises.
     mydata = answered[13]
-    document = json_document(mydata[1])
+    document = json_document(mydata[2])
     assert document["telegram_user_id"] == person.id
     assert document["locale"] == t.tag
     assert document["consent_version"] == privacy.NOTICE_VERSION

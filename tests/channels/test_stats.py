@@ -59,7 +59,8 @@ async def test_organisers_and_members_are_refused_and_nothing_is_drawn(bot: BotH
     (refused,) = await bot.feed(bot.updates.text(SANNE, "/stats"))
     assert refused.method == "sendMessage"
     assert refused.text == (
-        "Deze opdracht is voor organisatoren en coördinatoren van een gemeenschap."
+        "Alleen coördinatoren kunnen deze opdracht gebruiken. Je bent organisator, geen "
+        "coördinator: vraag het een coördinator van je gemeenschap."
     )
     (member,) = await bot.feed(bot.updates.text(AMIRA, "/stats"))
     assert member.method == "sendMessage"
@@ -69,7 +70,7 @@ async def test_organisers_and_members_are_refused_and_nothing_is_drawn(bot: BotH
         refusals = await audit.events(session, action="staff.refused")
     assert [(e.actor_user_id, e.details) for e in refusals] == [
         (AMIRA.id, {"command": "stats", "reason": "no_role"}),
-        (SANNE.id, {"command": "stats", "reason": "no_role"}),
+        (SANNE.id, {"command": "stats", "reason": "not_coordinator"}),
     ]
 
 

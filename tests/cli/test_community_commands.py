@@ -140,3 +140,31 @@ def test_without_a_username_or_token_the_link_cannot_be_printed(
     assert main(["community", "create", "--name", "X", "--default-locale", "nl"]) == 2
     assert "SAMEN_BOT_USERNAME" in capsys.readouterr().err
     assert communities(cli_env) == []
+
+
+def test_list_shows_the_join_link_once_and_not_the_code_twice(cli_env: str, capsys) -> None:
+    args = ["community", "create", "--name", "Invented Link Club", "--default-locale", "nl"]
+    assert main([*args, "--code", "link-club-x1"]) == 0
+    capsys.readouterr()
+    assert main(["community", "list"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.split("\t") == [
+        "link-club-x1",
+        "0 members",
+        "Invented Link Club",
+        "https://t.me/samen_utrecht_bot?start=link-club-x1",
+    ]
+
+
+def test_list_without_a_bot_name_names_the_fix(
+    cli_env: str, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["community", "create", "--name", "Invented Nameless", "--default-locale", "nl"]
+    assert main([*args, "--code", "nameless-x1"]) == 0
+    monkeypatch.delenv("SAMEN_BOT_USERNAME")
+    capsys.readouterr()
+    assert main(["community", "list"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip().split("\t") == ["nameless-x1", "0 members", "Invented Nameless"]
+    assert captured.out.count("nameless-x1") == 1
+    assert "SAMEN_BOT_USERNAME" in captured.err

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -218,3 +219,31 @@ def test_a_meeting_file_can_set_its_own_reminders(cli_env: str, tmp_path: Path, 
     assert "reminders: expected times before the meeting like 1d, 2h, 30m (line 4)" in (
         capsys.readouterr().err
     )
+
+
+def test_listings_show_the_meetings_own_time_and_zone(
+    cli_env: str, tmp_path: Path, capsys
+) -> None:
+    day = (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d")
+    body = (
+        "community: buurthuis-oost\nlanguage: nl\ntime_zone: America/New_York\n"
+        f"starts: {day} 19:00\nends: {day} 21:00\ntexts:\n  nl:\n    title: Avond in New York\n"
+    )
+    assert main(["meeting", "create", "--file", str(meeting_file(tmp_path, body))]) == 0
+    capsys.readouterr()
+    local = datetime.fromisoformat(f"{day} 19:00").replace(tzinfo=ZoneInfo("America/New_York"))
+    in_utc = local.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+    assert main(["meeting", "list", "--community", "buurthuis-oost"]) == 0
+    listed = capsys.readouterr().out
+    assert f"{day} 19:00 America/New_York" in listed
+    assert "UTC" not in listed
+    assert main(["meeting", "list", "--community", "buurthuis-oost", "--utc"]) == 0
+    assert f"{in_utc} UTC" in capsys.readouterr().out
+
+    assert main(["meeting", "show", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert f"starts: {day} 19:00 America/New_York" in shown
+    assert f"ends: {day} 21:00 America/New_York" in shown
+    assert main(["meeting", "show", "1", "--utc"]) == 0
+    assert f"starts: {in_utc} UTC" in capsys.readouterr().out

@@ -45,15 +45,18 @@ def test_announce_queues_for_reachable_members_and_status_counts_them(
             "Zaterdag koken we samen.",
             "--translation",
             f"ar={arabic}",
+            "--yes",
         ]
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert out.startswith("queued 3 message(s) for Invented utrecht (broadcast #")
+    assert "queued 3 message(s) for Invented utrecht (broadcast #" in out
 
-    # Nobody in Zwolle consented: nothing is queued for them.
-    assert main(["announce", "--community", "zwolle", "--text", "Hoi"]) == 0
-    assert capsys.readouterr().out.startswith("queued 0 message(s)")
+    # Nobody in Zwolle consented: it says so and nothing is queued for them.
+    assert main(["announce", "--community", "zwolle", "--text", "Hoi", "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert "nobody in Invented zwolle can receive it" in err
+    assert "nothing was queued" in err
 
     queued = in_new_loop(cli_env, lambda rt: rows(rt))
     assert sorted(row.chat_id for row in queued) == people.user_ids
@@ -75,7 +78,7 @@ def test_announce_queues_for_reachable_members_and_status_counts_them(
 
 def test_resend_requeues_only_what_was_asked(cli_env: Settings, capsys) -> None:
     in_new_loop(cli_env, lambda rt: make_community(rt, locales=["nl"] * 3))
-    assert main(["announce", "--community", "utrecht", "--text", "Hallo"]) == 0
+    assert main(["announce", "--community", "utrecht", "--text", "Hallo", "--yes"]) == 0
 
     async def mark(runtime: Runtime) -> None:
         async with runtime.sessions() as session:
@@ -108,6 +111,52 @@ def test_announce_refuses_clearly(cli_env: Settings, capsys, tmp_path: Path) -> 
     assert main(["announce", "--community", "utrecht", "--file", str(tmp_path / "nope")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert in_new_loop(cli_env, lambda rt: rows(rt)) == []  # nothing queued
+
+
+class _Terminal(io.StringIO):
+    """A keyboard at a terminal: what the operator types."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_announce_shows_who_gets_which_language_and_asks_first(
+    cli_env: Settings, capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_new_loop(cli_env, lambda rt: make_community(rt, locales=["nl", "ar", "ti", "ti", "fa"]))
+    arabic = tmp_path / "ar.txt"
+    arabic.write_text("نطبخ معًا يوم السبت.", encoding="utf-8")
+    args = ["announce", "--community", "utrecht", "--text", "Zaterdag koken we samen."]
+    args += ["--translation", f"ar={arabic}"]
+
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "audience: 5 member(s) of Invented utrecht (ar 1, fa 1, nl 1, ti 2)",
+        "warning: no text in fa; those members get the nl text",
+        "warning: no text in ti; those members get the nl text",
+        "dry run: nothing was queued",
+    ]
+    assert in_new_loop(cli_env, lambda rt: rows(rt)) == []
+
+    # No terminal to ask on (a script, a pipe): one line saying to pass --yes.
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "samen: nothing was queued: pass --yes to send without asking (or --dry-run)"
+    assert in_new_loop(cli_env, lambda rt: rows(rt)) == []
+
+    # At a terminal: "no" queues nothing, "y" queues.
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    assert main(args) == 1
+    assert capsys.readouterr().out.endswith("nothing was queued\n")
+    assert in_new_loop(cli_env, lambda rt: rows(rt)) == []
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Queue the announcement for 5 member(s)? [y/N] " in out
+    assert "queued 5 message(s) for Invented utrecht" in out
+    assert len(in_new_loop(cli_env, lambda rt: rows(rt))) == 5
 
 
 async def test_status_watches_a_broadcast_until_it_is_done(

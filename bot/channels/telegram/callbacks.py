@@ -6,7 +6,8 @@ These shapes cover every button:
 - `consent:<notice version>:yes|no` — answer a version of the privacy notice;
 - `<flow>:<state version>:<choice>` — a choice at a dialogue step, valid only while the
   member's dialogue state still has that flow and version;
-- `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input),
+- `mtg:<meeting id>:<action>` — a button on an invitation (going, maybe, no, ics, input) or
+  a reminder (change: show the three answers again),
   valid as long as the meeting takes it; the member comes from the update;
 - `chk:<check-in id>:answer` — answer a follow-up or long-term check-in; valid only for the
   member the check-in belongs to;
@@ -34,7 +35,7 @@ _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
 _RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
-MEETING_ACTIONS = frozenset({"going", "maybe", "no", "ics", "input"})
+MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 INBOX_ACTIONS = frozenset(
     {"open", "reply", "take", "close", "reopen", "note", "saved", "send", "cancel"}

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Community, Member, Membership, Role, RoleAssignment
+from bot.db.models import AuditEvent, Community, Member, Membership, Role, RoleAssignment
 from bot.services import audit
 
 # A coordinator can do everything an organiser can.
@@ -25,6 +25,11 @@ _IMPLIED: dict[Role, set[Role]] = {
 
 # The dialogue of /addorganiser and /removeorganiser.
 FLOW = "organisers"
+
+# Why someone in a private chat may not use a staff command (the audit's reasons).
+NO_ROLE = "no_role"
+NOT_COORDINATOR = "not_coordinator"
+ROLE_REVOKED = "role_revoked"
 
 
 async def has_role(
@@ -67,6 +72,35 @@ async def communities_for(
             )
         )
     return (await session.scalars(query)).all()
+
+
+async def why_not(session: AsyncSession, telegram_user_id: int, role: Role) -> str:
+    """The reason that applies to someone who may not act as `role` anywhere.
+
+    A role that was taken away (the audit trail keeps the revocation) is named first, so a
+    former coordinator who still organises hears that, not only that they are no coordinator;
+    then an organiser asking for coordinator work; else a stranger to staff work.
+    """
+    revoked = await session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.action == "role.revoke", AuditEvent.target == f"user:{telegram_user_id}"
+        )
+    )
+    wanted = {r.value for r in _IMPLIED[role]}
+    if any(details.get("role") in wanted for details in revoked):
+        return ROLE_REVOKED
+    if role is Role.COORDINATOR:
+        organises = await session.scalar(
+            select(RoleAssignment.id)
+            .where(
+                RoleAssignment.telegram_user_id == telegram_user_id,
+                RoleAssignment.role == Role.ORGANISER,
+            )
+            .limit(1)
+        )
+        if organises is not None:
+            return NOT_COORDINATOR
+    return NO_ROLE
 
 
 async def grant(

@@ -1,9 +1,10 @@
-"""What an organiser sees of one meeting: who comes, what people answered, which agenda
-topics come up most, and how the invitations were delivered."""
+"""What an organiser sees of one meeting: who comes, what people answered (choice questions
+as tallies, counted once across languages with the labels in the organiser's language), which
+agenda topics come up most (`agenda` decides what the agenda is), and how the invitations
+were delivered."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,9 +25,8 @@ from bot.db.models import (
 )
 from bot.services import meetings
 from bot.services.intake.questions import Asked, asked
-from bot.services.meetings import invitations, rsvps
+from bot.services.meetings import agenda, invitations, rsvps
 
-TOP_TOPICS = 5
 # The dialogue behind /meeting, /invite and /translate: which meetings the buttons show.
 FLOW = "meetings"
 
@@ -58,8 +58,9 @@ class MeetingOverview:
     rsvps: dict[RsvpStatus, int]
     inputs: dict[InputStatus, int]
     questions: list[QuestionFigures]
-    topics: list[tuple[str, int]]
+    topics: list[tuple[str, int]]  # from the agenda questions only (`agenda`)
     delivery: Delivery
+    agenda_voice_notes: int = 0  # voice notes answering an agenda question, to listen to
 
 
 async def of_meeting(
@@ -92,7 +93,7 @@ async def of_meeting(
                 voice_notes=sum(1 for a in given if a.voice_file_id),
             )
         )
-    agenda = by_question.get(questions[0].id, []) if questions else []
+    agenda_answers = [a for q in agenda.questions(questions) for a in by_question.get(q.id, [])]
     inputs = await session.execute(
         select(InputRun.status, func.count())
         .where(InputRun.meeting_id == meeting.id, InputRun.stage == QuestionStage.BEFORE)
@@ -104,7 +105,8 @@ async def of_meeting(
         rsvps=dict(await rsvps.counts(session, meeting.id)),
         inputs={InputStatus(s): n for s, n in inputs},
         questions=figures,
-        topics=topics([a.text for a in agenda if a.text]),
+        topics=agenda.topics([a.text for a in agenda_answers if a.text and not a.voice_file_id]),
+        agenda_voice_notes=sum(1 for a in agenda_answers if a.voice_file_id),
         delivery=await delivery(session, meeting.id),
     )
 
@@ -113,30 +115,15 @@ def _tally(question: Asked, given: list[Answer]) -> list[tuple[str, int]]:
     if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         counts: Counter[int] = Counter(i for a in given for i in (a.value or []))
         return [(label, counts[i]) for i, label in enumerate(question.options)]
-    if question.kind in (QuestionKind.SCALE, QuestionKind.YES_NO):
+    if question.kind == QuestionKind.YES_NO:
+        # Stored as "yes"/"no" whatever the member's language: one count each; the view
+        # shows the words in the organiser's language.
+        counts3: Counter[str] = Counter(a.text or "" for a in given)
+        return [(word, counts3[word]) for word in ("yes", "no") if counts3[word]]
+    if question.kind == QuestionKind.SCALE:
         counts2: Counter[str] = Counter(a.text or "" for a in given)
         return sorted(counts2.items())
     return []
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def topics(texts: list[str], limit: int = TOP_TOPICS) -> list[tuple[str, int]]:
-    """The agenda topics people mention most: answers are split on commas, semicolons and
-    line breaks into topics, compared without case or punctuation, counted once per answer."""
-    counts: Counter[str] = Counter()
-    shown: dict[str, str] = {}
-    for text in texts:
-        seen = set()
-        for part in re.split(r"[,;،؛\n]+", text):
-            key = " ".join(_WORD.findall(part.casefold()))
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            counts[key] += 1
-            shown.setdefault(key, part.strip())
-    return [(shown[key], n) for key, n in counts.most_common(limit)]
 
 
 async def delivery(session: AsyncSession, meeting_id: int) -> Delivery:

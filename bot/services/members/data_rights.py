@@ -33,11 +33,13 @@ from bot.db.models import (
     Membership,
     OutboxMessage,
     OutboxState,
+    Question,
     RoleAssignment,
     Rsvp,
 )
 from bot.db.notices import ROWS_ERASED, notify_after_commit
-from bot.services import audit, dialogs
+from bot.services import audit, dialogs, meetings
+from bot.services.intake.questions import asked
 
 ERASED_TARGET = "user:erased"
 # Every table an erasure deletes from or rewrites: dead row versions to vacuum (PostgreSQL).
@@ -275,6 +277,79 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         ],
         dialog={"flow": dialog.flow, "step": dialog.step} if dialog else None,
     )
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What one member said about one meeting, for reading in chat: their reply to the
+    invitation and their answers with the questions as they were asked. `meeting_id` None
+    holds the answers that belong to no (remaining) meeting, such as long-term check-ins."""
+
+    meeting_id: int | None
+    title: str | None
+    starts_at: datetime | None
+    rsvp: str | None
+    answers: list[tuple[str | None, StoredAnswer]]  # (the question's prompt, the answer)
+
+
+async def by_meeting(
+    session: AsyncSession, data: MemberData, locale: str | None
+) -> list[MeetingRecord]:
+    """The member's RSVPs and answers grouped per meeting, the soonest meeting first; titles
+    in `locale` (along the fallback chain), prompts in the language each answer was given in."""
+    meeting_ids = {r.meeting_id for r in data.rsvps} | {
+        a.meeting_id for a in data.answers if a.meeting_id is not None
+    }
+    found = (
+        (await session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))).all()
+        if meeting_ids
+        else []
+    )
+    community_ids = {m.community_id for m in found}
+    community_locale = {
+        c.id: c.default_locale
+        for c in (
+            await session.scalars(select(Community).where(Community.id.in_(community_ids)))
+        ).all()
+    }
+    question_ids = {a.question_id for a in data.answers if a.question_id is not None}
+    questions = {
+        q.id: q
+        for q in (
+            (await session.scalars(select(Question).where(Question.id.in_(question_ids)))).all()
+            if question_ids
+            else []
+        )
+    }
+    fallback_locale = data.locale or "en"
+
+    def prompt(answer: StoredAnswer) -> str | None:
+        question = questions.get(answer.question_id or 0)
+        if question is None or not question.texts:
+            return None
+        return asked(
+            question, answer.locale, community_locale.get(question.community_id, answer.locale)
+        ).prompt
+
+    rsvp_of = {r.meeting_id: r.status for r in data.rsvps}
+    known = {m.id: m for m in found}
+    records = []
+    for meeting in sorted(found, key=lambda m: (m.starts_at, m.id)):
+        default = community_locale.get(meeting.community_id, fallback_locale)
+        title = meetings.text_for(meeting, locale, default).title if meeting.texts else None
+        records.append(
+            MeetingRecord(
+                meeting_id=meeting.id,
+                title=title,
+                starts_at=meeting.starts_at,
+                rsvp=rsvp_of.get(meeting.id),
+                answers=[(prompt(a), a) for a in data.answers if a.meeting_id == meeting.id],
+            )
+        )
+    loose = [(prompt(a), a) for a in data.answers if a.meeting_id not in known]
+    if loose:
+        records.append(MeetingRecord(None, None, None, None, loose))
+    return records
 
 
 async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict[str, int]:

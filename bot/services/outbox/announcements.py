@@ -7,6 +7,7 @@ written in.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,17 @@ class Announced:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """Who would get the announcement, in which language, before anything is queued."""
+
+    community_name: str
+    total: int
+    by_language: dict[str, int]  # member language → how many
+    # Audience languages without their own text: those members get the fallback language.
+    missing: dict[str, str]  # member language → the language they will read instead
+
+
+@dataclass(frozen=True)
 class CommunityInfo:
     name: str
     default_locale: str
@@ -60,15 +72,14 @@ async def announce(
     `texts` maps a language to the text in it; `source_locale` is the language it was
     written in (None: the community's default language).
     """
-    community = await session.scalar(select(Community).where(Community.code == community_code))
-    if community is None:
-        raise AnnouncementError(f"no community with the code {community_code!r}")
-    texts = {_tag(locale): text.strip() for locale, text in texts.items() if text.strip()}
-    source = _tag(source_locale or community.default_locale)
-    if source not in texts:
-        raise AnnouncementError(f"there is no text in the language it was written in ({source})")
-    if any(len(text) > MAX_TEXT for text in texts.values()):
-        raise AnnouncementError(f"a text is longer than {MAX_TEXT:,} characters")
+    community, texts, source = await _checked(session, community_code, texts, source_locale)
+    audience = members.reachable_query(community.id, privacy.current_notice_version())
+    recipients = (
+        await session.execute(audience.with_only_columns(Member.id, Member.telegram_user_id))
+    ).all()
+    if not recipients:
+        # No broadcast row and no audit line for nothing: the caller says nobody gets it.
+        raise AnnouncementError(nobody(community.name))
     broadcast = await outbox.create_broadcast(
         session, community_id=community.id, purpose=PURPOSE, now=now, created_by=actor_user_id
     )
@@ -78,10 +89,6 @@ async def announce(
         "texts": texts,
         "source_locale": source,
     }
-    audience = members.reachable_query(community.id, privacy.current_notice_version())
-    recipients = (
-        await session.execute(audience.with_only_columns(Member.id, Member.telegram_user_id))
-    ).all()
     # A private chat's id is the user's id.
     queued = await outbox.enqueue_broadcast(
         session,
@@ -103,6 +110,65 @@ async def announce(
     )
     await session.commit()
     return Announced(broadcast_id=broadcast.id, community_name=community.name, queued=queued)
+
+
+_NOBODY = "nobody in {name} can receive it (no member who consented and is reachable)"
+
+
+async def preview(
+    session: AsyncSession,
+    *,
+    community_code: str,
+    texts: Mapping[str, str],
+    source_locale: str | None,
+) -> Preview:
+    """What `announce` would do with the same arguments, without writing anything: the
+    audience by language and the languages that would read a fallback text. Refuses the
+    same bad input as `announce`."""
+    community, texts, source = await _checked(session, community_code, texts, source_locale)
+    audience = members.reachable_query(community.id, privacy.current_notice_version())
+    locales = (await session.execute(audience.with_only_columns(Member.locale))).scalars().all()
+    by_language = Counter(locale or community.default_locale for locale in locales)
+    missing = {}
+    for locale in sorted(by_language):
+        if not fallback.has_own_text(texts, locale):
+            shown, _ = fallback.pick(
+                texts,
+                member_locale=locale,
+                community_locale=community.default_locale,
+                source_locale=source,
+            )
+            missing[locale] = shown
+    return Preview(
+        community_name=community.name,
+        total=len(locales),
+        by_language=dict(sorted(by_language.items())),
+        missing=missing,
+    )
+
+
+def nobody(community_name: str) -> str:
+    """The line for an announcement no one would receive."""
+    return _NOBODY.format(name=community_name)
+
+
+async def _checked(
+    session: AsyncSession,
+    community_code: str,
+    texts: Mapping[str, str],
+    source_locale: str | None,
+) -> tuple[Community, dict[str, str], str]:
+    """The community, the texts by language tag and the source tag; or AnnouncementError."""
+    community = await session.scalar(select(Community).where(Community.code == community_code))
+    if community is None:
+        raise AnnouncementError(f"no community with the code {community_code!r}")
+    tagged = {_tag(locale): text.strip() for locale, text in texts.items() if text.strip()}
+    source = _tag(source_locale or community.default_locale)
+    if source not in tagged:
+        raise AnnouncementError(f"there is no text in the language it was written in ({source})")
+    if any(len(text) > MAX_TEXT for text in tagged.values()):
+        raise AnnouncementError(f"a text is longer than {MAX_TEXT:,} characters")
+    return community, tagged, source
 
 
 def _is_postgres(session: AsyncSession) -> bool:

@@ -9,11 +9,11 @@ from typing import Any
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
-from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import CheckIn, CheckInKind, MeetingStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
+from bot.services.meetings import rsvps
 from bot.services.outbox.dispatcher import RenderError
 
 UPCOMING_SHOWN = 3
@@ -46,15 +46,8 @@ async def render_checkin(
         raise RenderError("the check-in's meeting is gone or cancelled")
     text_of = meetings.text_for(meeting, ctx.row.locale, community.default_locale)
     if row.kind == CheckInKind.REMINDER:
-        lead = t.gettext("Reminder: {title} is coming up.", title=t.isolate(text_of.title))
-        body, entities = meeting_views.card(t, meeting, text_of)
-        shift = utf16_len(lead) + 2
-        buttons = meeting_views.invitation_buttons(t, meeting.id, with_input=False)
-        return Outgoing(
-            text=f"{lead}\n\n{body}",
-            entities=tuple(TextEntity(e.type, e.offset + shift, e.length) for e in entities),
-            buttons=buttons[:1],
-        )
+        status = await rsvps.of_member(ctx.session, row.member_id, meeting.id)
+        return meeting_views.reminder(t, meeting, text_of, community.name, status)
     text = t.gettext(
         "How was {title}? Thank you for coming. Would you tell us what you learned and how we "
         "could help each other?",

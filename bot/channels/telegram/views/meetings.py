@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
-from bot.db.models import Meeting, MeetingStatus, MeetingText, QuestionKind
+from bot.db.models import Meeting, MeetingStatus, MeetingText, QuestionKind, RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.intake import FLOW, Step
@@ -59,6 +59,37 @@ def invitation_buttons(
     if with_input:
         rows.append((Button(t.gettext("Give input"), callbacks.meeting(meeting_id, "input")),))
     return tuple(rows)
+
+
+def reminder(
+    t: Translator,
+    meeting: Meeting,
+    text: MeetingText,
+    community_name: str,
+    status: RsvpStatus | None,
+) -> Outgoing:
+    """A reminder: the card once (its bold title is the only title), the answer the member
+    already gave, and one button to change it instead of asking the three again."""
+    header = t.gettext("Reminder from {community}", community=t.isolate(community_name))
+    body, entities = card(t, meeting, text)
+    lines = [header, "", body]
+    if status == RsvpStatus.GOING:
+        lines += ["", t.gettext("You said you are coming.")]
+    elif status == RsvpStatus.MAYBE:
+        lines += ["", t.gettext("You said you might come.")]
+    if status in (RsvpStatus.GOING, RsvpStatus.MAYBE):
+        buttons: tuple[tuple[Button, ...], ...] = (
+            (Button(t.gettext("Change my answer"), callbacks.meeting(meeting.id, "change")),),
+        )
+    else:
+        # No answer (or one withdrawn since the reminder was planned): ask it.
+        buttons = invitation_buttons(t, meeting.id, with_input=False)[:1]
+    shift = utf16_len(header) + 2
+    return Outgoing(
+        text="\n".join(lines),
+        entities=tuple(TextEntity(e.type, e.offset + shift, e.length) for e in entities),
+        buttons=buttons,
+    )
 
 
 def markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:

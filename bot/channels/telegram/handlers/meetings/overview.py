@@ -20,7 +20,15 @@ from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
-from bot.db.models import InputStatus, Meeting, MeetingStatus, OutboxState, Role, RsvpStatus
+from bot.db.models import (
+    InputStatus,
+    Meeting,
+    MeetingStatus,
+    OutboxState,
+    QuestionKind,
+    Role,
+    RsvpStatus,
+)
 from bot.i18n import Translator
 from bot.services import dialogs, meetings
 from bot.services.dialogs import Dialog
@@ -78,6 +86,13 @@ async def translate_command(update: Update, context: SamenContext) -> None:
 # --- one meeting -------------------------------------------------------------------------------
 
 
+def _label(t: Translator, figures: overview_service.QuestionFigures, label: str) -> str:
+    """A tally's label: yes/no answers are stored as words of no language."""
+    if figures.question.kind == QuestionKind.YES_NO:
+        return t.gettext("Yes") if label == "yes" else t.gettext("No")
+    return label
+
+
 def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
     meeting = seen.meeting
     lines = [seen.title, meeting_views.when(t, meeting)]
@@ -104,10 +119,21 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
         lines += ["", t.gettext("Answers per question:")]
         for figures in seen.questions:
             lines.append(f"• {figures.question.prompt}: {t.fmt_number(figures.answers)}")
-            lines += [f"   – {label}: {t.fmt_number(n)}" for label, n in figures.tally]
-    if seen.topics:
+            lines += [
+                f"   – {_label(t, figures, label)}: {t.fmt_number(n)}"
+                for label, n in figures.tally
+            ]
+    if seen.topics or seen.agenda_voice_notes:
         lines += ["", t.gettext("Most mentioned for the agenda:")]
         lines += [f"• {topic} ({t.fmt_number(n)})" for topic, n in seen.topics]
+        if seen.agenda_voice_notes:
+            lines.append(
+                t.ngettext(
+                    "and {count} voice message to listen to",
+                    "and {count} voice messages to listen to",
+                    seen.agenda_voice_notes,
+                )
+            )
     counts = seen.delivery.counts
     waiting = counts.get(OutboxState.QUEUED, 0) + counts.get(OutboxState.SENDING, 0)
     blocked = counts.get(OutboxState.BLOCKED, 0) + counts.get(OutboxState.SKIPPED, 0)

@@ -1,4 +1,5 @@
-"""The buttons on an invitation: Going / Maybe / Not going, Add to calendar, Give input.
+"""The buttons on an invitation: Going / Maybe / Not going, Add to calendar, Give input; and
+a reminder's "Change my answer", which shows the three answers again.
 
 Button data names the meeting; the member comes from the update, and every tap is checked
 against the database (a member of the community, the meeting not started or cancelled).
@@ -59,6 +60,13 @@ async def on_button(update: Update, context: SamenContext) -> None:
     if decoded.action == "input":
         await query.answer()
         await input_handlers.begin(context, chat_id, meeting_id=decoded.meeting_id)
+        return
+    if decoded.action == "change":
+        # A reminder's "Change my answer": the three answers in its place; each is checked
+        # against the meeting when tapped, so nothing is read or written here.
+        await query.answer()
+        rows = meeting_views.invitation_buttons(t, decoded.meeting_id, with_input=False)
+        await query.edit_message_reply_markup(reply_markup=meeting_views.markup(rows[:1]))
         return
     if decoded.action == "ics":
         await _send_calendar(update, context, decoded.meeting_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from telegram import InputFile, Update
@@ -12,15 +13,15 @@ from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
+from bot.channels.telegram.outbox.splitting import split_text
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import identity, prompts
-from bot.i18n import Translator, find_language
+from bot.db.models import QuestionKind
+from bot.i18n import N_, Translator, find_language
 from bot.services import dialogs, members
 from bot.services.members import data_rights
-from bot.services.members.data_rights import MemberData, StoredAnswer
+from bot.services.members.data_rights import MeetingRecord, MemberData, StoredAnswer
 
-MAX_LISTED_STORIES = 10
-STORY_PREVIEW = 80
 # Telegram's limit for one message.
 MAX_MESSAGE = 4096
 
@@ -33,13 +34,22 @@ async def mydata(update: Update, context: SamenContext) -> None:
     async with context.work() as session:
         member = await members.find_by_telegram_id(session, user.id)
         data = await data_rights.export(session, member.id) if member is not None else None
-    t = context.translator(update, member)
+        t = context.translator(update, member)
+        records = await data_rights.by_meeting(session, data, t.tag) if data else []
     if data is None:
         # The number is not stored; installers look for it here (SAMEN_COORDINATOR_IDS).
         nothing = t.gettext("Samen has nothing stored about you.")
         await message.reply_text(f"{nothing}\n{identity.number_line(t, user.id)}")
         return
     await message.reply_text(render(t, data)[:MAX_MESSAGE])
+    # Then what they said, readable: one short message per meeting, their stories in full,
+    # each split where Telegram's limit would cut it.
+    texts = [meeting_text(t, record) for record in records]
+    if data.stories:
+        texts.append(stories_text(t, data.stories))
+    for text in texts:
+        for part, _entities in split_text(text, limit=MAX_MESSAGE):
+            await message.reply_text(part)
     document = json.dumps(data.to_json(), ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(
         message.chat_id,
@@ -91,7 +101,6 @@ def render(t: Translator, data: MemberData) -> str:
     lines.append(
         t.ngettext("You shared {count} story.", "You shared {count} stories.", len(data.stories))
     )
-    lines += [_story_line(t, story) for story in data.stories[-MAX_LISTED_STORIES:]]
     lines += conversation_views.mydata_lines(t, data.conversations)
     lines.append(
         t.ngettext(
@@ -113,6 +122,55 @@ def render(t: Translator, data: MemberData) -> str:
     return "\n".join(lines)
 
 
+_RSVP = {"going": N_("Going"), "maybe": N_("Maybe"), "not_going": N_("Not going")}
+
+
+def meeting_text(t: Translator, record: MeetingRecord) -> str:
+    """One meeting as the member reads it: title and time, their reply, their answers."""
+    if record.meeting_id is None:
+        lines = [t.gettext("Your answers outside a meeting:")]
+    else:
+        when = (
+            t.gettext(
+                "{date} at {time}",
+                date=t.fmt_date(record.starts_at, "full"),
+                time=t.fmt_time(record.starts_at),
+            )
+            if record.starts_at is not None
+            else ""
+        )
+        lines = [f"{t.isolate(record.title)} — {when}" if record.title else when]
+    if record.rsvp in _RSVP:
+        lines.append(t.gettext("Your reply: {answer}", answer=t.gettext(_RSVP[record.rsvp])))
+    for prompt, answer in record.answers:
+        lines += ["", f"• {prompt}" if prompt else "•", answer_text(t, answer)]
+    return "\n".join(lines)
+
+
+def answer_text(t: Translator, answer: StoredAnswer) -> str:
+    """An answer in words: yes/no and dates in the reader's language, voice by its length."""
+    if answer.voice_file_id:
+        return t.gettext(
+            "Voice message of {seconds} seconds",
+            seconds=t.fmt_number(answer.voice_duration or 0),
+        )
+    if answer.kind == QuestionKind.YES_NO.value:
+        return t.gettext("Yes") if answer.value is True else t.gettext("No")
+    if answer.kind == QuestionKind.DATE.value and answer.text:
+        try:
+            return t.fmt_date(date.fromisoformat(answer.text), "long")
+        except ValueError:
+            return answer.text
+    return answer.text or "—"
+
+
+def stories_text(t: Translator, stories: list[StoredAnswer]) -> str:
+    """Every story the member shared, in full (the JSON file has the same)."""
+    lines = [t.ngettext("You shared {count} story.", "You shared {count} stories.", len(stories))]
+    lines += [_story_line(t, story) for story in stories]
+    return "\n".join(lines)
+
+
 def _topics(t: Translator, topics: list[str], text: str | None) -> str:
     parts = [prompts.topic_label(t, topic) for topic in topics]
     if text:
@@ -129,8 +187,6 @@ def _story_line(t: Translator, story: StoredAnswer) -> str:
             seconds=t.fmt_number(story.voice_duration or 0),
         )
     text = story.text or ""
-    if len(text) > STORY_PREVIEW:
-        text = text[:STORY_PREVIEW].rstrip() + "…"
     return "• " + t.gettext("{date}: {text}", date=when, text=text)
 
 

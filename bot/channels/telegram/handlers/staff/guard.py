@@ -1,7 +1,8 @@
 """The one guard in front of every organiser and coordinator command.
 
-Refused in a group chat (organiser work is one-to-one) and for anyone without the role; both
-refusals are translated, logged with ids only and written to the audit trail.
+Refused in a group chat (organiser work is one-to-one) and for anyone without the role, with
+the reason that applies (a stranger, an organiser asking for coordinator work, a role taken
+away); every refusal is translated, logged with ids only and written to the audit trail.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ async def require_staff(
         )
         community_ids = tuple(c.id for c in found)
         if not community_ids:
-            reason = "no_role"
+            reason = await roles.why_not(session, user.id, role)
     if reason is None:
         member = context.member
         if member is None:
@@ -84,13 +85,31 @@ async def require_staff(
         details={"command": action, "reason": reason},
     )
     log.info("staff command refused", extra={"kind": action, "state": reason})
-    text = (
-        t.gettext("Organiser commands work only in a private chat with me.")
-        if reason == "group_chat"
-        else t.gettext("This command is for organisers and coordinators of a community.")
-    )
+    text = _refusal(t, reason, role)
     context.after_commit(lambda: _refuse(update, text))
     return None
+
+
+def _refusal(t: Translator, reason: str, role: Role) -> str:
+    """The refusal that tells this person what they lack (the audit keeps the reason)."""
+    if reason == "group_chat":
+        return t.gettext("Organiser commands work only in a private chat with me.")
+    if reason == roles.NOT_COORDINATOR:
+        return t.gettext(
+            "Only coordinators can use this command. You are an organiser, not a coordinator: "
+            "ask a coordinator of your community."
+        )
+    if reason == roles.ROLE_REVOKED:
+        if role is Role.COORDINATOR:
+            return t.gettext(
+                "Your coordinator role was taken away, so this command no longer works for you. "
+                "Ask a coordinator if this is a mistake."
+            )
+        return t.gettext(
+            "Your organiser role was taken away, so this command no longer works for you. "
+            "Ask a coordinator if this is a mistake."
+        )
+    return t.gettext("This command is for organisers and coordinators of a community.")
 
 
 async def _refuse(update: Update, text: str) -> None:

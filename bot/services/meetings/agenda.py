@@ -1,0 +1,61 @@
+"""What the agenda of a meeting is: the one place that decides it.
+
+The agenda comes from what people said — the free-text answers (and the voice notes) to the
+meeting's agenda questions — never from a choice or scale question, whose answers are
+tallies. An agenda question is a free-text or voice question asked before the meeting that is
+
+- the default set's "What would you like to put on the agenda?" (its English text is the
+  catalog's msgid, a stable key in every meeting that took the default set), or, in a
+  meeting without that question,
+- the first free-text or voice question: organisers put what they want on the agenda first,
+  in the meeting file and in /newmeeting alike.
+
+With proposals («Co-ownership») this is the function that changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.db.models import Question, QuestionKind, QuestionStage
+from bot.services.intake.questions import DEFAULT_BEFORE
+
+# The default agenda question's msgid, stored as its English text (`default_drafts`).
+AGENDA_PROMPT = DEFAULT_BEFORE[0]
+FREE_KINDS = (QuestionKind.TEXT, QuestionKind.VOICE)
+TOP_TOPICS = 5
+
+
+def is_default_agenda(question: Question) -> bool:
+    return question.kind in FREE_KINDS and any(
+        text.locale == "en" and text.prompt == AGENDA_PROMPT for text in question.texts
+    )
+
+
+def questions(asked_before: Sequence[Question]) -> list[Question]:
+    """The agenda questions among a meeting's questions (in their order)."""
+    free = [q for q in asked_before if q.stage == QuestionStage.BEFORE and q.kind in FREE_KINDS]
+    marked = [q for q in free if is_default_agenda(q)]
+    return marked or free[:1]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def topics(texts: Sequence[str], limit: int = TOP_TOPICS) -> list[tuple[str, int]]:
+    """The agenda topics people mention most: answers are split on commas, semicolons and
+    line breaks into topics, compared without case or punctuation, counted once per answer."""
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for text in texts:
+        seen = set()
+        for part in re.split(r"[,;،؛\n]+", text):
+            key = " ".join(_WORD.findall(part.casefold()))
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            counts[key] += 1
+            shown.setdefault(key, part.strip())
+    return [(shown[key], n) for key, n in counts.most_common(limit)]
