@@ -45,15 +45,25 @@ class Runtime:
     notices: Notices = field(default_factory=Notices)
     # Sessions for work that only reads: on SQLite they do not take the write lock.
     reads: async_sessionmaker[AsyncSession] | None = None
+    # Read-only sessions of one statement (the admission): on SQLite, no transaction.
+    glances: async_sessionmaker[AsyncSession] | None = None
 
     def __post_init__(self) -> None:
         if self.reads is None:
             self.reads = create_session_factory(self.engine, read_only=True)
+        if self.glances is None:
+            self.glances = create_session_factory(self.engine, one_statement=True)
 
     def reading(self) -> AsyncSession:
         """A session for read-only work (no write lock on SQLite); never commit in it."""
         assert self.reads is not None
         return self.reads()
+
+    def glance(self) -> AsyncSession:
+        """A read-only session for one statement (or reads that need no common snapshot);
+        on SQLite it runs in autocommit mode, without BEGIN. Never commit in it."""
+        assert self.glances is not None
+        return self.glances()
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:

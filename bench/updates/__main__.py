@@ -9,7 +9,8 @@ API (no HTTP is measured), one update after another, against a freshly migrated 
               the router, the story journey's one unit of work, the thank-you reply.
   baseline    a hand-written PTB handler doing the same work in one SQLAlchemy async
               transaction: find the member by Telegram id, check consent and step, insert the
-              story, update the dialogue, commit, reply (5 statements).
+              story, put it in the inbox as Samen does (find the member's open conversation,
+              open one, add the message), update the dialogue, commit, reply (7 statements).
   sync-hop    the baseline's work through SQLAlchemy's sync engine (stdlib sqlite3), run in
               one thread hop per transaction (`asyncio.to_thread`); SQLite only.
 
@@ -30,8 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Select, event, func, select, text
 from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,10 +47,16 @@ from bot.db.engine import create_engine
 from bot.db.models import (
     Answer,
     AnswerSource,
+    Author,
     Community,
+    Conversation,
+    ConversationMessage,
+    ConversationStatus,
     DialogState,
     Member,
     Membership,
+    MessageKind,
+    Origin,
     QuestionKind,
 )
 from bot.runtime import Runtime
@@ -123,9 +130,15 @@ async def stored_stories(database_url: str) -> int:
     try:
         async with engine.connect() as conn:
             query = select(func.count()).select_from(Answer)
-            return (
+            kept = (
                 await conn.execute(query.where(Answer.source == AnswerSource.STORY))
             ).scalar_one()
+            inbox = select(func.count()).select_from(ConversationMessage)
+            in_inbox = (
+                await conn.execute(inbox.where(ConversationMessage.origin == Origin.STORY))
+            ).scalar_one()
+            # A story counts when it is kept and in the organisers' inbox.
+            return min(kept, in_inbox)
     finally:
         await engine.dispose()
 
@@ -179,6 +192,45 @@ def _story_row(member: Member) -> Answer:
     )
 
 
+def _open_conversation(member: Member) -> Select[tuple[Conversation]]:
+    """The member's open conversation with the community (the story joins it in the inbox)."""
+    return (
+        select(Conversation)
+        .where(
+            Conversation.member_id == member.id,
+            Conversation.community_id == 1,
+            Conversation.status == ConversationStatus.OPEN,
+        )
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    )
+
+
+def _new_conversation(member: Member) -> Conversation:
+    now = datetime.now(UTC)
+    return Conversation(
+        member_id=member.id,
+        community_id=1,
+        status=ConversationStatus.OPEN,
+        opened_at=now,
+        last_activity_at=now,
+        version=1,
+    )
+
+
+def _inbox_row(member: Member, conversation: Conversation) -> ConversationMessage:
+    conversation.last_activity_at = datetime.now(UTC)
+    return ConversationMessage(
+        conversation_id=conversation.id,
+        author=Author.MEMBER,
+        kind=MessageKind.TEXT,
+        origin=Origin.STORY,
+        text=STORY,
+        locale=member.locale,
+        created_at=datetime.now(UTC),
+    )
+
+
 def _at_story_step(dialog: DialogState | None) -> bool:
     return dialog is not None and dialog.flow == stories.FLOW and dialog.step == stories.WAITING
 
@@ -228,6 +280,13 @@ async def baseline(database_url: str, count: int) -> float:
                 await message.reply_text("send /share first")
                 return
             session.add(_story_row(member))
+            # The inbox, as Samen's stories do: find or open the conversation, add the message.
+            conversation = await session.scalar(_open_conversation(member))
+            if conversation is None:
+                conversation = _new_conversation(member)
+                session.add(conversation)
+                await session.flush()
+            session.add(_inbox_row(member, conversation))
             _close(dialog)
             await session.commit()
         await message.reply_text(THANKS)
@@ -267,6 +326,12 @@ async def sync_hop(database_url: str, count: int) -> float:
             if not _at_story_step(dialog):
                 return "send /share first"
             session.add(_story_row(member))
+            conversation = session.scalar(_open_conversation(member))
+            if conversation is None:
+                conversation = _new_conversation(member)
+                session.add(conversation)
+                session.flush()
+            session.add(_inbox_row(member, conversation))
             _close(dialog)
             session.commit()
         return THANKS

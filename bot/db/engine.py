@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # The execution option a read-only session factory sets on its connections (see `_on_begin`).
 READ_ONLY = "samen_read_only"
+# The option of a read-only factory whose sessions each run one statement (see `_on_begin`).
+ONE_STATEMENT = "samen_one_statement"
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
@@ -66,7 +68,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
+        options = connection.get_execution_options()
+        if options.get(ONE_STATEMENT):
+            # One statement is atomic on its own (autocommit mode, isolation_level None): no
+            # BEGIN spares the thread hops of a transaction around a single read.
+            return
+        if options.get(READ_ONLY):
             # A read-only unit never writes, so it need not queue for SQLite's one write lock:
             # a plain (deferred) BEGIN reads a consistent snapshot beside the writer (WAL).
             connection.exec_driver_sql("BEGIN")
@@ -77,16 +84,29 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_session_factory(
-    engine: AsyncEngine, notices: Notices | None = None, *, read_only: bool = False
+    engine: AsyncEngine,
+    notices: Notices | None = None,
+    *,
+    read_only: bool = False,
+    one_statement: bool = False,
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions for services; with `notices`, commits deliver the topics services noted.
 
     `read_only` sessions begin without SQLite's write lock (on PostgreSQL nothing changes);
-    they are for work that only reads, such as loading who wrote an update."""
+    they are for work that only reads, such as loading who wrote an update. `one_statement`
+    (read-only too) is for a session that runs one statement, or statements that need not
+    see the same snapshot: on SQLite it opens no transaction at all."""
     options: dict[str, Any] = {}
     if notices is not None:
         options["sync_session_class"] = session_class(notices)
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    flags: dict[str, Any] = {}
+    if read_only or one_statement:
+        flags = {READ_ONLY: True, ONE_STATEMENT: one_statement}
+    if one_statement and engine.dialect.name != "sqlite":
+        # PostgreSQL (asyncpg): no BEGIN and ROLLBACK round trips around the one statement.
+        # SQLite is in autocommit mode already; `_on_begin` leaves out its BEGIN.
+        flags["isolation_level"] = "AUTOCOMMIT"
+    bind = engine.execution_options(**flags) if flags else engine
     # expire_on_commit=False: services return loaded objects that handlers render afterwards.
     return async_sessionmaker(bind, expire_on_commit=False, **options)
 

@@ -113,6 +113,9 @@ async def test_a_story_is_one_write_transaction_and_one_member_read(bot: BotHarn
     assert stories == 1
     # The admission's read, then the story (with the admission's write) in one unit.
     assert (meter.writes, meter.transactions, meter.member_reads) == (1, 2, 1)
+    if bot.runtime.engine.dialect.name == "sqlite":
+        # The admission's one statement runs outside a transaction: only the unit begins.
+        assert [s for s in meter.statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
 
 
 async def test_a_message_to_the_community_is_one_write_transaction_and_one_member_read(
@@ -175,6 +178,25 @@ async def test_an_organisers_meeting_list_is_two_transactions(bot: BotHarness) -
     assert meter.transactions <= 2
     assert meter.writes == 1
     assert meter.member_reads == 1, [s for s in meter.statements if "members" in s]
+
+
+async def test_a_glance_runs_its_statement_outside_a_transaction(bot: BotHarness) -> None:
+    meter = Meter(bot.runtime)
+    try:
+        async with bot.runtime.glance() as session:
+            counted = await session.scalar(select(func.count()).select_from(Answer))
+            raw = await (await session.connection()).get_raw_connection()
+            # PostgreSQL: asyncpg's own view of whether a transaction is open.
+            postgres = bot.runtime.engine.dialect.name == "postgresql"
+            in_transaction = postgres and raw.driver_connection.is_in_transaction()
+    finally:
+        meter.close()
+    assert counted == 0
+    assert meter.writes == 0
+    if bot.runtime.engine.dialect.name == "sqlite":
+        assert not [s for s in meter.statements if s.startswith("BEGIN")]
+    else:
+        assert not in_transaction
 
 
 async def test_a_read_only_session_does_not_take_the_write_lock(bot: BotHarness) -> None:

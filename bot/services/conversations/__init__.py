@@ -265,7 +265,7 @@ async def add_story(
         locale=member.locale,
         origin=Origin.STORY,
     )
-    await session.flush()
+    # No flush of its own: the story's next statement (or the commit) writes the message.
     return conversation.id
 
 

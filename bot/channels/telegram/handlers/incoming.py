@@ -1,11 +1,11 @@
 """Before any journey: know who wrote, and drop an update seen before; after them: settle.
 
-`admit` (group -1) runs for every update. In one read-only transaction (no write lock on
-SQLite) it checks the update was not handled before and, in a private chat, loads the member,
-their dialogue and their translator onto the context. What it has to write (the update as
-handled, the member as seen) waits for the journey's unit of work, so a journey that writes
-costs one write transaction in all. `settle` (the last group) writes it for updates where no
-journey did.
+`admit` (group -1) runs for every update. In one read-only statement (outside any
+transaction: no write lock on SQLite, no BEGIN or ROLLBACK) it checks the update was not
+handled before and, in a private chat, loads the member, their dialogue and their translator
+onto the context. What it has to write (the update as handled, the member as seen) waits for
+the journey's unit of work, so a journey that writes costs one write transaction in all.
+`settle` (the last group) writes it for updates where no journey did.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ async def admit(update: Update, context: SamenContext) -> None:
     if update.my_chat_member is not None and private:
         # In a private chat, "kicked" is the user blocking the bot; "member" unblocking it.
         status = update.my_chat_member.new_chat_member.status
-    async with runtime.reading() as session:
+    # One statement for a known member (two independent reads otherwise): no transaction.
+    async with runtime.glance() as session:
         arrival = await updates.arrival(
             session, update.update_id, user.id if user is not None and private else None
         )
