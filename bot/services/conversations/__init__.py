@@ -168,20 +168,11 @@ async def receive(
     if not joined:
         return Received(ReceivedKind.NO_COMMUNITY)
     conversation = await _latest_open(session, member.id)
+    community = None
     if conversation is not None and conversation.status == ConversationStatus.OPEN:
         community = next((c for c in joined if c.id == conversation.community_id), None)
-        if community is not None:
-            _add(
-                session,
-                conversation,
-                author=Author.MEMBER,
-                incoming=incoming,
-                now=now,
-                locale=member.locale,
-            )
-            await session.flush()
-            return Received(ReceivedKind.ADDED, conversation.id, community)
-        conversation = None  # the member left that community: start afresh
+        if community is None:
+            conversation = None  # the member left that community: start afresh
     if conversation is None:
         only = joined[0].id if len(joined) == 1 else None
         conversation = await _new(session, member, only, now)
@@ -194,6 +185,8 @@ async def receive(
         locale=member.locale,
     )
     await session.flush()
+    if community is not None:
+        return Received(ReceivedKind.ADDED, conversation.id, community)
     if conversation.status == ConversationStatus.CHOOSING:
         return Received(ReceivedKind.CHOOSE, conversation.id, options=tuple(joined))
     return Received(ReceivedKind.NEW, conversation.id, joined[0])

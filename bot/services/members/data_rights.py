@@ -415,26 +415,16 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
         "role_assignments",
         delete(RoleAssignment).where(RoleAssignment.telegram_user_id == telegram_id),
     )
-    await session.execute(
-        update(RoleAssignment)
-        .where(RoleAssignment.granted_by_user_id == telegram_id)
-        .values(granted_by_user_id=None)
-    )
-    await session.execute(
-        update(Meeting)
-        .where(Meeting.created_by_user_id == telegram_id)
-        .values(created_by_user_id=None)
-    )
-    await session.execute(
-        update(Broadcast)
-        .where(Broadcast.created_by_user_id == telegram_id)
-        .values(created_by_user_id=None)
-    )
-    await session.execute(
-        update(AuditEvent)
-        .where(AuditEvent.actor_user_id == telegram_id)
-        .values(actor_user_id=None)
-    )
+    # What the person did as staff stays, without the link to them.
+    for column in (
+        RoleAssignment.granted_by_user_id,
+        Meeting.created_by_user_id,
+        Broadcast.created_by_user_id,
+        AuditEvent.actor_user_id,
+    ):
+        await session.execute(
+            update(column.class_).where(column == telegram_id).values({column.key: None})
+        )
     await session.execute(
         update(AuditEvent)
         .where(AuditEvent.target == f"user:{telegram_id}")
