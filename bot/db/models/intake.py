@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, BigId, JsonData, UTCDateTime, str_enum, utcnow
@@ -55,6 +55,9 @@ class Question(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Marked by the organiser: its free-text and voice answers make the agenda
+    # (`services/meetings/agenda.py` decides what the agenda is).
+    agenda: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source_locale: Mapped[str] = mapped_column(String(16))
 
     texts: Mapped[list[QuestionText]] = relationship(

@@ -23,6 +23,9 @@ class Member(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The other languages the member reads, in their order: the fallback chain tries them
+    # after `locale` and before the community's language.
+    reads_locales: Mapped[list[str] | None] = mapped_column(JsonData)
     time_zone: Mapped[str | None] = mapped_column(String(64))
 
     # Consent record: which version of the privacy notice was agreed to, and when.
