@@ -55,9 +55,9 @@ texts-update: texts-extract
 texts-compile: install
 	$(BIN)/pybabel -q compile -d locales
 
-# make texts-new LANG=am
+# make texts-new LANG=am: the catalog, a glossary skeleton and a STYLE.md section to fill in.
 texts-new: texts-extract
-	$(BIN)/pybabel init -i locales/messages.pot -d locales -l $(LANG)
+	$(BIN)/samen texts new $(LANG)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -175,7 +175,7 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
     )
     assert (
         tr(
-            "Input: {completed} completed · {partial} partly · {expired} expired",
+            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
             completed="2",
             partial="1",
             expired="0",
@@ -186,7 +186,8 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
     assert "Werk (1)" in text or "werk (1)" in text.casefold()
     assert (
         tr(
-            "Invitations: {queued} waiting · {sent} sent · {failed} failed · {blocked} blocked",
+            "Invitations — waiting: {queued} · sent: {sent} · failed: {failed} · "
+            "blocked: {blocked}",
             queued="0",
             sent="4",
             failed="0",

@@ -147,9 +147,10 @@ def draw_rsvps(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | 
     positions = list(range(len(names)))
     width = 0.27
     series = [
-        (N_("Going"), [r.going for r in report.rsvps], "#2a9d8f"),
+        # Third person, as in the exports: "Going" is the member's own first-person button.
+        (N_("Coming"), [r.going for r in report.rsvps], "#2a9d8f"),
         (N_("Maybe"), [r.maybe for r in report.rsvps], "#e9c46a"),
-        (N_("Not going"), [r.not_going for r in report.rsvps], "#e76f51"),
+        (N_("Not coming"), [r.not_going for r in report.rsvps], "#e76f51"),
     ]
     for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True):
         ax.bar([p + offset for p in positions], values, width, label=labels(label), color=colour)
@@ -300,7 +301,7 @@ def summary(report: Report, t: Translator) -> str:
 
     section(
         N_("RSVPs per meeting"),
-        [t.gettext("Meeting"), t.gettext("Going"), t.gettext("Maybe"), t.gettext("Not going")],
+        [t.gettext("Meeting"), t.gettext("Coming"), t.gettext("Maybe"), t.gettext("Not coming")],
         [
             [
                 row.title or t.gettext("Meeting {number}", number=i),
