@@ -204,7 +204,8 @@ def _options_prompt(t: Translator) -> str:
 
 
 def _range(t: Translator, scale: range) -> str:
-    return t.gettext("{low}–{high}", low=t.fmt_number(scale[0]), high=t.fmt_number(scale[-1]))
+    # Two numbers in the reader's digits; a dash reads as "to" in every script Samen has.
+    return f"{t.fmt_number(scale[0])}–{t.fmt_number(scale[-1])}"
 
 
 def summary(t: Translator, dialog: Dialog, catalogs: Catalogs) -> str:
