@@ -9,13 +9,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Meeting, Question, QuestionStage
+from bot.db.models import Answer, Meeting, Question, QuestionKind, QuestionStage
 from bot.services import communities, meetings
-from bot.services.meetings import MeetingDraft
+from bot.services.intake.questions import QuestionDraft, scale_options
+from bot.services.meetings import MeetingDraft, invitations
 from bot.services.meetings import file as meeting_file
-from tests.factories import SANNE
+from bot.services.meetings.invitations import Audience
+from tests.factories import SANNE, Person
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice
-from tests.meeting_support import make_organiser
+from tests.meeting_support import deliver, make_meeting, make_organiser
 from tests.outbox_support import make_community
 
 EQUIVALENT_FILE = """\
@@ -263,3 +265,44 @@ async def test_a_meeting_with_question_kinds_and_a_second_language_as_the_file_m
     scale = chatted_shape["questions"][1]
     assert scale[6][0] == ("ar", "كيف حالك؟", tuple(str(n) for n in range(1, 11)))
     assert [q[4] for q in chatted_shape["questions"][:4]] == [False, False, False, True]
+
+
+async def test_a_member_answers_a_scale_from_0_to_10_in_arabic_digits(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    people = await make_community(runtime, locales=["ar"], first_user_id=971_100_001)
+    points = scale_options(range(0, 11))
+    mood = QuestionDraft(
+        QuestionKind.SCALE,
+        {"nl": "Hoe gaat het met je?", "ar": "كيف حالك؟"},
+        options={"nl": points, "ar": points},
+    )
+    meeting = await make_meeting(runtime, people.community_id, questions=(mood,))
+    async with runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        await invitations.invite(session, fresh, Audience(), now=runtime.clock())
+        await session.commit()
+    await deliver(runtime, bot.api)
+    amira = Person(people.user_ids[0], "Amira", "ar")
+    ar = runtime.catalogs.translator("ar")
+    calls = await bot.tap(amira, ar.gettext("Going"))
+    question = calls[-1]
+    assert ar.gettext(
+        "Choose a number from {low} (low) to {high} (high).",
+        low=ar.fmt_number(0),
+        high=ar.fmt_number(10),
+    ) in (question.text or "")
+    # Eleven buttons: two rows, none beyond Telegram's eight in a row.
+    assert [len(row) for row in question.keyboard[:2]] == [6, 5]
+    (again,) = await bot.say(amira, "١١")
+    assert (
+        ar.gettext(
+            "Please choose a number from {low} to {high}.",
+            low=ar.fmt_number(0),
+            high=ar.fmt_number(10),
+        )
+        in again
+    )
+    await bot.say(amira, "٨")
+    async with runtime.sessions() as session:
+        (answer,) = (await session.scalars(select(Answer))).all()
+    assert answer.value == 8
