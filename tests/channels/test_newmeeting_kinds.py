@@ -152,6 +152,41 @@ async def test_a_meeting_with_question_kinds_and_a_second_language_as_the_file_m
                     )
                 ],
             ),
+            Turn(
+                Say(", ".join(f"Optie {n}" for n in range(1, 12))),
+                [
+                    Reply(
+                        contains=[
+                            nl.ngettext(
+                                "That is more than {count} option. Please leave some out.",
+                                "That is more than {count} options. Please leave some out.",
+                                10,
+                                count="10",
+                            )
+                        ]
+                    )
+                ],
+            ),
+            Turn(
+                Say(
+                    "Ochtend\n"
+                    + "Heel vroeg in de ochtend, nog voordat de kinderen naar school gaan"
+                ),
+                [
+                    Reply(
+                        contains=[
+                            nl.ngettext(
+                                "An option can have at most {count} character. Please make it "
+                                "shorter.",
+                                "An option can have at most {count} characters. Please make it "
+                                "shorter.",
+                                60,
+                                count="60",
+                            )
+                        ]
+                    )
+                ],
+            ),
             Turn(Say("Ochtend, Middag, Avond"), [Reply(contains=["Welk moment past jou?"])]),
             Turn(Say("ما هو الوقت الأنسب لك؟"), [Reply(contains=["1. Ochtend", "3. Avond"])]),
             Turn(

@@ -202,6 +202,12 @@ def test_create_from_a_file_then_invite_twice(cli_env: str, tmp_path: Path, caps
             "    text:\n      nl: Wanneer?\n    options:\n      nl: [Altijd]\n",
             "questions[1].options.nl: expected 2 to 10 options (line 12)",
         ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\nquestions:\n  - kind: text\n    agneda: true\n"
+            "    text:\n      nl: Waarover?\n",
+            "questions[1]: unknown field 'agneda' (line 9)",
+        ),
         ("community: [unclosed\n", "file: the file is not valid YAML"),
     ],
 )
