@@ -113,7 +113,11 @@ async def show(
             await context.bot.send_message(
                 chat_id,
                 meeting_views.question_text(
-                    t, step, lead=meeting_views.problem_text(t, problem, required=required)
+                    t,
+                    step,
+                    lead=meeting_views.problem_text(
+                        t, problem, required=required, scale=step.question.scale
+                    ),
                 ),
                 reply_markup=meeting_views.question_keyboard(t, step),
             )

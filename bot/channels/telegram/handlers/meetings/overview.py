@@ -136,6 +136,14 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
                     seen.agenda_voice_notes,
                 )
             )
+        if seen.agenda_guessed:
+            lines += [
+                "",
+                t.gettext(
+                    "No question is marked for the agenda, so these come from the first "
+                    "free-text question. Mark agenda questions in /newmeeting or the meeting file."
+                ),
+            ]
     counts = seen.delivery.counts
     waiting = counts.get(OutboxState.QUEUED, 0) + counts.get(OutboxState.SENDING, 0)
     blocked = counts.get(OutboxState.BLOCKED, 0) + counts.get(OutboxState.SKIPPED, 0)
