@@ -36,7 +36,7 @@ from bot.services.exports.rows import (
     meeting_facts,
     rsvp_batches,
 )
-from bot.services.exports.summary import Summary
+from bot.services.exports.summary import Summary, sheet_figures
 from bot.services.exports.writers import CsvWriter, ExportWriter, JsonlWriter
 from bot.services.exports.xlsx import XlsxExport
 
@@ -141,15 +141,12 @@ async def export(
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
         writer = _writer(fmt, out, translator, community, spec, now, table)
-        zone = community.zone
+        meetings = await meeting_facts(session, spec, community) if writer.wants_answers else {}
         if writer.wants_answers:
-            meetings = await meeting_facts(session, spec, community)
             writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable), meetings)
             cells = answer_cells(writer.style, community, codes, spec.identifiable, meetings)
             # Progress after each chunk (`rows.CHUNK` rows): often enough for a progress bar.
             async for batch in answer_batches(session, spec, community):
-                if writer.wants_summary:
-                    summary.add_answers(batch, meetings, zone)
                 writer.answers(batch, cells)
                 summary.answers += len(batch)
                 if progress is not None:
@@ -158,8 +155,6 @@ async def export(
             writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
             cells = rsvp_cells(writer.style, community, codes, spec.identifiable)
             async for batch in rsvp_batches(session, spec, community):
-                if writer.wants_summary:
-                    summary.add_rsvps(batch, zone)
                 writer.rsvps(batch, cells)
                 summary.rsvps += len(batch)
         if writer.wants_conversations and spec.conversations:
@@ -168,6 +163,8 @@ async def export(
             async for batch in conversation_batches(session, spec, community):
                 writer.conversations(batch, cells)
                 summary.conversation_messages += len(batch)
+        if writer.wants_summary:
+            summary.figures = await sheet_figures(session, spec, community, meetings)
         writer.finish(summary)
     if progress is not None:
         progress(summary.answers)
