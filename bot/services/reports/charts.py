@@ -7,7 +7,12 @@ order. So every label on a chart is checked: a label that DejaVu Sans can draw l
 is used as it is; otherwise the chart falls back to English for catalog labels, to the
 language code plus its English name for languages (e.g. "ti · Tigrinya"), and to "Meeting 2"
 / "Q3" for organiser-written titles. The Markdown summary has no such limit and is written
-wholly in the chosen language.
+wholly in the chosen language. (`renderable` is the one place that decides; fonts that draw
+Ethiopic and shaped Arabic make the chosen language appear on the charts too.)
+
+Every number drawn comes from the report (`data.Report`), whose figures `figures` counts:
+the same numbers as the summary, /stats and the export's summary sheet. Legends sit below
+the axes, outside them, so they never cover a bar or a line.
 """
 
 from __future__ import annotations
@@ -133,11 +138,11 @@ def _empty(ax: object, labels: Labels) -> None:
     ax.set_axis_off()  # type: ignore[attr-defined]
 
 
-def _legend(figure: Figure, ax: object, columns: int) -> None:
-    """The legend below the chart, outside the axes: it never covers a bar or a line.
-    (Constrained layout makes room for a figure legend placed "outside".)"""
-    handles, names = ax.get_legend_handles_labels()  # type: ignore[attr-defined]
-    figure.legend(handles, names, loc="outside lower center", ncols=columns, frameon=False)
+def _legend(figure: Figure, handles: list[object]) -> None:
+    """The legend below the chart, outside the axes, in the order the series were drawn: it
+    never covers a bar or a line. (Constrained layout makes room for a legend "outside".)"""
+    names = [handle.get_label() for handle in handles]  # type: ignore[attr-defined]
+    figure.legend(handles, names, loc="outside lower center", ncols=len(handles), frameon=False)
 
 
 def rsvps_figure(report: Report, labels: Labels) -> Figure:
@@ -158,11 +163,13 @@ def rsvps_figure(report: Report, labels: Labels) -> Figure:
         (N_("Maybe"), [r.maybe for r in report.rsvps], "#e9c46a"),
         (N_("Not going"), [r.not_going for r in report.rsvps], "#e76f51"),
     ]
-    for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True):
+    bars = [
         ax.bar([p + offset for p in positions], values, width, label=labels(label), color=colour)
+        for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True)
+    ]
     ax.set_xticks(positions, names, rotation=20, ha="right")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _legend(figure, ax, len(series))
+    _legend(figure, bars)
     return figure
 
 
@@ -194,13 +201,13 @@ def participation_figure(report: Report, labels: Labels) -> Figure:
         _empty(ax, labels)
         return figure
     months = [row.month.strftime("%Y-%m") for row in report.participation]
-    ax.bar(
+    bars = ax.bar(
         months,
         [row.answers for row in report.participation],
         color="#8ab17d",
         label=labels(N_("Answers and stories")),
     )
-    ax.plot(
+    (line,) = ax.plot(
         months,
         [row.members for row in report.participation],
         color="#264653",
@@ -209,7 +216,7 @@ def participation_figure(report: Report, labels: Labels) -> Figure:
     )
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=45)
-    _legend(figure, ax, 2)
+    _legend(figure, [bars, line])
     return figure
 
 
