@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.runtime import Runtime
 from bot.services import reports
 from bot.services.reports.charts import CHART_FILES, FIGURES, MAIN_CHART, SUMMARY_FILE, renderable
+from tests.outbox_support import make_community
 from tests.report_support import seed_community, seed_counted_community
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -154,3 +155,19 @@ async def test_a_ukrainian_report_labels_its_charts_in_ukrainian(runtime: Runtim
         t.gettext("Answers and stories"),
         t.gettext("Members taking part"),
     ]
+
+
+async def test_a_community_without_data_gets_zeros_and_charts_that_say_so(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    people = await make_community(runtime, "leeg", locales=[], name="Invented Leeg")
+    async with runtime.sessions() as session:
+        report = await reports.build(session, community_code="leeg", now=runtime.clock())
+    assert (report.members, report.answers, report.stories, report.questions) == (0, 0, 0, [])
+    files = reports.write(report, runtime.catalogs, tmp_path)
+    assert all((tmp_path / name).read_bytes().startswith(PNG_SIGNATURE) for name in CHART_FILES)
+    summary = (tmp_path / SUMMARY_FILE).read_text(encoding="utf-8")
+    assert "| Antwoorden | 0 |" in summary
+    assert summary.count("Nog geen gegevens") >= 4
+    assert len(files) == len(CHART_FILES) + 1
+    assert people.community_id == report.community_id

@@ -4,7 +4,7 @@ member codes, in CSV, XLSX or JSONL; streamed, audited, safe to open in a spread
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
@@ -35,10 +35,13 @@ from bot.services.exports.rows import (
     count_answers,
     meeting_facts,
     rsvp_batches,
+    scope,
 )
 from bot.services.exports.summary import Summary, sheet_figures
 from bot.services.exports.writers import CsvWriter, ExportWriter, JsonlWriter
 from bot.services.exports.xlsx import XlsxExport
+from bot.services.reports import figures
+from bot.services.reports.figures import Told
 
 __all__ = [
     "FORMATS",
@@ -64,9 +67,11 @@ TABLES = ("answers", "rsvps", "conversations")
 
 @dataclass(frozen=True)
 class ExportResult:
-    answers: int
+    answers: int  # rows: answers, stories and check-in answers together
     rsvps: int
     conversation_messages: int = 0
+    # The figures (`reports.figures`) of what the export holds: answers and stories apart.
+    told: Told = field(default_factory=lambda: Told(0, 0, 0))
 
     @property
     def rows(self) -> int:
@@ -163,8 +168,9 @@ async def export(
             async for batch in conversation_batches(session, spec, community):
                 writer.conversations(batch, cells)
                 summary.conversation_messages += len(batch)
+        told = await figures.told(session, scope(spec, community))
         if writer.wants_summary:
-            summary.figures = await sheet_figures(session, spec, community, meetings)
+            summary.figures = await sheet_figures(session, spec, community, meetings, told)
         writer.finish(summary)
     if progress is not None:
         progress(summary.answers)
@@ -172,6 +178,7 @@ async def export(
         answers=summary.answers,
         rsvps=summary.rsvps,
         conversation_messages=summary.conversation_messages,
+        told=told,
     )
     async with sessions() as session:
         await audit.record(

@@ -45,6 +45,7 @@ async def sheet_figures(
     spec: ExportSpec,
     community: CommunityInfo,
     meetings: dict[int, MeetingFacts],
+    told: Told,
 ) -> SheetFigures:
     """The summary sheet's figures for the export's scope; a meeting is listed when it has
     answers or RSVPs in it, by start."""
@@ -68,7 +69,7 @@ async def sheet_figures(
         )
     lines.sort(key=lambda ln: (ln.starts_local is None, ln.starts_local or 0, ln.meeting_id))
     return SheetFigures(
-        told=await figures.told(session, where),
+        told=told,
         rsvps=sum(counts.total for counts in rsvps.values()),
         meetings=lines,
     )
