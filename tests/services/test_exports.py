@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.services import audit, exports
 from bot.services.exports import ExportSpec
 from bot.services.exports.cells import safe_text
+from bot.services.exports.columns import typed_answer
 from tests.export_support import (
     HOSTILE,
     MIXED_ANSWER,
@@ -529,3 +530,11 @@ async def test_the_period_line_is_there_only_when_the_export_is_filtered(
     from_only, _ = await run_export(runtime, world, "xlsx", language="nl", since=date(2026, 12, 2))
     assert facts(from_only)["Periode"] == "2026-12-02–…"
     assert facts(from_only)["Antwoorden"] == 0
+
+
+def test_a_value_of_an_unexpected_shape_keeps_the_members_text() -> None:
+    words = {True: "Ja", False: "Nee"}
+    assert typed_answer("scale", "vier", words, "vier") == "vier"
+    assert typed_answer("date", "24-12-2026", words, "24-12-2026") == "24-12-2026"
+    assert typed_answer("yes_no", 1, words, None) == "1"
+    assert typed_answer("date", "2026-12-24", words, "2026-12-24") == date(2026, 12, 24)

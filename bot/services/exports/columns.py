@@ -177,9 +177,9 @@ Cells = Callable[[Sequence[Any]], list[Value]]
 _TYPED = frozenset({"scale", "yes_no", "date"})
 
 
-def typed_answer(kind: str, value: Any, yes_no: dict[bool, str]) -> Value:
+def typed_answer(kind: str, value: Any, yes_no: dict[bool, str], text: str | None) -> Value:
     """A scale, yes/no or date answer as its cell; a value of another shape (an old row, a
-    changed question) as text rather than a wrong number or date."""
+    changed question) as the member's text rather than a wrong number or date."""
     if kind == "scale" and value.__class__ in (int, float):
         return value
     if kind == "yes_no" and value.__class__ is bool:
@@ -188,8 +188,8 @@ def typed_answer(kind: str, value: Any, yes_no: dict[bool, str]) -> Value:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            return value
-    return str(value)
+            pass
+    return text or str(value)
 
 
 def answer_cells(
@@ -249,7 +249,7 @@ def answer_cells(
         if answered_at.tzinfo is None:  # SQLite keeps naive UTC
             answered_at = answered_at.replace(tzinfo=UTC)
         if typed and value is not None and kind in _TYPED:
-            answer = typed_answer(kind, value, yes_no)
+            answer = typed_answer(kind, value, yes_no, answer)
         elif not answer:
             answer = (
                 answer_as_given(kind, None, value, asked_options or source_options)
