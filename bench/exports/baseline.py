@@ -21,6 +21,7 @@ clock, then the CPU time of the process (all its threads).
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import gettext
 import hashlib
@@ -164,13 +165,11 @@ class Cells:
                 text = value
             elif kind == "yes_no" and type(value) is bool:
                 text = self.repeated(self.t("Yes") if value else self.t("No"))
-            elif kind == "date" and isinstance(value, str):
-                try:
-                    text = date.fromisoformat(value)
-                except ValueError:
-                    text = value
             else:
-                text = str(value)
+                given, text = text, None
+                with contextlib.suppress(TypeError, ValueError):
+                    text = date.fromisoformat(value) if kind == "date" else None
+                text = text or given or str(value)
         elif not text and value is not None:
             value = json.loads(value)
             options = json.loads(asked_options or source_options or "null")
