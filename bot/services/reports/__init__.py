@@ -1,4 +1,6 @@
-"""Reports for coordinators: `data` counts (no telegram, no drawing), `charts` draws them."""
+"""Reports for coordinators: `figures` counts each figure in one place (also for /stats and
+the export's summary sheet), `data` gathers them into a report (no telegram, no drawing),
+`charts` draws them and writes the summary."""
 
 from __future__ import annotations
 
@@ -12,7 +14,16 @@ from bot.services import audit
 from bot.services.reports.charts import SUMMARY_FILE, Labels, draw_all, draw_main, summary
 from bot.services.reports.data import Report, ReportError, build
 
-__all__ = ["Labels", "Report", "ReportError", "build", "main_chart", "record", "write"]
+__all__ = [
+    "Labels",
+    "Report",
+    "ReportError",
+    "build",
+    "labels_for",
+    "main_chart",
+    "record",
+    "write",
+]
 
 
 def labels_for(report: Report, catalogs: Catalogs) -> Labels:

@@ -7,7 +7,12 @@ order. So every label on a chart is checked: a label that DejaVu Sans can draw l
 is used as it is; otherwise the chart falls back to English for catalog labels, to the
 language code plus its English name for languages (e.g. "ti · Tigrinya"), and to "Meeting 2"
 / "Q3" for organiser-written titles. The Markdown summary has no such limit and is written
-wholly in the chosen language.
+wholly in the chosen language. (`renderable` is the one place that decides; fonts that draw
+Ethiopic and shaped Arabic make the chosen language appear on the charts too.)
+
+Every number drawn comes from the report (`data.Report`), whose figures `figures` counts:
+the same numbers as the summary, /stats and the export's summary sheet. Legends sit below
+the axes, outside them, so they never cover a bar or a line.
 """
 
 from __future__ import annotations
@@ -133,13 +138,20 @@ def _empty(ax: object, labels: Labels) -> None:
     ax.set_axis_off()  # type: ignore[attr-defined]
 
 
-def draw_rsvps(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def _legend(figure: Figure, handles: list[object]) -> None:
+    """The legend below the chart, outside the axes, in the order the series were drawn: it
+    never covers a bar or a line. (Constrained layout makes room for a legend "outside".)"""
+    names = [handle.get_label() for handle in handles]  # type: ignore[attr-defined]
+    figure.legend(handles, names, loc="outside lower center", ncols=len(handles), frameon=False)
+
+
+def rsvps_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("RSVPs per meeting")))
     if not report.rsvps:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     names = [
         labels.written(row.title, labels(N_("Meeting {number}"), number=n))
         for n, row in enumerate(report.rsvps, start=1)
@@ -152,22 +164,25 @@ def draw_rsvps(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | 
         (N_("Maybe"), [r.maybe for r in report.rsvps], "#e9c46a"),
         (N_("Not coming"), [r.not_going for r in report.rsvps], "#e76f51"),
     ]
-    for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True):
+    bars = [
         ax.bar([p + offset for p in positions], values, width, label=labels(label), color=colour)
+        for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True)
+    ]
     ax.set_xticks(positions, names, rotation=20, ha="right")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend()
-    return _save(figure, path)
+    _legend(figure, bars)
+    return figure
 
 
-def draw_answers(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def answers_figure(report: Report, labels: Labels) -> Figure:
     rows = report.questions
     figure = _figure(max(3.0, 0.45 * len(rows) + 1.5))
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Answers per question")))
     if not rows:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
+    # The order of `report.questions`: answered ones first, those nobody answered last.
     names = [
         f"Q{n}: " + labels.written(row.prompt, "").strip() if renderable(row.prompt) else f"Q{n}"
         for n, row in enumerate(rows, start=1)
@@ -176,24 +191,24 @@ def draw_answers(report: Report, labels: Labels, path: Path | BinaryIO) -> Path 
     ax.invert_yaxis()
     ax.set_xlabel(labels(N_("Answers")))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _save(figure, path)
+    return figure
 
 
-def draw_participation(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def participation_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Participation over time")))
     if not report.participation:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     months = [row.month.strftime("%Y-%m") for row in report.participation]
-    ax.bar(
+    bars = ax.bar(
         months,
         [row.answers for row in report.participation],
         color="#8ab17d",
-        label=labels(N_("Answers")),
+        label=labels(N_("Answers and stories")),
     )
-    ax.plot(
+    (line,) = ax.plot(
         months,
         [row.members for row in report.participation],
         color="#264653",
@@ -202,17 +217,17 @@ def draw_participation(report: Report, labels: Labels, path: Path | BinaryIO) ->
     )
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend()
-    return _save(figure, path)
+    _legend(figure, [bars, line])
+    return figure
 
 
-def draw_languages(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def languages_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Members by language")))
     if not report.languages:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     ax.bar(
         [labels.language(tag) for tag, _ in report.languages],
         [count for _, count in report.languages],
@@ -221,17 +236,17 @@ def draw_languages(report: Report, labels: Labels, path: Path | BinaryIO) -> Pat
     ax.set_ylabel(labels(N_("Members")))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=20)
-    return _save(figure, path)
+    return figure
 
 
-def draw_delivery(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def delivery_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Delivery outcomes")))
     states = [s for s in _STATE_ORDER if report.delivery.get(s)]
     if not states:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     ax.bar(
         [labels(STATE_LABELS[s]) for s in states],
         [report.delivery[s] for s in states],
@@ -239,15 +254,16 @@ def draw_delivery(report: Report, labels: Labels, path: Path | BinaryIO) -> Path
     )
     ax.set_ylabel(labels(N_("Messages")))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    return _save(figure, path)
+    return figure
 
 
-DRAWERS: dict[str, Callable[[Report, Labels, Path], object]] = {
-    "rsvps.png": draw_rsvps,
-    "answers_per_question.png": draw_answers,
-    MAIN_CHART: draw_participation,
-    "languages.png": draw_languages,
-    "delivery.png": draw_delivery,
+# File name → the chart drawn from the report's figures (`data.Report`, counted by `figures`).
+FIGURES: dict[str, Callable[[Report, Labels], Figure]] = {
+    "rsvps.png": rsvps_figure,
+    "answers_per_question.png": answers_figure,
+    MAIN_CHART: participation_figure,
+    "languages.png": languages_figure,
+    "delivery.png": delivery_figure,
 }
 
 
@@ -256,14 +272,14 @@ def draw_all(report: Report, labels: Labels, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / name for name in CHART_FILES]
     for path in paths:
-        DRAWERS[path.name](report, labels, path)
+        _save(FIGURES[path.name](report, labels), path)
     return paths
 
 
 def draw_main(report: Report, labels: Labels) -> bytes:
     """The chart /stats sends: participation over time, as PNG bytes."""
     buffer = io.BytesIO()
-    draw_participation(report, labels, buffer)
+    _save(participation_figure(report, labels), buffer)
     return buffer.getvalue()
 
 
@@ -319,7 +335,7 @@ def summary(report: Report, t: Translator) -> str:
     )
     section(
         N_("Participation over time"),
-        [t.gettext("Month"), t.gettext("Members taking part"), t.gettext("Answers")],
+        [t.gettext("Month"), t.gettext("Members taking part"), t.gettext("Answers and stories")],
         [
             [row.month.strftime("%Y-%m"), n(row.members), n(row.answers)]
             for row in report.participation
