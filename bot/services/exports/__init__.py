@@ -33,6 +33,7 @@ from bot.services.exports.rows import (
     community_info,
     conversation_batches,
     count_answers,
+    invitation_languages,
     meeting_facts,
     rsvp_batches,
 )
@@ -156,7 +157,8 @@ async def export(
                     progress(summary.answers)
         if writer.wants_rsvps:
             writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
-            cells = rsvp_cells(writer.style, community, codes, spec.identifiable)
+            read_in = await invitation_languages(session, spec, community)
+            cells = rsvp_cells(writer.style, community, codes, spec.identifiable, read_in)
             async for batch in rsvp_batches(session, spec, community):
                 if writer.wants_summary:
                     summary.add_rsvps(batch, zone)
