@@ -21,8 +21,10 @@ try: install texts-compile
 run: install texts-compile
 	$(BIN)/samen run
 
+# One worker per core (`PYTEST_WORKERS=0` runs in one process, e.g. to debug with -x/--pdb).
+PYTEST_WORKERS ?= auto
 test: install texts-compile lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
