@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.db.models import Answer, Member, QuestionKind
 from bot.i18n import LANGUAGES
 from bot.services import exports, meetings
+from bot.services.checkins import firing as checkin_firing
 from bot.services.exports import ExportSpec
 from bot.services.fallback import Reading
 from bot.services.intake.questions import QuestionDraft
@@ -264,9 +265,26 @@ async def test_each_field_comes_from_the_first_language_along_the_chain_that_has
         ("Avond", [1], "uk"),
     ]
 
-    # The export says which language each member's invitation came in.
     ar = runtime.catalogs.translator("ar")
     await bot.tap(amira, ar.gettext("Going"))
+    await bot.tap(amira, ar.gettext("Continue later"))
+
+    # The day before, the reminders are rendered along the same chain when they are sent.
+    runtime.clock.now = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+    async with runtime.sessions() as session:
+        await checkin_firing.fire_due(session, now=runtime.clock())
+    await deliver(runtime, bot.api)
+    olenas_reminder = last_text(bot, olena)
+    assert olenas_reminder.startswith(
+        uk.gettext("Reminder from {community}", community="Buurthuis")
+    )
+    assert ENGLISH.title in olenas_reminder
+    assert ENGLISH.place in olenas_reminder
+    amiras_reminder = last_text(bot, amira)
+    assert "نطبخ معًا" in amiras_reminder
+    assert DUTCH.place in amiras_reminder
+
+    # The export says which language each member's invitation came in.
     read_in = await invitation_languages(bot, people.community_id)
     assert sorted(read_in) == sorted(["ar+nl", "en", "nl"])
 
