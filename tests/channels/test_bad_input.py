@@ -148,6 +148,8 @@ async def test_random_bytes_and_malformed_callbacks_get_a_neutral_answer(
         "consent:1:maybe",
         "profile:0:done",
         "profile:-1:done",
+        "reads:everything",
+        "reads:choose:en",
         "erase:1:yes:again",
         "a" * 65,
         "",

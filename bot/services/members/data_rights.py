@@ -331,7 +331,10 @@ async def by_meeting(
         if question is None or not question.texts:
             return None
         return asked(
-            question, answer.locale, community_locale.get(question.community_id, answer.locale)
+            question,
+            answer.locale,
+            community_locale.get(question.community_id, answer.locale),
+            reads=data.reads_locales,
         ).prompt
 
     rsvp_of = {r.meeting_id: r.status for r in data.rsvps}
