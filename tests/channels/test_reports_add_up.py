@@ -104,7 +104,8 @@ async def test_summary_charts_stats_and_export_show_the_same_figures(
         counted.messages,
         delivered=counted.delivered,
     )
-    assert members == f"{counted.members} учасників" and stories == f"{counted.stories} історії"
+    assert members == f"{counted.members} учасників"
+    assert stories == f"{counted.stories} історії"
     assert reply.params["caption"].split("\n")[:2] == [
         f"Invented Telkamer: {members}, {answers} і {stories}.",
         delivered,
