@@ -34,6 +34,16 @@ from bot.db.models.outbox import (
     OutboxState,
     ProcessedUpdate,
 )
+from bot.db.models.outcomes import Outcome, OutcomeAudience, OutcomeReaction, OutcomeText, Reaction
+from bot.db.models.proposals import (
+    Proposal,
+    ProposalDigest,
+    ProposalKind,
+    ProposalPurpose,
+    ProposalStatus,
+    ProposalText,
+    Support,
+)
 from bot.db.models.secrets import InstallationSecret
 
 __all__ = [
@@ -66,15 +76,27 @@ __all__ = [
     "Origin",
     "OutboxMessage",
     "OutboxState",
+    "Outcome",
+    "OutcomeAudience",
+    "OutcomeReaction",
+    "OutcomeText",
     "ProcessedUpdate",
+    "Proposal",
+    "ProposalDigest",
+    "ProposalKind",
+    "ProposalPurpose",
+    "ProposalStatus",
+    "ProposalText",
     "Question",
     "QuestionKind",
     "QuestionStage",
     "QuestionText",
+    "Reaction",
     "Role",
     "RoleAssignment",
     "Rsvp",
     "RsvpStatus",
     "SavedReply",
     "SavedReplyText",
+    "Support",
 ]
