@@ -14,7 +14,7 @@ from typing import Any
 
 # Copies of values the services own, so that parsing does not import them; a test checks that
 # they stay equal (tests/cli/test_help.py).
-ROLES = ("organiser", "coordinator")
+ROLES = ("organiser", "coordinator", "ambassador")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 EXPORT_TABLES = ("answers", "rsvps", "conversations")
 

@@ -45,6 +45,7 @@ from bot.db.models.proposals import (
     Support,
 )
 from bot.db.models.secrets import InstallationSecret
+from bot.db.models.translations import TextReview, Verdict
 
 __all__ = [
     "DUE_AT_ONCE",
@@ -99,4 +100,6 @@ __all__ = [
     "SavedReply",
     "SavedReplyText",
     "Support",
+    "TextReview",
+    "Verdict",
 ]
