@@ -189,6 +189,8 @@ def test_handlers_are_grouped_by_audience() -> None:
         ("newcomers/data_rights.py", "members/data_rights.py"),
         ("staff/roles.py", "communities/roles.py"),
         ("throttle.py", "throttle.py"),
+        ("ambassadors/reviews.py", "translations/reviews.py"),
+        ("ambassadors/translators.py", "translations/translators.py"),
     ]:
         assert (handlers / handler).is_file(), handler
         assert (BOT / "services" / service).is_file(), service

@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         _retention,
         _export,
         _inbox,
+        _texts,
         _playground,
     ):
         register(commands)
@@ -406,6 +407,32 @@ def _inbox(commands: Any) -> None:
         "--text", action="append", required=True, metavar="LOCALE=TEXT", help="repeat per language"
     )
     saved.set_defaults(handler="inbox:save_reply")
+
+
+# The catalogs community translators review (every language but English), copied so that
+# parsing imports nothing (tests/cli/test_help.py keeps it equal).
+REVIEW_CATALOGS = ("nl", "ar", "uk", "ru", "ti", "fa", "tr", "so")
+
+
+def _texts(commands: Any) -> None:
+    parser = commands.add_parser(
+        "texts", help="the bot's texts as community translators reviewed them"
+    )
+    actions = parser.add_subparsers(dest="texts_command", required=True, metavar="ACTION")
+    reviewed = actions.add_parser(
+        "reviews", help="write the entries two translators agree on as a .po fragment"
+    )
+    reviewed.add_argument("--language", required=True, choices=REVIEW_CATALOGS)
+    reviewed.add_argument("--out", required=True, type=Path, help="the .po file to write")
+    reviewed.set_defaults(handler="texts:write_reviews")
+    merge = actions.add_parser(
+        "apply-reviews", help="merge reviewed fragments into the catalogs and compile them"
+    )
+    merge.add_argument("fragments", nargs="+", type=Path, metavar="FRAGMENT")
+    merge.add_argument(
+        "--locales", type=Path, default=None, help="the locales folder (default: the bot's)"
+    )
+    merge.set_defaults(handler="texts:apply_reviews")
 
 
 def _day(value: str) -> date:
