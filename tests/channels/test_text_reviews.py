@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,11 +42,10 @@ def settings(settings: Settings, locales: Path) -> Settings:
 
 
 @pytest.fixture
-def cli_env(settings: Settings, locales: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cli_env(settings: Settings, locales: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("SAMEN_LOCALES_DIR", str(locales))
-    yield
 
 
 async def volunteer(bot: BotHarness, person: Person) -> None:
@@ -60,10 +58,10 @@ def first_five(locales: Path) -> list[catalog.Entry]:
     return catalog.pending(locales, "so")[:5]
 
 
-async def review_five(bot: BotHarness, person: Person, locales: Path, fixes: dict) -> None:
+async def review_five(bot: BotHarness, person: Person, fixes: dict[int, str]) -> None:
     """Go through the five most important Somali entries: "good", or the text in `fixes`."""
     t = bot.runtime.catalogs.translator("so")
-    for index, entry in enumerate(first_five(locales)):
+    for index in range(5):
         if index in fixes:
             await bot.tap(person, t.gettext("Correct it"))
             await bot.say(person, fixes[index])
@@ -116,21 +114,21 @@ async def test_two_translators_review_five_somali_texts_and_a_maintainer_applies
     )
     fixed_fourth = "Ogeysiiska khaaska ah: lama ogolaan"
     fixed_fifth = "Ogeysiiska khaaska ah: nooca {version}, la ogolaaday {date}"
-    await review_five(bot, HODAN, locales, {3: f"  {fixed_fourth} ", 4: fixed_fifth})
+    await review_five(bot, HODAN, {3: f"  {fixed_fourth} ", 4: fixed_fifth})
     # Asked again, Hodan is shown the sixth entry: each translator judges an entry once.
     shown = await bot.say(HODAN, "/reviewtexts")
     assert catalog.pending(locales, "so")[5].msgid in shown[-1]
 
     # One translator alone agrees with nobody: nothing is reviewed yet.
     out = tmp_path / "so-alone.po"
-    assert await asyncio.to_thread(main, ["texts", "reviews", "--language", "so", "--out", str(out)]) == 0
+    assert await samen(["texts", "reviews", "--language", "so", "--out", str(out)]) == 0
     assert _fragment_ids(out) == []
 
     # Abdi agrees: the same corrections (with other spaces), "good" for the rest. The fifth
     # first drops a placeholder and is refused, naming it.
     await bot.say(ABDI, "/reviewtexts")
     await review_five(
-        bot, ABDI, locales, {3: fixed_fourth.replace(" ", "  "), 4: "Ogeysiiska: nooca {version}"}
+        bot, ABDI, {3: fixed_fourth.replace(" ", "  "), 4: "Ogeysiiska: nooca {version}"}
     )
     refusal = bot.api.texts(ABDI.id)[-1]
     assert t.gettext("Missing: {names}", names="{date}") in refusal
@@ -144,7 +142,7 @@ async def test_two_translators_review_five_somali_texts_and_a_maintainer_applies
     assert bot.runtime.catalogs.translator("so").gettext(fourth.msgid) == fourth.translation
 
     out = tmp_path / "so.po"
-    assert await asyncio.to_thread(main, ["texts", "reviews", "--language", "so", "--out", str(out)]) == 0
+    assert await samen(["texts", "reviews", "--language", "so", "--out", str(out)]) == 0
     assert _fragment_ids(out) == [e.msgid for e in entries]
     fragment_text = out.read_text(encoding="utf-8")
     assert "# Reviewed-By: 2 community reviewers, 2026-11-28" in fragment_text
@@ -152,7 +150,7 @@ async def test_two_translators_review_five_somali_texts_and_a_maintainer_applies
         assert person.first_name not in fragment_text
         assert str(person.id) not in fragment_text
 
-    assert await asyncio.to_thread(main, ["texts", "apply-reviews", str(out), "--locales", str(locales)]) == 0
+    assert await samen(["texts", "apply-reviews", str(out), "--locales", str(locales)]) == 0
     with catalog.po_path(locales, "so").open("rb") as handle:
         po = read_po(handle, locale="so")
     for entry in entries:
@@ -164,7 +162,8 @@ async def test_two_translators_review_five_somali_texts_and_a_maintainer_applies
     assert po.get(fifth.msgid).string == fixed_fifth
     assert po.get(entries[0].msgid).string == entries[0].translation
     # The sixth entry is untouched, still waiting for review.
-    assert catalog.pending(locales, "so")[0].msgid == catalog.pending(ROOT / "locales", "so")[5].msgid
+    sixth = catalog.pending(ROOT / "locales", "so")[5]
+    assert catalog.pending(locales, "so")[0].msgid == sixth.msgid
 
     mo = catalog.po_path(locales, "so").with_suffix(".mo")
     with mo.open("rb") as handle:
@@ -174,8 +173,13 @@ async def test_two_translators_review_five_somali_texts_and_a_maintainer_applies
 
     # Applied entries are no longer exported.
     again = tmp_path / "so-again.po"
-    assert await asyncio.to_thread(main, ["texts", "reviews", "--language", "so", "--out", str(again)]) == 0
+    assert await samen(["texts", "reviews", "--language", "so", "--out", str(again)]) == 0
     assert _fragment_ids(again) == []
+
+
+async def samen(argv: list[str]) -> int:
+    """Run a `samen` command as a maintainer would (its own event loop, in a thread)."""
+    return await asyncio.to_thread(main, argv)
 
 
 def _fragment_ids(path: Path) -> list[str]:
