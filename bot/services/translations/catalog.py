@@ -225,6 +225,7 @@ def doubts(entry: Entry, text: str) -> list[str]:
     if len(text) > LONGER_FACTOR * len(entry.msgid) + LONGER_SLACK:
         found.append(LONGER)
     script = CATALOG_SCRIPT.get(entry.catalog)
+    letters = _letters(_NAMES.sub("", text))
     if letters and script is not None:
         ranges = _SCRIPTS[script]
         own = sum(1 for ch in letters if any(lo <= ord(ch) <= hi for lo, hi in ranges))
@@ -234,6 +235,9 @@ def doubts(entry: Entry, text: str) -> list[str]:
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# What stays in Latin letters in every language: commands, links, setting names and the
+# names of Samen and Telegram; left out when the script of a text is judged.
+_NAMES = re.compile(r"/\w+|https?://\S+|\b[A-Z][A-Z0-9_]{2,}\b|\bSamen\b|\bTelegram\b")
 
 
 def _letters(text: str) -> str:
