@@ -223,6 +223,11 @@ async def test_strangers_are_refused_and_audited_and_stale_buttons_change_nothin
         HODAN.id,
         {"action": "reviewtexts.button", "reason": "not_translator"},
     )
+    # Her review has ended: what she writes now goes to her community, as any message does.
+    answer = await bot.say(HODAN, "Salaan, su'aal ayaan qabaa")
+    assert answer
+    assert bot.last_callback_answer() not in answer
+    assert [r.verdict for r in await reviews_of(bot)] == [Verdict.GOOD]
 
 
 async def test_an_ambassador_who_reads_two_languages_chooses_one_and_can_erase_it_all(

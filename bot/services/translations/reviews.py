@@ -145,12 +145,18 @@ async def _access(
     action: str,
     *,
     now: datetime,
+    dialog: Dialog | None = None,
 ) -> tuple[translators.Standing, Screen | None]:
-    """The member's standing; with a refusal (audited, ids only) when they may not review."""
+    """The member's standing; with a refusal (audited, ids only) when they may not review.
+
+    A refused member still in a review (they stopped volunteering) leaves it, so that their
+    next message goes where messages outside a dialogue go."""
     standing = await translators.standing(session, member)
     reason = standing.refusal
     if reason is None:
         return standing, None
+    if member is not None and dialog is not None and dialog.flow == FLOW:
+        await dialogs.clear(session, member.id, now=now)
     await audit.record(
         session,
         "translator.refused",
@@ -272,7 +278,7 @@ async def choose(
 ) -> Screen:
     """A button of the review: re-checked against the member's standing and dialogue."""
     standing, refused = await _access(
-        session, member, telegram_user_id, "reviewtexts.button", now=now
+        session, member, telegram_user_id, "reviewtexts.button", now=now, dialog=dialog
     )
     if refused is not None:
         return refused
@@ -347,7 +353,7 @@ async def correct(
     questioned when it looks wrong, otherwise kept as their correction. A message without
     text (a photo, a voice message) asks for the text again."""
     standing, refused = await _access(
-        session, member, telegram_user_id, "reviewtexts.text", now=now
+        session, member, telegram_user_id, "reviewtexts.text", now=now, dialog=dialog
     )
     if refused is not None:
         return refused
