@@ -2,8 +2,8 @@
 first, and the checks a translator's corrected text must pass.
 
 The .po files are read where the running bot finds its catalogs (`SAMEN_LOCALES_DIR`: the
-checkout's locales/, or the copy an installed wheel carries); the compiled .mo files the bot
-speaks from are never written here.
+checkout's locales/, or the copy an installed wheel carries as messages.source.po); the
+compiled .mo files the bot speaks from are never written here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.i18n import LANGUAGES, N_, placeholders
@@ -120,16 +119,15 @@ def review_catalogs() -> tuple[str, ...]:
 
 
 def po_path(locales_dir: Path, catalog: str) -> Path:
+    """The catalog's .po file in a checkout, the one maintainers edit and merge into."""
     return locales_dir / catalog / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def read_catalog(locales_dir: Path, catalog: str) -> Catalog | None:
-    """The catalog's .po file, or None when this installation carries none."""
+def source_path(locales_dir: Path, catalog: str) -> Path:
+    """Where the catalog's entries with their comments are read: the checkout's .po, or the
+    copy an installed wheel carries beside its compiled .mo (setup.py)."""
     path = po_path(locales_dir, catalog)
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        return read_po(handle, locale=catalog)
+    return path if path.is_file() else path.with_name(f"{DOMAIN}.source.po")
 
 
 def area_of(msgid: str) -> tuple[int, int, Area]:
@@ -148,7 +146,7 @@ def pending(locales_dir: Path, catalog: str) -> list[Entry]:
     Plural entries are left out: their forms differ per language and are reviewed by a
     maintainer with the plural rules at hand (see the README).
     """
-    path = po_path(locales_dir, catalog)
+    path = source_path(locales_dir, catalog)
     if catalog == SOURCE_CATALOG or not path.is_file():
         return []
     stat = path.stat()
