@@ -3,6 +3,15 @@
 from bot.db.models.audit import AuditEvent
 from bot.db.models.checkins import CheckIn, CheckInKind, CheckInSchedule, CheckInState
 from bot.db.models.communities import Community, Membership, Role, RoleAssignment
+from bot.db.models.contributions import (
+    Allowance,
+    AllowanceMode,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    MeetingHost,
+    Statement,
+)
 from bot.db.models.conversations import (
     Author,
     Conversation,
@@ -49,6 +58,8 @@ from bot.db.models.secrets import InstallationSecret
 __all__ = [
     "DUE_AT_ONCE",
     "FINAL_STATES",
+    "Allowance",
+    "AllowanceMode",
     "Answer",
     "AnswerSource",
     "AuditEvent",
@@ -59,6 +70,9 @@ __all__ = [
     "CheckInSchedule",
     "CheckInState",
     "Community",
+    "Contribution",
+    "ContributionKind",
+    "ContributionStatus",
     "Conversation",
     "ConversationMessage",
     "ConversationStatus",
@@ -68,6 +82,7 @@ __all__ = [
     "InputStatus",
     "InstallationSecret",
     "Meeting",
+    "MeetingHost",
     "MeetingStatus",
     "MeetingText",
     "Member",
@@ -98,5 +113,6 @@ __all__ = [
     "RsvpStatus",
     "SavedReply",
     "SavedReplyText",
+    "Statement",
     "Support",
 ]
