@@ -21,9 +21,11 @@ from bot.services import audit
 _IMPLIED: dict[Role, set[Role]] = {
     Role.ORGANISER: {Role.ORGANISER, Role.COORDINATOR},
     Role.COORDINATOR: {Role.COORDINATOR},
+    # Ambassadors are members of the community; organising does not make someone one.
+    Role.AMBASSADOR: {Role.AMBASSADOR},
 }
 
-# The dialogue of /addorganiser and /removeorganiser.
+# The dialogue of /addorganiser, /removeorganiser, /addambassador and /removeambassador.
 FLOW = "organisers"
 
 # Why someone in a private chat may not use a staff command (the audit's reasons).
