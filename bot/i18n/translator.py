@@ -15,7 +15,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 from bot.i18n.languages import LANGUAGES, Language, find_language
@@ -66,6 +66,10 @@ class Translator:
 
     def fmt_number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale, numbering_system="default")
+
+    def fmt_currency(self, value: float, currency: str) -> str:
+        """An amount of money as the recipient's language writes it ("€ 5,60", "5,60 €")."""
+        return format_currency(value, currency, locale=self.locale, numbering_system="default")
 
     def fmt_duration(self, value: timedelta) -> str:
         """A wait, rounded down to whole minutes, hours (under two days) or days."""

@@ -17,7 +17,9 @@ These shapes cover every button:
   their message is for; re-checked against the member's conversation and memberships;
 - `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
   inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
-  against their role, the conversation's community and its version on every tap.
+  against their role, the conversation's community and its version on every tap;
+- `ctb:<contribution id>:yes|no` — an organiser confirms or declines an activity a member
+  reported, re-checked against their role and the contribution's community and state.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -33,7 +35,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "ctb"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
@@ -100,6 +102,12 @@ class InboxAction:
     saved_reply_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ContributionDecision:
+    contribution_id: int
+    confirm: bool
+
+
 Callback = (
     LanguageChoice
     | ConsentAnswer
@@ -109,6 +117,7 @@ Callback = (
     | ExportChoice
     | ConversationChoice
     | InboxAction
+    | ContributionDecision
 )
 
 
@@ -125,6 +134,8 @@ def encode(callback: Callback) -> str:
             parts = ["mtg", str(meeting_id), action]
         case CheckInAnswer(checkin_id):
             parts = ["chk", str(checkin_id), "answer"]
+        case ContributionDecision(contribution_id, confirm):
+            parts = ["ctb", str(contribution_id), "yes" if confirm else "no"]
         case ConversationChoice(conversation_id, community_id):
             parts = ["cnv", str(conversation_id), str(community_id)]
         case InboxAction(conversation_id, action, version, saved_reply_id):
@@ -187,6 +198,8 @@ def decode(data: str | None) -> Callback | None:
             return MeetingAction(int(meeting_id), action)
         case ["chk", checkin_id, "answer"] if _ID.fullmatch(checkin_id):
             return CheckInAnswer(int(checkin_id))
+        case ["ctb", contribution_id, ("yes" | "no") as answer] if _ID.fullmatch(contribution_id):
+            return ContributionDecision(int(contribution_id), answer == "yes")
         case [flow, version, choice] if (
             _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
@@ -248,3 +261,7 @@ def inbox(
     conversation_id: int, action: str, version: int, saved_reply_id: int | None = None
 ) -> str:
     return encode(InboxAction(conversation_id, action, version, saved_reply_id))
+
+
+def contribution(contribution_id: int, confirm: bool) -> str:
+    return encode(ContributionDecision(contribution_id, confirm))

@@ -4,7 +4,8 @@
 - `meetings/`: creating and changing meetings, the overview, RSVPs, answering questions;
 - `staff/`: the guard in front of every staff command, roles, broadcasts, check-ins, exports,
   figures;
-- `conversations/`: what members write outside a dialogue, and the organisers' inbox.
+- `conversations/`: what members write outside a dialogue, and the organisers' inbox;
+- `ambassadors/`: what ambassadors do: report contributions, read their own log.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.channels.telegram.handlers import (
     router,
     throttle,
 )
+from bot.channels.telegram.handlers.ambassadors import contributions as ambassador_contributions
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
@@ -37,6 +39,7 @@ from bot.channels.telegram.handlers.newcomers import (
 from bot.channels.telegram.handlers.staff import (
     broadcasts,
     checkins,
+    contributions,
     exports,
     guard,
     roles,
@@ -75,6 +78,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     intake.register(app, table)
     stats.register(app)
     exports.register(app)
+    contributions.register(app)
+    ambassador_contributions.register(app, table)
     conversation_members.register(app)
     conversation_staff.register(app, table)
     # After every command and button: plain messages go to the member's current step.

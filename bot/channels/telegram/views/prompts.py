@@ -69,7 +69,7 @@ async def language(
 
 
 def notice_text(t: Translator) -> str:
-    return t.gettext(
+    text = t.gettext(
         "Before we go on, this is how Samen handles your information.\n"
         "\n"
         "• What we keep: your language, the community you joined, and what you choose to "
@@ -86,6 +86,18 @@ def notice_text(t: Translator) -> str:
         "\n"
         "Do you agree that Samen keeps this information?",
         months=t.fmt_number(retention.MAX_MONTHS),
+    )
+    # One more bullet, its own entry in the catalogs, before the closing question.
+    body, _blank, question = text.rpartition("\n\n")
+    return f"{body}\n{contributions_notice(t)}\n\n{question}" if body else text
+
+
+def contributions_notice(t: Translator) -> str:
+    return t.gettext(
+        "• Contributions: if you are an ambassador, what you do for your community is logged, "
+        "so that it can thank or pay you. /delete removes your log too; a monthly statement "
+        "already made for the finance administrator keeps its totals, without your name or "
+        "number."
     )
 
 

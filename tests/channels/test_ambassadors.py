@@ -1,0 +1,164 @@
+"""Ambassadors: a coordinator names one, the ambassador reports what they did, an organiser
+confirms it, the finance administrator's statement pays it under the community's allowance,
+and the person sees it — and erases it."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.telegram.views import contributions as views
+from bot.cli import main
+from bot.db.models import (
+    AllowanceMode,
+    AuditEvent,
+    Contribution,
+    ContributionStatus,
+    Role,
+    Statement,
+)
+from bot.services import communities, exports
+from bot.services.communities import allowances
+from tests.channels.journeys import CODE, onboard
+from tests.factories import DAWIT, OLENA, SANNE, create_community
+from tests.harness import BotHarness
+from tests.meeting_support import deliver, make_organiser
+
+WHAT = "Tolken bij de ouderavond"
+
+
+async def _statement(
+    bot: BotHarness, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[list[str]]:
+    """`samen contributions statement`, as the finance administrator runs it."""
+    monkeypatch.setenv("DATABASE_URL", bot.runtime.settings.database_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    args = ["contributions", "statement", "--community", CODE, "--month", "2026-11"]
+    code = await asyncio.to_thread(main, [*args, "--format", "csv", "--out", str(out)])
+    assert code == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+async def _report_two_hours(bot: BotHarness) -> None:
+    ti = bot.runtime.catalogs.translator("ti")
+    assert await bot.say(DAWIT, "/contribute") == [views.what_prompt(ti)]
+    (day,) = await bot.say(DAWIT, WHAT)
+    assert day.startswith(
+        ti.gettext(
+            "Which day was it? Tap one, or type the date, for example {example}.", example=""
+        )[:10]
+    )
+    await bot.tap(DAWIT, ti.gettext("Yesterday"))
+    assert bot.screen(DAWIT)[-1][1] == views.start_prompt(ti)
+    await bot.say(DAWIT, "18:30")
+    await bot.tap(DAWIT, views.length(ti, 120))
+
+
+async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_erased(
+    bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = bot.runtime
+    community = await create_community(runtime, code=CODE, name="Buurthuis Oost")
+    await make_organiser(runtime, community.id, OLENA.id, Role.COORDINATOR)
+    await make_organiser(runtime, community.id, SANNE.id, Role.ORGANISER)
+    async with runtime.sessions() as session:
+        found = await communities.get(session, community.id)
+        assert found is not None
+        # €5.60 an hour, at most €10 a month (low, so two hours reach it), €2,100 a year.
+        await allowances.set_allowance(
+            session,
+            found,
+            mode=AllowanceMode.HOURLY,
+            hourly_rate_cents=560,
+            monthly_cap_cents=1000,
+            yearly_cap_cents=210_000,
+            now=runtime.clock(),
+        )
+        await session.commit()
+    ti = runtime.catalogs.translator("ti")
+    uk = runtime.catalogs.translator("uk")
+    nl = runtime.catalogs.translator("nl")
+    await onboard(bot, DAWIT)
+
+    # Not yet an ambassador: refused, and the refusal is in the audit trail.
+    assert await bot.say(DAWIT, "/contribute") == [
+        ti.gettext(
+            "This is for ambassadors of a community. A coordinator of your community can "
+            "name you ambassador."
+        )
+    ]
+    (named,) = await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    assert named == uk.gettext(
+        "{user} is now an ambassador of {community}.",
+        user=str(DAWIT.id),
+        community="Buurthuis Oost",
+    )
+
+    await _report_two_hours(bot)
+    assert bot.screen(DAWIT)[-1][1] == views.kept_text(ti, "Buurthuis Oost")
+
+    # Both staff members get the notice, each in their language, with a pseudonymous code.
+    await deliver(runtime, bot.api)
+    codes = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
+    async with runtime.sessions() as session:
+        row = (await session.scalars(select(Contribution))).one()
+    code = codes.code(row.member_id or 0)
+    notice = bot.screen(SANNE)[-1][1]
+    assert code in notice
+    assert WHAT in notice
+    assert str(DAWIT.id) not in notice
+    assert uk.gettext("Confirm") in str(bot.screen(OLENA)[-1][2])
+    await bot.tap(SANNE, nl.gettext("Confirm"))
+    assert bot.screen(SANNE)[-1][1] == views.decision_text(nl, True, True)
+    # The coordinator's button now says someone answered first; nothing changes.
+    await bot.tap(OLENA, uk.gettext("Confirm"))
+    assert bot.screen(OLENA)[-1][1] == views.decision_text(uk, True, False)
+    await deliver(runtime, bot.api)
+    assert bot.screen(DAWIT)[-1][1].startswith(
+        ti.gettext(
+            "An organiser confirmed your activity of {date}: {what}. Thank you!", date="", what=""
+        )[:8]
+    )
+
+    # The statement: two hours at €5.60 is €11.20, capped at the month's €10.00.
+    lines = await _statement(bot, tmp_path / "nov.csv", monkeypatch)
+    assert lines[0] == [
+        nl.gettext("Member code"),
+        nl.gettext("Confirmed hours"),
+        nl.gettext("Activities"),
+        nl.gettext("Amount (EUR)"),
+        nl.gettext("Note"),
+    ]
+    assert lines[1:] == [[code, "2.00", "1", "10.00", nl.gettext("monthly cap reached")]]
+
+    # The person sees it in their own log and in /mydata.
+    (log,) = await bot.say(DAWIT, "/contributions")
+    assert WHAT in log
+    assert ti.gettext("confirmed") in log
+    assert views.length(ti, 120) in log
+    said = await bot.say(DAWIT, "/mydata")
+    assert any(WHAT in text for text in said)
+    assert (
+        ti.ngettext("{count} contribution in your log.", "{count} contributions in your log.", 1)
+        in said[0]
+    )
+
+    # /delete: the log goes; the statement already produced keeps its totals, unlinked.
+    await bot.say(DAWIT, "/delete")
+    await bot.tap(DAWIT, ti.gettext("Yes, delete everything"))
+    async with runtime.sessions() as session:
+        assert (await session.scalars(select(Contribution))).all() == []
+        statement = (await session.scalars(select(Statement))).one()
+        refusals = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.refused"))
+        ).all()
+    assert (statement.member_id, statement.code, statement.amount_cents) == (None, code, 1000)
+    assert [r.details["command"] for r in refusals] == ["contribute"]
+    again = await _statement(bot, tmp_path / "again.csv", monkeypatch)
+    assert again[1:] == [[code, "2.00", "1", "10.00", nl.gettext("monthly cap reached")]]
+    assert row.status is ContributionStatus.PENDING  # the copy read before it was confirmed
