@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram.views import contributions as views
+from bot.channels.telegram.views import hosts as host_views
 from bot.cli import main
 from bot.db.models import (
     AllowanceMode,
@@ -21,12 +22,14 @@ from bot.db.models import (
     Role,
     Statement,
 )
-from bot.services import communities, exports
+from bot.services import communities, contributions, exports, meetings, members
 from bot.services.communities import allowances
+from bot.services.meetings import invitations
+from bot.services.meetings.invitations import Audience
 from tests.channels.journeys import CODE, onboard
-from tests.factories import DAWIT, OLENA, SANNE, create_community
+from tests.factories import AMIRA, DAWIT, OLENA, SANNE, create_community
 from tests.harness import BotHarness
-from tests.meeting_support import deliver, make_organiser
+from tests.meeting_support import ARABIC, DUTCH, deliver, make_meeting, make_organiser
 
 WHAT = "Tolken bij de ouderavond"
 
@@ -162,3 +165,80 @@ async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_era
     again = await _statement(bot, tmp_path / "again.csv", monkeypatch)
     assert again[1:] == [[code, "2.00", "1", "10.00", nl.gettext("monthly cap reached")]]
     assert row.status is ContributionStatus.PENDING  # the copy read before it was confirmed
+
+
+async def test_an_ambassador_co_hosts_is_named_on_invitations_sees_counts_and_is_logged(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    community = await create_community(runtime, code=CODE, name="Buurthuis Oost")
+    await make_organiser(runtime, community.id, OLENA.id, Role.COORDINATOR)
+    await make_organiser(runtime, community.id, SANNE.id, Role.ORGANISER)
+    await onboard(bot, DAWIT)
+    await onboard(bot, AMIRA)
+    await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    meeting = await make_meeting(runtime, community.id, texts={"nl": DUTCH, "ar": ARABIC})
+    nl, ti, ar = (runtime.catalogs.translator(tag) for tag in ("nl", "ti", "ar"))
+
+    # A member who is no ambassador cannot see a co-host's figures; it is audited.
+    assert await bot.say(AMIRA, "/hosting") == [
+        ar.gettext(
+            "This is for ambassadors of a community. A coordinator of your community can "
+            "name you ambassador."
+        )
+    ]
+    await bot.say(SANNE, "/meeting")
+    await bot.tap(SANNE, bot.screen(SANNE)[-1][2][0][0]["text"])
+    await bot.tap(SANNE, nl.gettext("Add a co-host"))
+    assert bot.screen(SANNE)[-1][1] == host_views.choose_text(nl)
+    codes = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
+    async with runtime.sessions() as session:
+        dawit = await members.find_by_telegram_id(session, DAWIT.id)
+    assert dawit is not None
+    # Only the ambassador is offered, by pseudonymous code.
+    assert [b["text"] for row in bot.screen(SANNE)[-1][2] for b in row] == [codes.code(dawit.id)]
+    await bot.tap(SANNE, codes.code(dawit.id))
+    assert bot.screen(SANNE)[-1][1] == host_views.added_text(nl, True)
+
+    await deliver(runtime, bot.api)
+    assert "Samen koken" in bot.screen(DAWIT)[-1][1]
+    # Amira presses Dawit's button (forged): refused; Dawit's own answer counts.
+    _, data = bot.find_button(DAWIT, ti.gettext("Yes, name me"))
+    await bot.press(AMIRA, data)
+    await bot.tap(DAWIT, ti.gettext("Yes, name me"))
+    assert bot.screen(DAWIT)[-1][1] == host_views.answered_text(ti, True)
+
+    async with runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        assert fresh is not None
+        await invitations.invite(session, fresh, Audience(), now=runtime.clock())
+        await session.commit()
+    await deliver(runtime, bot.api)
+    invitation = bot.screen(AMIRA)[-1][1]
+    assert ar.gettext("Hosted with: {names}", names=DAWIT.first_name) in invitation
+
+    # The co-host's figures: counts, never who answered what.
+    await bot.tap(AMIRA, ar.gettext("Going"))
+    (figures,) = await bot.say(DAWIT, "/hosting")
+    assert (
+        ti.gettext(
+            "Going: {going} · Maybe: {maybe} · Not going: {no}", going="1", maybe="0", no="0"
+        )
+        in figures
+    )
+    assert str(AMIRA.id) not in figures
+
+    # Once the meeting has ended, its co-host's time is in the log, once however often the
+    # job runs.
+    runtime.clock.advance(days=8)
+    for _ in range(2):
+        async with runtime.sessions() as session:
+            await contributions.record_cohosted(session, now=runtime.clock())
+            await session.commit()
+    async with runtime.sessions() as session:
+        logged = (await session.scalars(select(Contribution))).all()
+        refusals = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.refused"))
+        ).all()
+    assert [(c.kind.value, c.minutes, c.member_id) for c in logged] == [("cohost", 120, dawit.id)]
+    assert sorted(r.details["command"] for r in refusals) == ["cohost", "hosting"]

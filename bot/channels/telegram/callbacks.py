@@ -18,6 +18,8 @@ These shapes cover every button:
 - `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
   inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
   against their role, the conversation's community and its version on every tap;
+- `hst:<co-host id>:yes|no` — an ambassador says whether to be named as a meeting's host,
+  re-checked against their role and that the co-host row is theirs;
 - `ctb:<contribution id>:yes|no` — an organiser confirms or declines an activity a member
   reported, re-checked against their role and the contribution's community and state.
 
@@ -35,7 +37,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "ctb"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "ctb", "hst"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
@@ -108,6 +110,12 @@ class ContributionDecision:
     confirm: bool
 
 
+@dataclass(frozen=True)
+class HostAnswer:
+    host_id: int
+    named: bool
+
+
 Callback = (
     LanguageChoice
     | ConsentAnswer
@@ -118,6 +126,7 @@ Callback = (
     | ConversationChoice
     | InboxAction
     | ContributionDecision
+    | HostAnswer
 )
 
 
@@ -134,6 +143,8 @@ def encode(callback: Callback) -> str:
             parts = ["mtg", str(meeting_id), action]
         case CheckInAnswer(checkin_id):
             parts = ["chk", str(checkin_id), "answer"]
+        case HostAnswer(host_id, named):
+            parts = ["hst", str(host_id), "yes" if named else "no"]
         case ContributionDecision(contribution_id, confirm):
             parts = ["ctb", str(contribution_id), "yes" if confirm else "no"]
         case ConversationChoice(conversation_id, community_id):
@@ -198,6 +209,8 @@ def decode(data: str | None) -> Callback | None:
             return MeetingAction(int(meeting_id), action)
         case ["chk", checkin_id, "answer"] if _ID.fullmatch(checkin_id):
             return CheckInAnswer(int(checkin_id))
+        case ["hst", host_id, ("yes" | "no") as answer] if _ID.fullmatch(host_id):
+            return HostAnswer(int(host_id), answer == "yes")
         case ["ctb", contribution_id, ("yes" | "no") as answer] if _ID.fullmatch(contribution_id):
             return ContributionDecision(int(contribution_id), answer == "yes")
         case [flow, version, choice] if (
@@ -265,3 +278,7 @@ def inbox(
 
 def contribution(contribution_id: int, confirm: bool) -> str:
     return encode(ContributionDecision(contribution_id, confirm))
+
+
+def host_answer(host_id: int, named: bool) -> str:
+    return encode(HostAnswer(host_id, named))

@@ -25,7 +25,14 @@ from bot.channels.telegram.handlers import (
 from bot.channels.telegram.handlers.ambassadors import contributions as ambassador_contributions
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
-from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
+from bot.channels.telegram.handlers.meetings import (
+    drafts,
+    edits,
+    hosts,
+    intake,
+    overview,
+    rsvps,
+)
 from bot.channels.telegram.handlers.newcomers import (
     consent,
     data_rights,
@@ -73,6 +80,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     drafts.register(app, table)
     overview.register(app, table)
     edits.register(app, table)
+    hosts.register(app, table)
     roles.register(app)
     checkins.register(app, table)
     intake.register(app, table)

@@ -148,6 +148,7 @@ STAFF_COMMANDS = (
     "inbox",
     "signature",
     "contribute",
+    "hosting",
 )
 
 
