@@ -35,13 +35,13 @@ WHAT = "Tolken bij de ouderavond"
 
 
 async def _statement(
-    bot: BotHarness, out: Path, monkeypatch: pytest.MonkeyPatch
+    bot: BotHarness, out: Path, monkeypatch: pytest.MonkeyPatch, *extra: str
 ) -> list[list[str]]:
     """`samen contributions statement`, as the finance administrator runs it."""
     monkeypatch.setenv("DATABASE_URL", bot.runtime.settings.database_url)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     args = ["contributions", "statement", "--community", CODE, "--month", "2026-11"]
-    code = await asyncio.to_thread(main, [*args, "--format", "csv", "--out", str(out)])
+    code = await asyncio.to_thread(main, [*args, "--format", "csv", "--out", str(out), *extra])
     assert code == 0
     with out.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
@@ -129,7 +129,7 @@ async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_era
     )
 
     # The statement: two hours at €5.60 is €11.20, capped at the month's €10.00.
-    lines = await _statement(bot, tmp_path / "nov.csv", monkeypatch)
+    lines = await _statement(bot, tmp_path / "nov.csv", monkeypatch, "--send")
     assert lines[0] == [
         nl.gettext("Member code"),
         nl.gettext("Confirmed hours"),
@@ -138,6 +138,11 @@ async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_era
         nl.gettext("Note"),
     ]
     assert lines[1:] == [[code, "2.00", "1", "10.00", nl.gettext("monthly cap reached")]]
+    # And the person gets their own line in chat, in Tigrinya, once.
+    await deliver(runtime, bot.api)
+    mine = bot.screen(DAWIT)[-1][1]
+    assert ti.gettext("Allowance: {amount}", amount=views.money(ti, 1000)) in mine
+    assert ti.gettext("This is the most the community pays in one month.") in mine
 
     # The person sees it in their own log and in /mydata.
     (log,) = await bot.say(DAWIT, "/contributions")
@@ -162,7 +167,7 @@ async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_era
         ).all()
     assert (statement.member_id, statement.code, statement.amount_cents) == (None, code, 1000)
     assert [r.details["command"] for r in refusals] == ["contribute"]
-    again = await _statement(bot, tmp_path / "again.csv", monkeypatch)
+    again = await _statement(bot, tmp_path / "again.csv", monkeypatch, "--send")
     assert again[1:] == [[code, "2.00", "1", "10.00", nl.gettext("monthly cap reached")]]
     assert row.status is ContributionStatus.PENDING  # the copy read before it was confirmed
 
@@ -242,3 +247,68 @@ async def test_an_ambassador_co_hosts_is_named_on_invitations_sees_counts_and_is
         ).all()
     assert [(c.kind.value, c.minutes, c.member_id) for c in logged] == [("cohost", 120, dawit.id)]
     assert sorted(r.details["command"] for r in refusals) == ["cohost", "hosting"]
+
+
+async def test_unclear_or_unusual_reports_are_asked_again_and_lose_nothing(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    community = await create_community(runtime, code=CODE, name="Buurthuis Oost")
+    await make_organiser(runtime, community.id, OLENA.id, Role.COORDINATOR)
+    await onboard(bot, DAWIT)
+    await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    ti = runtime.catalogs.translator("ti")
+    await _report_two_hours(bot)  # yesterday 18:30-20:30
+
+    await bot.say(DAWIT, "/contribute")
+    (again,) = await bot.say(DAWIT, "x" * 301)
+    assert again.startswith(
+        ti.gettext(
+            "Please describe it in words, in at most {limit} characters.",
+            limit=ti.fmt_number(300),
+        )
+    )
+    await bot.say(DAWIT, "Vertalen van de nieuwsbrief")
+    (unclear,) = await bot.say(DAWIT, "31-02")
+    assert unclear.startswith(ti.gettext("I did not understand that date."))
+    # A day in the future, over twelve hours: both are asked about in one question.
+    await bot.say(DAWIT, "2026-12-24")
+    (unclear,) = await bot.say(DAWIT, "kwart over zes")
+    assert unclear.startswith(ti.gettext("I did not understand that time."))
+    await bot.say(DAWIT, "9:00")
+    (unclear,) = await bot.say(DAWIT, "lang")
+    assert unclear.startswith(ti.gettext("I did not understand how long it took."))
+    (check,) = await bot.say(DAWIT, "13")
+    assert check.startswith(ti.gettext("Before I keep this, please check:"))
+    assert ti.gettext("This is in the future. Did you mean another day?") in check
+    assert (
+        ti.gettext("That is more than {hours} hours in one go. Is the length right?", hours="12")
+        in check
+    )
+    # Typing instead of tapping: asked again, still waiting.
+    assert await bot.say(DAWIT, "ja") == [ti.gettext("Please answer with the buttons.")]
+    # Change it: back to the day, the description kept.
+    await bot.tap(DAWIT, ti.gettext("Change it"))
+    await bot.tap(DAWIT, ti.gettext("Yesterday"))
+    await bot.say(DAWIT, "19:00")
+    (check,) = await bot.say(DAWIT, "1,5")
+    assert ti.gettext("It overlaps another activity you reported.") in check
+    await bot.tap(DAWIT, ti.gettext("Keep it as it is"))
+    assert bot.screen(DAWIT)[-1][1] == views.kept_text(ti, "Buurthuis Oost")
+    # A third one, cancelled: nothing kept.
+    await bot.say(DAWIT, "/contribute")
+    await bot.say(DAWIT, "Iets")
+    await bot.say(DAWIT, "2026-12-25")
+    await bot.say(DAWIT, "10:00")
+    await bot.tap(DAWIT, views.length(ti, 60))
+    await bot.tap(DAWIT, ti.gettext("Cancel"))
+    assert bot.screen(DAWIT)[-1][1] == views.cancelled_text(ti)
+    async with runtime.sessions() as session:
+        rows = (await session.scalars(select(Contribution).order_by(Contribution.id))).all()
+    assert [(r.what, r.minutes, r.status) for r in rows] == [
+        (WHAT, 120, ContributionStatus.PENDING),
+        ("Vertalen van de nieuwsbrief", 90, ContributionStatus.PENDING),
+    ]
+    # The coordinator's notice was queued for each report that was kept.
+    await deliver(runtime, bot.api)
+    assert sum(1 for _, text, _ in bot.screen(OLENA) if WHAT in text) == 1

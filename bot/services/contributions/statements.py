@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -201,18 +201,14 @@ async def send(session: AsyncSession, community: Community, month: date, *, now:
     """Queue each person's own line for the month in chat; once per person and month however
     often this runs. Returns how many were queued now. The caller commits."""
     label = f"{month:%Y-%m}"
-    rows: Sequence[tuple[Statement, Member]] = (
-        (
-            await session.execute(
-                select(Statement, Member)
-                .join(Member, Member.id == Statement.member_id)
-                .where(Statement.community_id == community.id, Statement.month == label)
-                .order_by(Statement.id)
-            )
+    rows = (
+        await session.execute(
+            select(Statement, Member)
+            .join(Member, Member.id == Statement.member_id)
+            .where(Statement.community_id == community.id, Statement.month == label)
+            .order_by(Statement.id)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     queued = 0
     for statement, member in rows:
         if await outbox.enqueue(
