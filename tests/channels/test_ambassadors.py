@@ -24,6 +24,7 @@ from bot.db.models import (
 )
 from bot.services import communities, contributions, exports, meetings, members
 from bot.services.communities import allowances
+from bot.services.contributions import figures as contribution_figures
 from bot.services.meetings import invitations
 from bot.services.meetings.invitations import Audience
 from tests.channels.journeys import CODE, onboard
@@ -312,3 +313,48 @@ async def test_unclear_or_unusual_reports_are_asked_again_and_lose_nothing(
     # The coordinator's notice was queued for each report that was kept.
     await deliver(runtime, bot.api)
     assert sum(1 for _, text, _ in bot.screen(OLENA) if WHAT in text) == 1
+
+
+async def test_coordinators_see_ambassadors_per_language_and_confirmed_hours(
+    bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = bot.runtime
+    community = await create_community(runtime, code=CODE, name="Buurthuis Oost")
+    await make_organiser(runtime, community.id, OLENA.id, Role.COORDINATOR)
+    await onboard(bot, DAWIT)
+    await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    await _report_two_hours(bot)
+    async with runtime.sessions() as session:
+        row = (await session.scalars(select(Contribution))).one()
+        await contributions.decide(
+            session,
+            row.id,
+            confirm=True,
+            user_id=OLENA.id,
+            community_ids=[community.id],
+            now=runtime.clock(),
+        )
+        await session.commit()
+        found = await communities.get(session, community.id)
+        assert found is not None
+        figures = await contribution_figures.of_community(session, found, now=runtime.clock())
+    assert figures.ambassadors == [("ti", 1)]
+    assert figures.hours[-1] == ("2026-11", 120)
+
+    uk = runtime.catalogs.translator("uk")
+    (photo,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
+    caption = photo.params["caption"]
+    assert uk.gettext("Ambassadors per language: {languages}", languages="ti 1") in caption
+    assert (
+        uk.gettext("Confirmed contribution hours per month: {hours}", hours="2026-11: 2")
+        in caption
+    )
+
+    monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    out = tmp_path / "report"
+    args = ["report", "--community", CODE, "--language", "nl", "--out", str(out)]
+    assert await asyncio.to_thread(main, args) == 0
+    written = (out / "contributions.md").read_text(encoding="utf-8")
+    nl = runtime.catalogs.translator("nl")
+    assert nl.gettext("Ambassadors per language: {languages}", languages="ti 1") in written

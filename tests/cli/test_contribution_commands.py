@@ -157,3 +157,14 @@ def test_a_statement_names_people_by_code_and_by_id_only_when_asked(
         )
         == 2
     )
+
+
+def test_a_coordinator_names_an_ambassador_on_the_command_line(cli_env: str, capsys) -> None:
+    base = ["--community", "oost", "--user-id", str(USER_ID), "--role", "ambassador"]
+    assert main(["role", "grant", *base]) == 0
+    assert f"{USER_ID} is now ambassador of oost" in capsys.readouterr().out
+    assert main(["role", "list", "--community", "oost"]) == 0
+    assert capsys.readouterr().out.startswith(f"ambassador   {USER_ID}")
+    assert main(["role", "revoke", *base]) == 0
+    actions = [e.action for e in asyncio.run(_read(cli_env, AuditEvent))]
+    assert actions == ["role.grant", "role.revoke"]

@@ -25,6 +25,10 @@ _IMPLIED: dict[Role, set[Role]] = {
     Role.AMBASSADOR: {Role.AMBASSADOR},
 }
 
+# What the installation's coordinators (SAMEN_COORDINATOR_IDS) are everywhere: staff, not
+# ambassadors (an ambassador is a member of one community, with their own contributions).
+_INSTALLATION = {Role.ORGANISER, Role.COORDINATOR}
+
 # The dialogue of /addorganiser, /removeorganiser, /addambassador and /removeambassador.
 FLOW = "organisers"
 
@@ -43,7 +47,7 @@ async def has_role(
     installation_coordinators: Collection[int] = (),
 ) -> bool:
     """Whether the user may act as `role` in the community (coordinators may organise)."""
-    if telegram_user_id in installation_coordinators:
+    if telegram_user_id in installation_coordinators and role in _INSTALLATION:
         return True
     found = await session.scalar(
         select(RoleAssignment.id).where(
@@ -64,7 +68,7 @@ async def communities_for(
 ) -> Sequence[Community]:
     """The communities in which the user may act as `role`, by name."""
     query = select(Community).order_by(Community.name)
-    if telegram_user_id not in installation_coordinators:
+    if telegram_user_id not in installation_coordinators or role not in _INSTALLATION:
         query = query.where(
             Community.id.in_(
                 select(RoleAssignment.community_id).where(
