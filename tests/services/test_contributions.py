@@ -3,7 +3,7 @@ caps of an hourly allowance at once, fees per kind, and what stays after an eras
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from bot.db.models import (
 from bot.runtime import Runtime
 from bot.services import contributions
 from bot.services.communities import allowances
-from bot.services.contributions import statements
+from bot.services.contributions import activities, statements
 from bot.services.members import data_rights
 
 USER_ID = 940_000_001
@@ -283,3 +283,25 @@ async def test_allowance_settings_that_make_no_sense_are_refused(
         with pytest.raises(allowances.AllowanceError, match=message):
             await allowances.set_allowance(session, community, now=runtime.clock(), **given)
         assert await session.get(Allowance, community.id) is None
+
+
+def test_days_times_and_lengths_are_read_as_people_type_them() -> None:
+    today = date(2026, 11, 28)
+    assert activities.parse_day("14-11", today) == date(2026, 11, 14)
+    assert activities.parse_day("14/11/2025", today) == date(2025, 11, 14)
+    assert activities.parse_day("2026-11-14", today) == date(2026, 11, 14)
+    assert activities.parse_day("۱۴-۱۱", today) == date(2026, 11, 14)  # Persian digits
+    assert activities.parse_day("31-02", today) is None
+    assert activities.parse_day("gisteren", today) is None
+    assert activities.parse_time("9.30") == time(9, 30)
+    assert activities.parse_time("18h00") == time(18, 0)
+    assert activities.parse_time("25:00") is None
+    assert activities.parse_minutes("2") == 120
+    assert activities.parse_minutes("1,5") == 90
+    assert activities.parse_minutes("2:15") == 135
+    assert activities.parse_minutes("٢") == 120  # Arabic-Indic digits
+    assert activities.parse_minutes("0") is None
+    assert activities.parse_minutes("lang") is None
+    assert activities.clean_what("  tolken \n bij de   ouderavond ") == "tolken bij de ouderavond"
+    assert activities.clean_what(" ") is None
+    assert activities.clean_what("x" * 301) is None

@@ -72,7 +72,9 @@ def what_prompt(t: Translator) -> str:
 def day_prompt(t: Translator, dialog: Dialog) -> tuple[str, InlineKeyboardMarkup]:
     text = t.gettext(
         "Which day was it? Tap one, or type the date, for example {example}.",
-        example=t.fmt_date(date(2026, 11, 14), "short"),
+        # Day-month in the reader's digits: the shape `activities.parse_day` reads in every
+        # language (a locale's own short format, such as the US month first, would not be).
+        example=t.fmt_date(date(2026, 11, 14), "d-M"),
     )
     markup = keyboards.choices(
         activities.FLOW,
