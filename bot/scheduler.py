@@ -23,7 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.db import disk
 from bot.db.notices import OUTBOX_QUEUED, ROWS_ERASED
 from bot.runtime import Clock, Heartbeats, Runtime, system_clock
-from bot.services import checkins, intake, updates
+from bot.services import checkins, contributions, intake, updates
 from bot.services.checkins import firing as checkin_firing
 from bot.services.communities import retention
 from bot.services.conversations import notices as inbox_notices_service
@@ -40,6 +40,7 @@ PLAN_CHECKINS_JOB = "plan-checkins"
 RETENTION_JOB = "retention"
 INBOX_NOTICES_JOB = "inbox-notices"
 SCRUB_JOB = "scrub-disk"
+COHOSTED_JOB = "contributions-cohosted"
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,14 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await session.commit()
 
     scheduler.add(PeriodicJob(INBOX_NOTICES_JOB, inbox_notices, timedelta(minutes=1)))
+
+    async def record_cohosted() -> None:
+        # Meetings that ended: a row per co-host in the contributions log (deduplicated).
+        async with runtime.sessions() as session:
+            await contributions.record_cohosted(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(COHOSTED_JOB, record_cohosted, timedelta(minutes=15)))
 
     # Hourly as well as on each erasure here: erasures by other instances, by the command
     # line, or a checkpoint a busy reader held up, reach the disk within the hour.

@@ -17,6 +17,8 @@ from typing import Any
 ROLES = ("organiser", "coordinator", "ambassador")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 EXPORT_TABLES = ("answers", "rsvps", "conversations")
+ALLOWANCE_MODES = ("none", "fee", "hourly")
+STATEMENT_FORMATS = ("csv", "xlsx")
 
 
 # The playground's defaults, here so that `--help` imports nothing of the playground.
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         _retention,
         _export,
         _inbox,
+        _contributions,
         _playground,
         _texts,
     ):
@@ -110,6 +113,44 @@ def _community(commands: Any) -> None:
     answer.add_argument("--days", type=int, required=True)
     answer.set_defaults(handler="community:set_answer_time")
 
+    allowance = actions.add_parser(
+        "set-allowance",
+        help="how contributions are rewarded: none, a fee per kind, or an hourly allowance",
+        description="No amount is built in: every number is the coordinator's. The README gives "
+        "the Dutch tax authority's 2025 volunteer-allowance limits as an example; people with "
+        "benefits or in asylum reception may have other limits.",
+    )
+    allowance.add_argument("code")
+    allowance.add_argument("--mode", required=True, choices=ALLOWANCE_MODES)
+    allowance.add_argument("--hourly-rate", type=_euros, metavar="EUROS", help="e.g. 5.60")
+    allowance.add_argument("--monthly-cap", type=_euros, metavar="EUROS", help="e.g. 210")
+    allowance.add_argument("--yearly-cap", type=_euros, metavar="EUROS", help="e.g. 2100")
+    allowance.add_argument(
+        "--fee",
+        type=_fee,
+        action="append",
+        default=[],
+        metavar="KIND=EUROS",
+        help="for --mode fee, repeat per kind (translation, cohost, proposal, activity)",
+    )
+    allowance.set_defaults(handler="contributions:set_allowance")
+
+
+def _euros(raw: str) -> int:
+    """'5.60', '5,60' or '210' euros → cents."""
+    text = raw.strip().replace(",", ".")
+    whole, _, fraction = text.partition(".")
+    if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
+        raise argparse.ArgumentTypeError(f"not an amount in euros (e.g. 5.60): {raw!r}")
+    return int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
+
+
+def _fee(raw: str) -> tuple[str, int]:
+    kind, sep, amount = raw.partition("=")
+    if not sep or not kind.strip():
+        raise argparse.ArgumentTypeError(f"expected KIND=EUROS, e.g. cohost=25: {raw!r}")
+    return kind.strip(), _euros(amount)
+
 
 def _user_id(raw: str) -> int:
     if not raw.isdigit() or len(raw) > 15:
@@ -122,9 +163,10 @@ def _user_id(raw: str) -> int:
 def _role(commands: Any) -> None:
     parser = commands.add_parser(
         "role",
-        help="grant, revoke or list organisers and coordinators",
+        help="grant, revoke or list organisers, coordinators and ambassadors",
         description="Roles are per community and bound to a numeric Telegram user id, never a "
-        "username. Coordinators may also do everything organisers do.",
+        "username. Coordinators may also do everything organisers do; ambassadors are members "
+        "who co-host meetings and log their contributions.",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name in ("grant", "revoke"):
@@ -412,6 +454,47 @@ def _inbox(commands: Any) -> None:
 # The catalogs community translators review (every language but English), copied so that
 # parsing imports nothing (tests/cli/test_help.py keeps it equal).
 REVIEW_CATALOGS = ("nl", "ar", "uk", "ru", "ti", "fa", "tr", "so")
+
+
+def _contributions(commands: Any) -> None:
+    parser = commands.add_parser(
+        "contributions", help="the contributions log: monthly statements for fair pay"
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    statement = actions.add_parser(
+        "statement",
+        help="one line per person for a month: confirmed hours, activities and the amount",
+        description="People are named by their pseudonymous export code; --identifiable adds "
+        "their Telegram user id and is recorded as such in the audit log.",
+    )
+    statement.add_argument("--community", required=True, metavar="CODE")
+    statement.add_argument("--month", required=True, type=_month, metavar="YYYY-MM")
+    statement.add_argument("--format", required=True, choices=STATEMENT_FORMATS)
+    statement.add_argument(
+        "--out", type=Path, default=None, help="the file to write (CSV: default the screen)"
+    )
+    statement.add_argument(
+        "--identifiable", action="store_true", help="add the Telegram user ids (audited)"
+    )
+    statement.add_argument(
+        "--language", default=None, help="column names in this language (default: community's)"
+    )
+    statement.add_argument(
+        "--send",
+        action="store_true",
+        help="also send each person their own statement in chat (once per person and month)",
+    )
+    statement.set_defaults(handler="contributions:statement")
+
+
+def _month(raw: str) -> date:
+    try:
+        year, month = raw.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError(raw)
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {raw!r}") from None
 
 
 def _day(value: str) -> date:

@@ -10,7 +10,10 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.db.engine import create_session_factory
 from bot.i18n import Catalogs, find_language
 from bot.runtime import system_clock
-from bot.services import reports
+from bot.services import communities, reports
+from bot.services.contributions import figures as contribution_figures
+
+CONTRIBUTIONS_FILE = "contributions.md"
 
 
 def make_report(args: argparse.Namespace) -> int:
@@ -33,6 +36,8 @@ def make_report(args: argparse.Namespace) -> int:
             except reports.ReportError as exc:
                 raise CommandError(str(exc)) from None
             files = reports.write(report, catalogs, args.out)
+            contributed = await _contributions(session, report, catalogs, args.out)
+            files += [contributed] if contributed is not None else []
             await reports.record(session, report, via="cli", now=system_clock())
             await session.commit()
             return files
@@ -40,3 +45,22 @@ def make_report(args: argparse.Namespace) -> int:
     for path in with_engine(config, work):
         print(path)
     return 0
+
+
+async def _contributions(
+    session: Any, report: reports.Report, catalogs: Catalogs, out: Path
+) -> Path | None:
+    """The ambassadors' and contributions' figures beside the summary; None (no file) for a
+    community without ambassadors or contributions."""
+    community = await communities.find_by_code(session, report.community_code)
+    assert community is not None
+    found = await contribution_figures.of_community(session, community, now=system_clock())
+    if not found.anything:
+        return None
+    t = reports.labels_for(report, catalogs).t
+    path = out / CONTRIBUTIONS_FILE
+    path.write_text(
+        "\n".join(f"- {line}" for line in contribution_figures.lines(t, found)) + "\n",
+        encoding="utf-8",
+    )
+    return path

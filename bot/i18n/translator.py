@@ -16,7 +16,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 from bot.i18n.languages import LANGUAGES, Language, find_language
@@ -72,6 +72,10 @@ class Translator:
         """Items joined as the locale joins a list ("A, B and C"); each one isolated, so a
         Latin name keeps its place in a right-to-left list."""
         return format_list([self.isolate(item) for item in items], locale=self.locale)
+
+    def fmt_currency(self, value: float, currency: str) -> str:
+        """An amount of money as the recipient's language writes it ("€ 5,60", "5,60 €")."""
+        return format_currency(value, currency, locale=self.locale, numbering_system="default")
 
     def fmt_duration(self, value: timedelta) -> str:
         """A wait, rounded down to whole minutes, hours (under two days) or days."""

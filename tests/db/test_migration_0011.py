@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 from bot.db import migrate
 from bot.db.engine import create_engine
 
-# Lightweight table clauses: the schema as 0009 left it, not as the models say today.
+# Lightweight table clauses: the schema as 0010 left it, not as the models say today.
 members = sa.table(
     "members",
     sa.column("id"),
@@ -48,7 +48,7 @@ async def test_existing_members_are_no_translators_and_the_way_back_is_clean(
     engine = create_engine(database_url)
     when = datetime(2026, 12, 1, 12, tzinfo=UTC).replace(tzinfo=None)
     try:
-        await migrate.downgrade(engine, "0009")
+        await migrate.downgrade(engine, "0010")
         tables, columns = await _tables_and_member_columns(engine)
         assert "text_reviews" not in tables
         assert "translator" not in columns
@@ -83,7 +83,7 @@ async def test_existing_members_are_no_translators_and_the_way_back_is_clean(
         assert translator is not None
         assert reviewer is None
 
-        await migrate.downgrade(engine, "0009")
+        await migrate.downgrade(engine, "0010")
         tables, columns = await _tables_and_member_columns(engine)
         assert "text_reviews" not in tables
         assert "translator" not in columns

@@ -21,7 +21,11 @@ These shapes cover every button:
   inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
   against their role, the conversation's community and its version on every tap;
 - `trn:on|off` — a member's volunteer switch as a community translator: it sets the state it
-  names (never toggles), so an old or repeated tap is harmless.
+  names (never toggles), so an old or repeated tap is harmless;
+- `hst:<co-host id>:yes|no` — an ambassador says whether to be named as a meeting's host,
+  re-checked against their role and that the co-host row is theirs;
+- `ctb:<contribution id>:yes|no` — an organiser confirms or declines an activity a member
+  reported, re-checked against their role and the contribution's community and state.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -37,7 +41,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "reads", "consent", "mtg", "chk", "exp", "cnv", "inb", "trn"}
+_RESERVED = {"lang", "reads", "consent", "mtg", "chk", "exp", "cnv", "inb", "trn", "ctb", "hst"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
@@ -114,6 +118,18 @@ class TranslatorSwitch:
     on: bool
 
 
+@dataclass(frozen=True)
+class ContributionDecision:
+    contribution_id: int
+    confirm: bool
+
+
+@dataclass(frozen=True)
+class HostAnswer:
+    host_id: int
+    named: bool
+
+
 Callback = (
     LanguageChoice
     | ReadsChoice
@@ -125,6 +141,8 @@ Callback = (
     | ConversationChoice
     | InboxAction
     | TranslatorSwitch
+    | ContributionDecision
+    | HostAnswer
 )
 
 
@@ -143,6 +161,10 @@ def encode(callback: Callback) -> str:
             parts = ["mtg", str(meeting_id), action]
         case CheckInAnswer(checkin_id):
             parts = ["chk", str(checkin_id), "answer"]
+        case HostAnswer(host_id, named):
+            parts = ["hst", str(host_id), "yes" if named else "no"]
+        case ContributionDecision(contribution_id, confirm):
+            parts = ["ctb", str(contribution_id), "yes" if confirm else "no"]
         case ConversationChoice(conversation_id, community_id):
             parts = ["cnv", str(conversation_id), str(community_id)]
         case InboxAction(conversation_id, action, version, saved_reply_id):
@@ -211,6 +233,10 @@ def decode(data: str | None) -> Callback | None:
             return MeetingAction(int(meeting_id), action)
         case ["chk", checkin_id, "answer"] if _ID.fullmatch(checkin_id):
             return CheckInAnswer(int(checkin_id))
+        case ["hst", host_id, ("yes" | "no") as answer] if _ID.fullmatch(host_id):
+            return HostAnswer(int(host_id), answer == "yes")
+        case ["ctb", contribution_id, ("yes" | "no") as answer] if _ID.fullmatch(contribution_id):
+            return ContributionDecision(int(contribution_id), answer == "yes")
         case [flow, version, choice] if (
             _FLOW.fullmatch(flow) and flow not in _RESERVED and _VERSION.fullmatch(version)
         ):
@@ -280,3 +306,11 @@ def inbox(
 
 def translator_switch(on: bool) -> str:
     return encode(TranslatorSwitch(on))
+
+
+def contribution(contribution_id: int, confirm: bool) -> str:
+    return encode(ContributionDecision(contribution_id, confirm))
+
+
+def host_answer(host_id: int, named: bool) -> str:
+    return encode(HostAnswer(host_id, named))

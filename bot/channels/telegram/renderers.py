@@ -9,11 +9,14 @@ from __future__ import annotations
 from bot.channels.telegram.outbox.outgoing import Renderers
 from bot.channels.telegram.views import announcements as announcement_views
 from bot.channels.telegram.views import checkins as checkin_views
+from bot.channels.telegram.views import contributions as contribution_views
 from bot.channels.telegram.views import conversations as conversation_views
+from bot.channels.telegram.views import hosts as host_views
 from bot.channels.telegram.views import meetings as meeting_views
-from bot.services import checkins
+from bot.services import checkins, contributions
+from bot.services.contributions import statements
 from bot.services.conversations import notices, replies
-from bot.services.meetings import changes, invitations
+from bot.services.meetings import changes, hosts, invitations
 from bot.services.outbox import announcements
 
 
@@ -26,4 +29,8 @@ def build_renderers() -> Renderers:
     renderers.register(checkins.KIND, checkin_views.render_checkin)
     renderers.register(replies.KIND, conversation_views.render_reply)
     renderers.register(notices.KIND, conversation_views.render_notice)
+    renderers.register(contributions.KIND_NOTICE, contribution_views.render_notice)
+    renderers.register(contributions.KIND_DECIDED, contribution_views.render_decided)
+    renderers.register(statements.KIND, contribution_views.render_statement)
+    renderers.register(hosts.KIND_ASK, host_views.render_ask)
     return renderers

@@ -3,6 +3,15 @@
 from bot.db.models.audit import AuditEvent
 from bot.db.models.checkins import CheckIn, CheckInKind, CheckInSchedule, CheckInState
 from bot.db.models.communities import Community, Membership, Role, RoleAssignment
+from bot.db.models.contributions import (
+    Allowance,
+    AllowanceMode,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    MeetingHost,
+    Statement,
+)
 from bot.db.models.conversations import (
     Author,
     Conversation,
@@ -50,6 +59,8 @@ from bot.db.models.translations import TextReview, Verdict
 __all__ = [
     "DUE_AT_ONCE",
     "FINAL_STATES",
+    "Allowance",
+    "AllowanceMode",
     "Answer",
     "AnswerSource",
     "AuditEvent",
@@ -60,6 +71,9 @@ __all__ = [
     "CheckInSchedule",
     "CheckInState",
     "Community",
+    "Contribution",
+    "ContributionKind",
+    "ContributionStatus",
     "Conversation",
     "ConversationMessage",
     "ConversationStatus",
@@ -69,6 +83,7 @@ __all__ = [
     "InputStatus",
     "InstallationSecret",
     "Meeting",
+    "MeetingHost",
     "MeetingStatus",
     "MeetingText",
     "Member",
@@ -99,6 +114,7 @@ __all__ = [
     "RsvpStatus",
     "SavedReply",
     "SavedReplyText",
+    "Statement",
     "Support",
     "TextReview",
     "Verdict",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 class Role(StrEnum):
     ORGANISER = "organiser"
     COORDINATOR = "coordinator"
+    # A member of the community who co-hosts, translates and reports contributions.
     AMBASSADOR = "ambassador"
 
 

@@ -21,9 +21,15 @@ from bot.services import audit
 _IMPLIED: dict[Role, set[Role]] = {
     Role.ORGANISER: {Role.ORGANISER, Role.COORDINATOR},
     Role.COORDINATOR: {Role.COORDINATOR},
+    # Ambassadors are members of the community; organising does not make someone one.
+    Role.AMBASSADOR: {Role.AMBASSADOR},
 }
 
-# The dialogue of /addorganiser and /removeorganiser.
+# What the installation's coordinators (SAMEN_COORDINATOR_IDS) are everywhere: staff, not
+# ambassadors (an ambassador is a member of one community, with their own contributions).
+_INSTALLATION = {Role.ORGANISER, Role.COORDINATOR}
+
+# The dialogue of /addorganiser, /removeorganiser, /addambassador and /removeambassador.
 FLOW = "organisers"
 
 # Why someone in a private chat may not use a staff command (the audit's reasons).
@@ -41,7 +47,7 @@ async def has_role(
     installation_coordinators: Collection[int] = (),
 ) -> bool:
     """Whether the user may act as `role` in the community (coordinators may organise)."""
-    if telegram_user_id in installation_coordinators:
+    if telegram_user_id in installation_coordinators and role in _INSTALLATION:
         return True
     found = await session.scalar(
         select(RoleAssignment.id).where(
@@ -62,7 +68,7 @@ async def communities_for(
 ) -> Sequence[Community]:
     """The communities in which the user may act as `role`, by name."""
     query = select(Community).order_by(Community.name)
-    if telegram_user_id not in installation_coordinators:
+    if telegram_user_id not in installation_coordinators or role not in _INSTALLATION:
         query = query.where(
             Community.id.in_(
                 select(RoleAssignment.community_id).where(

@@ -23,12 +23,14 @@ from bot.db.models import (
     CheckIn,
     CheckInState,
     Community,
+    Contribution,
     Conversation,
     ConversationMessage,
     DialogState,
     InboxOrganiser,
     InputRun,
     Meeting,
+    MeetingHost,
     Member,
     Membership,
     OutboxMessage,
@@ -36,10 +38,11 @@ from bot.db.models import (
     Question,
     RoleAssignment,
     Rsvp,
+    Statement,
     TextReview,
 )
 from bot.db.notices import ROWS_ERASED, notify_after_commit
-from bot.services import audit, dialogs, meetings
+from bot.services import audit, contributions, dialogs, meetings
 from bot.services.intake.questions import asked
 
 ERASED_TARGET = "user:erased"
@@ -62,6 +65,9 @@ ERASED_TABLES: tuple[str, ...] = tuple(
         Conversation,
         InboxOrganiser,
         TextReview,
+        Contribution,
+        MeetingHost,
+        Statement,
         Member,
     )
 )
@@ -140,6 +146,17 @@ class StoredTextReview:
 
 
 @dataclass(frozen=True)
+class StoredContribution:
+    community: str
+    kind: str
+    what: str | None
+    occurred_at: datetime
+    minutes: int | None
+    words: int | None
+    status: str
+
+
+@dataclass(frozen=True)
 class MemberData:
     """Everything Samen stores about one member, as data (the channel renders it)."""
 
@@ -165,6 +182,7 @@ class MemberData:
     pending_checkins: list[StoredCheckIn] = field(default_factory=list)
     roles: list[StoredRole] = field(default_factory=list)
     conversations: list[StoredConversation] = field(default_factory=list)
+    contributions: list[StoredContribution] = field(default_factory=list)
     dialog: dict[str, str] | None = None
     translator: bool = False  # volunteered as a community translator (/translator)
     text_reviews: list[StoredTextReview] = field(default_factory=list)
@@ -230,6 +248,7 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
             .order_by(TextReview.created_at, TextReview.id)
         )
     ).all()
+    logged = await contributions.of_member(session, member_id)
     threads = (
         await session.scalars(
             select(Conversation)
@@ -298,6 +317,18 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
                 names.get(c.community_id or 0, ""), c.status.value, c.opened_at, said[c.id]
             )
             for c in threads
+        ],
+        contributions=[
+            StoredContribution(
+                names.get(c.community_id, ""),
+                c.kind.value,
+                c.what,
+                c.occurred_at,
+                c.minutes,
+                c.words,
+                c.status.value,
+            )
+            for c in logged
         ],
         dialog={"flow": dialog.flow, "step": dialog.step} if dialog else None,
         translator=bool(member.translator),
@@ -449,6 +480,8 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
         update(OutboxMessage).where(recipient).values(member_id=None, chat_id=None),
     )
     counts["dialog_states"] = await dialogs.erase(session, member_id)
+    # The contributions log goes; a statement already produced keeps its totals, unlinked.
+    counts.update(await contributions.erase(session, member_id, telegram_id))
     await run("memberships", delete(Membership).where(Membership.member_id == member_id))
     await run(
         "role_assignments",

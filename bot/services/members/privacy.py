@@ -10,7 +10,8 @@ from __future__ import annotations
 # 2: the notice says how long answers and stories are kept (the retention period).
 # 3: the notice says that organisers read the messages members write, and answer them.
 # 4: the notice names the Telegram user id among what is kept (and says it point by point).
-NOTICE_VERSION = 4
+# 5: the notice says what the contributions log keeps, and that statements keep their totals.
+NOTICE_VERSION = 5
 
 
 def current_notice_version() -> int:

@@ -6,6 +6,7 @@
   figures;
 - `conversations/`: what members write outside a dialogue, and the organisers' inbox;
 - `ambassadors/`: community translators: the volunteer switch, reviews of the bot's texts.
+- `ambassadors/`: what ambassadors do: report contributions, read their own log.
 """
 
 from __future__ import annotations
@@ -22,11 +23,19 @@ from bot.channels.telegram.handlers import (
     router,
     throttle,
 )
+from bot.channels.telegram.handlers.ambassadors import contributions as ambassador_contributions
 from bot.channels.telegram.handlers.ambassadors import reviews as text_reviews
 from bot.channels.telegram.handlers.ambassadors import translators
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
-from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
+from bot.channels.telegram.handlers.meetings import (
+    drafts,
+    edits,
+    hosts,
+    intake,
+    overview,
+    rsvps,
+)
 from bot.channels.telegram.handlers.newcomers import (
     consent,
     data_rights,
@@ -41,6 +50,7 @@ from bot.channels.telegram.handlers.staff import (
     announcements,
     broadcasts,
     checkins,
+    contributions,
     exports,
     guard,
     roles,
@@ -77,11 +87,14 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     drafts.register(app, table)
     overview.register(app, table)
     edits.register(app, table)
+    hosts.register(app, table)
     roles.register(app)
     checkins.register(app, table)
     intake.register(app, table)
     stats.register(app)
     exports.register(app)
+    contributions.register(app)
+    ambassador_contributions.register(app, table)
     conversation_members.register(app)
     conversation_staff.register(app, table)
     # After every command and button: plain messages go to the member's current step.

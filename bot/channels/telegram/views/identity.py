@@ -19,6 +19,8 @@ def role_label(t: Translator, role: Role) -> str:
     match role:
         case Role.COORDINATOR:
             return t.gettext("coordinator")
+        case Role.AMBASSADOR:
+            return t.gettext("ambassador")
     return t.gettext("organiser")
 
 

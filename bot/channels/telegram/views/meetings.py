@@ -17,6 +17,7 @@ from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.intake import FLOW, Step
 from bot.services.intake.questions import MAX_TEXT, SCALE, Problem
+from bot.services.meetings import hosts
 from bot.services.outbox.dispatcher import RenderError
 
 DATE_EXAMPLE = date(2027, 3, 14)
@@ -137,6 +138,10 @@ async def render_invitation(
     )
     header = t.gettext("Invitation from {community}", community=community_name)
     body, entities = card(t, meeting, text)
+    # Ambassadors who agreed to be named, in the reader's language (their names as given).
+    named = await ctx.cached(("hosts", meeting.id), lambda: hosts.named(ctx.session, meeting.id))
+    if named:
+        body += "\n" + t.gettext("Hosted with: {names}", names=", ".join(named))
     shift = utf16_len(header) + 2
     return Outgoing(
         text=f"{header}\n\n{body}",

@@ -94,6 +94,12 @@ def notice_points(t: Translator) -> list[str]:
             retention.MAX_MONTHS,
         ),
         t.gettext(
+            "Contributions: if you are an ambassador, what you do for your community is logged, "
+            "so that it can thank or pay you. /delete removes your log too; a monthly statement "
+            "already made for the finance administrator keeps its totals, without your name or "
+            "number."
+        ),
+        t.gettext(
             "Your rights: /mydata shows everything we keep, /delete removes all of it, /stop "
             "stops all messages."
         ),

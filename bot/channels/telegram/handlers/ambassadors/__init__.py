@@ -1,2 +1,2 @@
-"""Ambassadors and community translators: the volunteer switch and the review of the bot's
-own texts."""
+"""What ambassadors and community translators do in chat: report contributions and read their
+own log, the volunteer switch, and the review of the bot's own texts."""

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
+from bot.channels.telegram.handlers.meetings import hosts as meeting_hosts
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards
@@ -189,6 +190,7 @@ async def _show_meeting(
                     PICK, dialog, t.gettext("Cancel the meeting"), f"c{meeting.id}"
                 ),
             ],
+            [keyboards.step_button(PICK, dialog, t.gettext("Add a co-host"), f"a{meeting.id}")],
         ]
     if seen.delivery.failed:
         label = t.gettext(
@@ -231,6 +233,10 @@ async def on_pick(update: Update, context: SamenContext) -> None:
     now = runtime.clock()
     if action == "s":
         await _show_meeting(context, access, dialog, meeting)
+        return
+    if action == "a":
+        await retire_buttons(query)
+        await meeting_hosts.offer(context, access, meeting)
         return
     if action == "r":
         async with context.work() as session:

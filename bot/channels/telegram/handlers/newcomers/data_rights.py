@@ -14,6 +14,7 @@ from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.outbox.splitting import split_text
+from bot.channels.telegram.views import contributions as contribution_views
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import identity, prompts
 from bot.db.models import QuestionKind
@@ -47,6 +48,8 @@ async def mydata(update: Update, context: SamenContext) -> None:
     texts = [meeting_text(t, record) for record in records]
     if data.stories:
         texts.append(stories_text(t, data.stories))
+    if data.contributions:
+        texts.append(contribution_views.log_text(t, data.contributions))
     for text in texts:
         for part, _entities in split_text(text, limit=MAX_MESSAGE):
             await message.reply_text(part)
@@ -118,6 +121,7 @@ def render(t: Translator, data: MemberData) -> str:
                 len(data.text_reviews),
             )
         )
+    lines += contribution_views.mydata_lines(t, len(data.contributions))
     lines.append(
         t.ngettext(
             "{count} answer to questions.", "{count} answers to questions.", len(data.answers)

@@ -1,4 +1,4 @@
-"""The one guard in front of every organiser and coordinator command.
+"""The one guard in front of every organiser, coordinator and ambassador command.
 
 Refused in a group chat (organiser work is one-to-one) and for anyone without the role, with
 the reason that applies (a stranger, an organiser asking for coordinator work, a role taken
@@ -99,6 +99,16 @@ def _refusal(t: Translator, reason: str, role: Role) -> str:
             "Only coordinators can use this command. You are an organiser, not a coordinator: "
             "ask a coordinator of your community."
         )
+    if role is Role.AMBASSADOR:
+        if reason == roles.ROLE_REVOKED:
+            return t.gettext(
+                "Your ambassador role was taken away, so this no longer works for you. "
+                "Ask a coordinator if this is a mistake."
+            )
+        return t.gettext(
+            "This is for ambassadors of a community. A coordinator of your community can "
+            "name you ambassador."
+        )
     if reason == roles.ROLE_REVOKED:
         if role is Role.COORDINATOR:
             return t.gettext(
@@ -131,11 +141,15 @@ STAFF_COMMANDS = (
     "announce",
     "addorganiser",
     "removeorganiser",
+    "addambassador",
+    "removeambassador",
     "checkins",
     "export",
     "stats",
     "inbox",
     "signature",
+    "contribute",
+    "hosting",
 )
 
 

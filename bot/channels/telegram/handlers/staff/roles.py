@@ -1,5 +1,6 @@
-"""/addorganiser and /removeorganiser: coordinators appoint and remove organisers in chat,
-by the person's numeric Telegram user id (a username can change hands; an id cannot)."""
+"""/addorganiser, /removeorganiser, /addambassador and /removeambassador: coordinators
+appoint and remove organisers and ambassadors in chat, by the person's numeric Telegram user
+id (a username can change hands; an id cannot)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from bot.services import communities, dialogs
 from bot.services.communities import roles
 
 FLOW = roles.FLOW
+# The roles a coordinator gives in chat, and the command names that give and take them.
+COMMANDS = {
+    Role.ORGANISER: ("addorganiser", "removeorganiser"),
+    Role.AMBASSADOR: ("addambassador", "removeambassador"),
+}
 
 
 def _target(text: str | None) -> int | None:
@@ -27,8 +33,8 @@ def _target(text: str | None) -> int | None:
     return int(parts[1])
 
 
-async def _command(update: Update, context: SamenContext, give: bool) -> None:
-    name = "addorganiser" if give else "removeorganiser"
+async def _command(update: Update, context: SamenContext, give: bool, role: Role) -> None:
+    name = COMMANDS[role][0 if give else 1]
     async with context.work() as session:
         access = await require_staff(update, context, session, role=Role.COORDINATOR, action=name)
     if access is None:
@@ -47,7 +53,7 @@ async def _command(update: Update, context: SamenContext, give: bool) -> None:
         )
         return
     if len(access.community_ids) == 1:
-        await _apply(context, access, target, give, access.community_ids[0])
+        await _apply(context, access, target, give, role, access.community_ids[0])
         return
     member = access.member
     runtime = context.runtime
@@ -57,7 +63,7 @@ async def _command(update: Update, context: SamenContext, give: bool) -> None:
             member.id,
             FLOW,
             "community",
-            {"user": target, "give": give},
+            {"user": target, "give": give, "role": role.value},
             now=runtime.clock(),
         )
         rows = []
@@ -72,11 +78,19 @@ async def _command(update: Update, context: SamenContext, give: bool) -> None:
 
 
 async def add(update: Update, context: SamenContext) -> None:
-    await _command(update, context, give=True)
+    await _command(update, context, give=True, role=Role.ORGANISER)
 
 
 async def remove(update: Update, context: SamenContext) -> None:
-    await _command(update, context, give=False)
+    await _command(update, context, give=False, role=Role.ORGANISER)
+
+
+async def add_ambassador(update: Update, context: SamenContext) -> None:
+    await _command(update, context, give=True, role=Role.AMBASSADOR)
+
+
+async def remove_ambassador(update: Update, context: SamenContext) -> None:
+    await _command(update, context, give=False, role=Role.AMBASSADOR)
 
 
 async def choose(update: Update, context: SamenContext) -> None:
@@ -102,11 +116,21 @@ async def choose(update: Update, context: SamenContext) -> None:
     _member, dialog, _choice = found
     await query.answer()
     await retire_buttons(query)
-    await _apply(context, access, int(dialog.data["user"]), bool(dialog.data["give"]), int(chosen))
+    # Dialogues from before ambassadors existed carry no role: they were about organisers.
+    role = Role(dialog.data.get("role", Role.ORGANISER.value))
+    if role not in COMMANDS:
+        role = Role.ORGANISER
+    give = bool(dialog.data["give"])
+    await _apply(context, access, int(dialog.data["user"]), give, role, int(chosen))
 
 
 async def _apply(
-    context: SamenContext, access: StaffAccess, target: int, give: bool, community_id: int
+    context: SamenContext,
+    access: StaffAccess,
+    target: int,
+    give: bool,
+    role: Role,
+    community_id: int,
 ) -> None:
     runtime = context.runtime
     async with context.work() as session:
@@ -117,12 +141,38 @@ async def _apply(
             session,
             community_id=community_id,
             telegram_user_id=target,
-            role=Role.ORGANISER,
+            role=role,
             now=runtime.clock(),
             **kwargs,
         )
     name = community.name if community else "?"
-    await context.bot.send_message(access.user_id, _result(access.t, give, changed, target, name))
+    text = (
+        _ambassador_result(access.t, give, changed, target, name)
+        if role is Role.AMBASSADOR
+        else _result(access.t, give, changed, target, name)
+    )
+    await context.bot.send_message(access.user_id, text)
+
+
+def _ambassador_result(
+    t: Translator, give: bool, changed: bool, target: int, community: str
+) -> str:
+    user, community = t.isolate(str(target)), t.isolate(community)
+    if give and changed:
+        return t.gettext(
+            "{user} is now an ambassador of {community}.", user=user, community=community
+        )
+    if give:
+        return t.gettext(
+            "{user} is already an ambassador of {community}.", user=user, community=community
+        )
+    if changed:
+        return t.gettext(
+            "{user} is no longer an ambassador of {community}.", user=user, community=community
+        )
+    return t.gettext(
+        "{user} was not an ambassador of {community}.", user=user, community=community
+    )
 
 
 def _result(t: Translator, give: bool, changed: bool, target: int, community: str) -> str:
@@ -139,4 +189,6 @@ def _result(t: Translator, give: bool, changed: bool, target: int, community: st
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("addorganiser", add))
     app.add_handler(CommandHandler("removeorganiser", remove))
+    app.add_handler(CommandHandler("addambassador", add_ambassador))
+    app.add_handler(CommandHandler("removeambassador", remove_ambassador))
     app.add_handler(CallbackQueryHandler(choose, pattern=rf"^{FLOW}:"))

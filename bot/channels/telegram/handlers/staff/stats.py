@@ -13,6 +13,7 @@ from bot.channels.telegram.handlers.staff.guard import require_staff
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.db.models import Role
 from bot.services import communities, reports
+from bot.services.contributions import figures as contribution_figures
 
 PHOTO_NAME = "samen-stats.png"
 
@@ -46,6 +47,7 @@ async def show(update: Update, context: SamenContext) -> None:
         )
         # Drawing takes a moment of CPU: off the event loop, so other chats are answered.
         png = await asyncio.to_thread(reports.main_chart, report, runtime.catalogs)
+        contributed = await contribution_figures.of_community(session, chosen, now=runtime.clock())
         await reports.record(
             session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
         )
@@ -72,7 +74,10 @@ async def show(update: Update, context: SamenContext) -> None:
         caption = "\n".join(
             [caption, "", *conversation_views.figures_lines(t, report.conversations)]
         )
-    await message.reply_photo(photo=InputFile(png, filename=PHOTO_NAME), caption=caption)
+    # The last three months: a photo's caption holds at most 1,024 characters.
+    if contributed.anything:
+        caption = "\n".join([caption, *contribution_figures.lines(t, contributed, months=3)])
+    await message.reply_photo(photo=InputFile(png, filename=PHOTO_NAME), caption=caption[:1024])
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
