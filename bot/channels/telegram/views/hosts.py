@@ -97,7 +97,7 @@ def figures_text(t: Translator, seen: MeetingOverview) -> str:
     )
     lines.append(
         t.gettext(
-            "Input: {completed} completed · {partial} partly · {expired} expired",
+            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
             completed=t.fmt_number(seen.inputs.get(InputStatus.COMPLETED, 0)),
             partial=t.fmt_number(seen.inputs.get(InputStatus.PARTIAL, 0)),
             expired=t.fmt_number(seen.inputs.get(InputStatus.EXPIRED, 0)),
