@@ -7,19 +7,28 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import fonts
+from bot.fonts import FontsMissing
 from bot.i18n import Catalogs
 from bot.services import audit
 from bot.services.reports.charts import SUMMARY_FILE, Labels, draw_all, draw_main, summary
 from bot.services.reports.data import Report, ReportError, build
 
-__all__ = ["Labels", "Report", "ReportError", "build", "main_chart", "record", "write"]
+__all__ = [
+    "FontsMissing",
+    "Labels",
+    "Report",
+    "ReportError",
+    "build",
+    "main_chart",
+    "record",
+    "write",
+]
 
 
 def labels_for(report: Report, catalogs: Catalogs) -> Labels:
-    return Labels(
-        catalogs.translator(report.locale, report.time_zone),
-        catalogs.translator("en", report.time_zone),
-    )
+    """Labels in the report's language; raises FontsMissing when a script's font is missing."""
+    return Labels(catalogs.translator(report.locale, report.time_zone), fonts.load())
 
 
 def write(report: Report, catalogs: Catalogs, out_dir: Path) -> list[Path]:

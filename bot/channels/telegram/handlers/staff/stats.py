@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from telegram import InputFile, Update
@@ -15,6 +16,7 @@ from bot.db.models import Role
 from bot.services import communities, reports
 
 PHOTO_NAME = "samen-stats.png"
+log = logging.getLogger(__name__)
 
 
 async def show(update: Update, context: SamenContext) -> None:
@@ -45,7 +47,15 @@ async def show(update: Update, context: SamenContext) -> None:
             session, community_code=chosen.code, now=runtime.clock(), locale=t.tag
         )
         # Drawing takes a moment of CPU: off the event loop, so other chats are answered.
-        png = await asyncio.to_thread(reports.main_chart, report, runtime.catalogs)
+        try:
+            png: bytes | None = await asyncio.to_thread(
+                reports.main_chart, report, runtime.catalogs
+            )
+        except reports.FontsMissing as exc:
+            # The figures still reach the coordinator, as text; the fix is the operator's
+            # (the log line and `samen doctor` name it), and no chart is drawn with boxes.
+            log.warning("stats chart not drawn: %s", exc)
+            png = None
         await reports.record(
             session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
         )
@@ -63,6 +73,9 @@ async def show(update: Update, context: SamenContext) -> None:
         caption = "\n".join(
             [caption, "", *conversation_views.figures_lines(t, report.conversations)]
         )
+    if png is None:
+        await message.reply_text(caption)
+        return
     await message.reply_photo(photo=InputFile(png, filename=PHOTO_NAME), caption=caption)
 
 

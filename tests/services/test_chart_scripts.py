@@ -1,0 +1,157 @@
+"""Every chart in every catalog language, checked glyph by glyph against the font that draws it.
+
+One invented report (no database: the counts are not what is tested here) holds organiser
+texts in four scripts and every catalog language among its members, so each chart mixes
+scripts the way a real community's does; it is drawn with the labels of each language.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import fonts
+from bot.i18n import LANGUAGES, Catalogs
+from bot.services.reports import charts
+from bot.services.reports.data import MeetingRsvps, MonthParticipation, QuestionAnswers, Report
+from tests.fonts_support import drawing_fonts, glyph_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG_TAGS = sorted({lang.catalog for lang in LANGUAGES})
+MADE_AT = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+__all__ = ["drawing_fonts"]
+
+
+def invented_report(locale: str) -> Report:
+    return Report(
+        community_id=1,
+        community_code="oost",
+        community_name="Invented Buurtkamer Oost",
+        locale=locale,
+        time_zone="Europe/Amsterdam",
+        meeting_id=None,
+        made_at=MADE_AT,
+        members=9,
+        consented_members=8,
+        answers=5,
+        stories=2,
+        voice_notes=1,
+        rsvps=[
+            MeetingRsvps(1, "البحث عن عمل", MADE_AT, 2, 1, 1),
+            MeetingRsvps(2, "Taalcafé 📄", MADE_AT, 1, 0, 0),
+            MeetingRsvps(3, "ቡና ምስ ጎረባብቲ", MADE_AT, 0, 3, 0),
+        ],
+        questions=[
+            QuestionAnswers(1, 1, 0, "ብዛዕባ እንታይ ክትዛረብ ትደሊ?", 3),
+            QuestionAnswers(2, 1, 1, "Що вам потрібно?", 2),
+            QuestionAnswers(3, 1, 2, "به چه چیزی نیاز دارید؟", 0),
+        ],
+        participation=[
+            MonthParticipation(date(2026, 10, 1), 2, 3),
+            MonthParticipation(date(2026, 11, 1), 3, 4),
+        ],
+        languages=[(lang.tag, 1) for lang in LANGUAGES] + [("", 1)],
+        delivery={"sent": 3, "blocked": 1, "failed": 1},
+    )
+
+
+@pytest.fixture
+def drawn_figures(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every figure the charts save, kept after it was drawn (its tick labels exist then)."""
+    figures: list[object] = []
+    real_save = charts._save
+
+    def keep(figure: object, path: object) -> object:
+        result = real_save(figure, path)  # type: ignore[arg-type]
+        figures.append(figure)
+        return result
+
+    monkeypatch.setattr(charts, "_save", keep)
+    # Small rasters: the glyphs checked are the same at any resolution.
+    monkeypatch.setattr(charts, "_DPI", 30)
+    return figures
+
+
+def test_every_chart_in_every_language_has_every_glyph(
+    drawing_fonts: fonts.Fonts, drawn_figures: list[object]
+) -> None:
+    catalogs = Catalogs(ROOT / "locales", "Europe/Amsterdam")
+    started = time.monotonic()
+    problems: list[str] = []
+    for tag in CATALOG_TAGS:
+        labels = charts.Labels(catalogs.translator(tag), drawing_fonts)
+        report = invented_report(tag)
+        for name, draw in charts.DRAWERS.items():
+            drawn_figures.clear()
+            # matplotlib warns when it finds no glyph or no font family: that is a failure.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                draw(report, labels, io.BytesIO())  # type: ignore[arg-type]
+            (figure,) = drawn_figures
+            problems += glyph_problems(figure, f"{tag} {name}")
+    assert problems == []
+    assert time.monotonic() - started < 60  # a guard against an accidental slow path
+
+
+def test_the_empty_charts_are_drawable_too(
+    drawing_fonts: fonts.Fonts, drawn_figures: list[object]
+) -> None:
+    catalogs = Catalogs(ROOT / "locales", "Europe/Amsterdam")
+    empty = Report(
+        community_id=1,
+        community_code="oost",
+        community_name="Invented",
+        locale="ti",
+        time_zone="Europe/Amsterdam",
+        meeting_id=None,
+        made_at=MADE_AT,
+        members=0,
+        consented_members=0,
+        answers=0,
+        stories=0,
+        voice_notes=0,
+    )
+    for tag in ("ti", "ar", "fa"):
+        labels = charts.Labels(catalogs.translator(tag), drawing_fonts)
+        drawn_figures.clear()
+        charts.draw_delivery(empty, labels, io.BytesIO())
+        (figure,) = drawn_figures
+        assert glyph_problems(figure, tag) == []
+
+
+def test_mixed_labels_keep_each_script_and_organiser_emoji_are_left_out(
+    drawing_fonts: fonts.Fonts,
+) -> None:
+    catalogs = Catalogs(ROOT / "locales", "Europe/Amsterdam")
+    dutch = charts.Labels(catalogs.translator("nl"), drawing_fonts)
+    assert dutch.language("ar") == "ar · العربية"
+    assert dutch.language("ti") == "ti · ትግርኛ"
+    assert dutch.language("uk") == "uk · Українська"
+    assert dutch.language("am") == "am · Amhaars"  # no catalog: named in the reader's language
+    assert dutch("Members by language") == "Leden per taal"
+    tigrinya = charts.Labels(catalogs.translator("ti"), drawing_fonts)
+    # No more English stand-ins: the Tigrinya label, the Tigrinya prompt.
+    assert tigrinya("Members by language") == catalogs.translator("ti").gettext(
+        "Members by language"
+    )
+    assert tigrinya.written("ብዛዕባ እንታይ ክትዛረብ ትደሊ?", "Q1") == "ብዛዕባ እንታይ ክትዛረብ ትደሊ?"
+    assert dutch.written("Taalcafé \U0001fae0", "M1") == "Taalcafé"  # no font has U+1FAE0
+    assert dutch.written("  ", "Bijeenkomst 1") == "Bijeenkomst 1"
+
+
+def test_without_the_fonts_a_report_stops_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "FONT_DIRS", ())
+    with pytest.raises(fonts.FontsMissing) as raised:
+        fonts.load()
+    message = str(raised.value)
+    assert "Noto Sans Ethiopic (Tigrinya)" in message
+    assert "Noto Sans Arabic (Arabic and Farsi)" in message
+    assert "apt-get install fonts-noto-core" in message
+    assert "\n" not in message
+    assert raised.value.exit_code == 2
