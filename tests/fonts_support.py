@@ -59,7 +59,9 @@ def glyph_problems(figure: object, where: str) -> list[str]:
         font = font_manager.get_font(
             font_manager.fontManager._find_fonts_by_props(text.get_fontproperties())
         )
-        for item in _text_helpers.layout(shown, font):
+        # matplotlib lays out each line on its own (a newline inside a layout is a box).
+        items = [i for line in shown.split("\n") for i in _text_helpers.layout(line, font)]
+        for item in items:
             # One item per glyph; a ligature (lam-alef) is one glyph for a cluster of chars.
             path = item.ft_object.fname
             if path not in charmaps:
@@ -68,7 +70,8 @@ def glyph_problems(figure: object, where: str) -> list[str]:
             cluster = [c for c in item.char if unicodedata.category(c) != "Cf"]
             if not cluster:
                 continue  # bidi isolates and marks steer the layout and draw nothing
-            if item.glyph_index == 0:
+            if item.glyph_index == 0 or name.startswith("LastResort"):
+                # LastResort is matplotlib's font of placeholder boxes, last in every list.
                 problems.append(f"{where}: {item.char!r} of {shown!r} is a box in {name}")
             for char in cluster:
                 if ord(char) not in charmaps[path]:

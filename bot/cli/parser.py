@@ -90,10 +90,25 @@ def _community(commands: Any) -> None:
     listing = actions.add_parser("list", help="list communities with their links")
     listing.set_defaults(handler="community:list_communities")
 
-    poster = actions.add_parser("qr", help="write the QR code of a community's link as PNG")
+    poster = actions.add_parser(
+        "poster",
+        help="an A4 poster (PDF or PNG): name, QR code, link, 'scan to join' in every language",
+        description="An A4 poster to print: the community's name, the QR code of its join "
+        "link, the link as text, and 'Scan to join' in the community's language and every "
+        "language its members use, each in its own script.",
+    )
     poster.add_argument("code")
-    poster.add_argument("--out", required=True, type=Path, help="the PNG file to write")
-    poster.set_defaults(handler="community:write_qr")
+    poster.add_argument(
+        "--out", required=True, type=Path, help="the file to write: poster.pdf or poster.png"
+    )
+    poster.set_defaults(handler="community:write_poster")
+
+    code = actions.add_parser(
+        "qr", help="only the QR code of a community's link, as PNG (for your own layouts)"
+    )
+    code.add_argument("code")
+    code.add_argument("--out", required=True, type=Path, help="the PNG file to write")
+    code.set_defaults(handler="community:write_qr")
 
     keep = actions.add_parser(
         "set-retention", help="how many months answers and stories are kept (1 to 24)"
