@@ -17,6 +17,8 @@ from typing import Any
 ROLES = ("organiser", "coordinator")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 EXPORT_TABLES = ("answers", "rsvps", "conversations")
+# `samen report`'s own choice (bot/cli/report.py), not a service's.
+REPORT_FORMATS = ("png", "pdf")
 
 
 # The playground's defaults, here so that `--help` imports nothing of the playground.
@@ -298,13 +300,27 @@ def _doctor(commands: Any) -> None:
 
 
 def _report(commands: Any) -> None:
-    parser = commands.add_parser("report", help="charts (PNG) and a summary of a community")
+    parser = commands.add_parser(
+        "report", help="charts and a summary of a community (PNG and Markdown, or one PDF)"
+    )
     parser.add_argument("--community", required=True, metavar="CODE")
     parser.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
     parser.add_argument(
         "--language", metavar="LANG", help="labels in this language (default: the community's)"
     )
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR")
+    parser.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="png",
+        help="png: a PNG per chart and summary.md; pdf: one PDF to print (default: png)",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the folder to write into (with --format pdf also a .pdf file name)",
+    )
     parser.set_defaults(handler="report:make_report")
 
 

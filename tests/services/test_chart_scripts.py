@@ -17,7 +17,7 @@ import pytest
 
 from bot import fonts
 from bot.i18n import LANGUAGES, Catalogs
-from bot.services.reports import charts
+from bot.services.reports import charts, printable
 from bot.services.reports.data import MeetingRsvps, MonthParticipation, QuestionAnswers, Report
 from tests.fonts_support import drawing_fonts, glyph_problems
 
@@ -155,3 +155,18 @@ def test_without_the_fonts_a_report_stops_with_the_fix(monkeypatch: pytest.Monke
     assert "apt-get install fonts-noto-core" in message
     assert "\n" not in message
     assert raised.value.exit_code == 2
+
+
+def test_the_printed_summary_in_every_language_has_every_glyph(
+    drawing_fonts: fonts.Fonts,
+) -> None:
+    catalogs = Catalogs(ROOT / "locales", "Europe/Amsterdam")
+    problems: list[str] = []
+    for tag in CATALOG_TAGS:
+        t = catalogs.translator(tag)
+        text = drawing_fonts.drawable(charts.summary(invented_report(tag), t))
+        for number, page in enumerate(printable._summary_pages(text, rtl=t.rtl), start=1):
+            fonts.apply(page)
+            page.canvas.draw()
+            problems += glyph_problems(page, f"{tag} summary page {number}")
+    assert problems == []

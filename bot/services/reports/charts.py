@@ -101,7 +101,10 @@ def _figure(height: float = 4.0) -> Figure:
 
 def _save(figure: Figure, path: Path | BinaryIO) -> Path | BinaryIO:
     fonts.apply(figure)
-    figure.savefig(path, format="png")
+    if hasattr(path, "savefig"):  # matplotlib's PdfPages: a page of the printed report
+        path.savefig(figure)
+    else:
+        figure.savefig(path, format="png")
     return path
 
 
