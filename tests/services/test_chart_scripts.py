@@ -170,3 +170,26 @@ def test_the_printed_summary_in_every_language_has_every_glyph(
             page.canvas.draw()
             problems += glyph_problems(page, f"{tag} summary page {number}")
     assert problems == []
+
+
+def test_matplotlib_joins_arabic_letters_and_sets_them_right_to_left(
+    drawing_fonts: fonts.Fonts,
+) -> None:
+    """What arabic-reshaper and python-bidi would do, matplotlib 3.11 does itself (libraqm):
+    held here, so that an older matplotlib or one built without it cannot slip in."""
+    from matplotlib import _text_helpers, font_manager
+
+    arabic = drawing_fonts.paths["Noto Sans Arabic"][0]
+    font = font_manager.get_font([str(arabic)])
+    word = "كتب"  # kaf, teh, beh: each joins both ways
+    items = list(_text_helpers.layout(word, font))
+    isolated = {font.get_char_index(ord(c)) for c in word}
+    # Joined: initial, medial and final forms, none of them the isolated glyph that the
+    # character map gives each letter on its own.
+    assert len(items) == 3
+    assert not {item.glyph_index for item in items} & isolated
+    # Right to left: glyphs come in drawing order, left to right, so the first letter read
+    # is drawn last, rightmost.
+    assert [item.char for item in items] == ["ب", "ت", "ك"]
+    # And lam-alef is one ligature glyph, as a reader expects.
+    assert [item.char for item in _text_helpers.layout("لا", font)] == ["لا"]
