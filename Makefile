@@ -21,8 +21,10 @@ try: install texts-compile
 run: install texts-compile
 	$(BIN)/samen run
 
+# One worker per core (`PYTEST_WORKERS=0` runs in one process, e.g. to debug with -x/--pdb).
+PYTEST_WORKERS ?= auto
 test: install texts-compile lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -61,9 +63,9 @@ texts-update: texts-extract
 texts-compile: install
 	$(BIN)/pybabel -q compile -d locales
 
-# make texts-new LANG=am
+# make texts-new LANG=am: the catalog, a glossary skeleton and a STYLE.md section to fill in.
 texts-new: texts-extract
-	$(BIN)/pybabel init -i locales/messages.pot -d locales -l $(LANG)
+	$(BIN)/samen texts new $(LANG)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -188,6 +188,7 @@ def test_handlers_are_grouped_by_audience() -> None:
         ("newcomers/stories.py", "members/stories.py"),
         ("newcomers/data_rights.py", "members/data_rights.py"),
         ("staff/roles.py", "communities/roles.py"),
+        ("staff/announcements.py", "outbox/announcements.py"),
         ("throttle.py", "throttle.py"),
     ]:
         assert (handlers / handler).is_file(), handler

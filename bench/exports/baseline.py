@@ -8,7 +8,8 @@ It runs the export's own queries (SQL text compiled from `meetings_query`, `answ
 same cells Samen writes: member codes (HMAC-SHA256 under the same key, one per member, kept
 in a dict), labels and headers in the export language (stdlib `gettext` on the same catalog),
 local and UTC times, text with a leading `'` where a spreadsheet would see a formula, Arabic
-cells aligned right to left. The
+cells aligned right to left, scale/date/yes-no answers as numbers, days and words, wrapped
+header cells and every sheet's print setup (landscape A4, one page wide, header repeated). The
 CSV is byte for byte Samen's; the XLSX has the same sheets, cells and formats. It deliberately
 imports nothing from `bot`: it is the yardstick, not a second copy of the code under test.
 
@@ -20,6 +21,7 @@ clock, then the CPU time of the process (all its threads).
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import gettext
 import hashlib
@@ -30,7 +32,7 @@ import sqlite3
 import sys
 import time
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -87,6 +89,7 @@ CODES = {
     "expired": "Expired",
 }
 WORDS = (2, 4, 6, 7, 8, 10, 11, 14, 17)  # columns that can hold right-to-left text
+ANSWER = 10  # the answer column (a date answer gets a day's format)
 
 
 def safe(value: str) -> str:
@@ -156,7 +159,18 @@ class Cells:
             known = self.meetings[meeting] = (
                 (self.repeated(title), self.local(moment(starts))) if meeting else (None, None)
             )
-        if not text and value is not None:
+        if value is not None and kind in ("scale", "yes_no", "date"):
+            value = json.loads(value)
+            if kind == "scale" and type(value) in (int, float):
+                text = value
+            elif kind == "yes_no" and type(value) is bool:
+                text = self.repeated(self.t("Yes") if value else self.t("No"))
+            else:
+                given, text = text, None
+                with contextlib.suppress(TypeError, ValueError):
+                    text = date.fromisoformat(value) if kind == "date" else None
+                text = text or given or str(value)
+        elif not text and value is not None:
             value = json.loads(value)
             options = json.loads(asked_options or source_options or "null")
             if isinstance(value, list | int) and kind in ("single_choice", "multiple_choice"):
@@ -229,30 +243,42 @@ def write_xlsx(db: sqlite3.Connection, sqls: dict[str, str], out: Path) -> None:
             "strings_to_numbers": False,
             "strings_to_urls": False,
             "remove_timezone": True,
-            "default_date_format": "yyyy-mm-dd hh:mm:ss",
+            "default_date_format": "yyyy-mm-dd hh:mm",
         },
     )
     bold = book.add_format({"bold": True})
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
     right = book.add_format({"reading_order": 2, "align": "right", "valign": "top"})
-    summary = book.add_worksheet(t("Summary"))
+
+    def printed(sheet):
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        return sheet
+
+    summary = printed(book.add_worksheet(t("Summary")))
     for number, width in enumerate((30, 40, 18, 10, 12, 10, 10, 10)):
         summary.set_column(number, number, width)
     figures: dict[int, list] = {}
 
     def table(name: str, headers: tuple[str, ...], widths: tuple[int, ...]):
-        sheet = book.add_worksheet(name[:31])
+        sheet = printed(book.add_worksheet(name[:31]))
         for number, width in enumerate(widths):
             sheet.set_column(number, number, width)
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, [safe(t(h)) for h in headers], bold)
+        sheet.repeat_rows(0)
+        sheet.write_row(0, 0, [safe(t(h)) for h in headers], header)
         return sheet
 
-    def write(sheet, number: int, values: list, words: tuple[int, ...]) -> None:
+    def write(sheet, number: int, values: list, words: tuple[int, ...], answer=None) -> None:
         sheet.write_row(number, 0, values)
         for column in words:
             value = values[column]
             if isinstance(value, str) and rtl(value):
                 sheet.write_string(number, column, value, right)
+        if answer is not None and type(values[answer]) is date:
+            sheet.write_datetime(number, answer, values[answer], day)
 
     sheet, current, number = None, -1, 0
     cursor = db.execute(sql)
@@ -268,7 +294,7 @@ def write_xlsx(db: sqlite3.Connection, sqls: dict[str, str], out: Path) -> None:
             figure = figures[meeting]
             figure[3] += 1
             figure[4].add(row[1])
-            write(sheet, number, cells.answer(row), WORDS)
+            write(sheet, number, cells.answer(row), WORDS, ANSWER)
             number += 1
     sheet, number, rsvps = table(t("RSVPs"), RSVP_HEADERS, RSVP_WIDTHS), 1, 0
     statuses = {"going": 5, "maybe": 6, "not_going": 7}
@@ -284,18 +310,18 @@ def write_xlsx(db: sqlite3.Connection, sqls: dict[str, str], out: Path) -> None:
         (t("Community"), COMMUNITY),
         (t("Exported at (local time)"), datetime.now(ZONE)),
         (t("Export language"), "nl"),
-        (t("Period"), "…–…"),
         (t("Answers"), answers),
+        (t("Stories"), 0),  # the benchmark's answers all belong to a meeting
         (t("RSVPs"), rsvps),
-        (t("Stories and check-in answers without a meeting"), 0),
     ]
     for number, (label, value) in enumerate(facts):
         summary.write_string(number, 0, label, bold)
         summary.write(number, 1, value)
     labels = ("Meeting id", "Meeting", "Meeting starts (local time)", "Answers")
     labels += ("Members who answered", "Coming", "Maybe", "Not coming")
-    summary.write_row(8, 0, [t(label) for label in labels], bold)
-    for number, figure in enumerate(sorted(figures.values(), key=lambda f: f[2]), start=9):
+    summary.write_row(7, 0, [t(label) for label in labels], header)
+    summary.repeat_rows(7)
+    for number, figure in enumerate(sorted(figures.values(), key=lambda f: f[2]), start=8):
         write(summary, number, [*figure[:4], len(figure[4]), *figure[5:]], (1,))
     book.close()
 

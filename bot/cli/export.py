@@ -106,5 +106,9 @@ def export_command(args: argparse.Namespace) -> int:
     talks = (
         f", {result.conversation_messages} messages in conversations" if with_conversations else ""
     )
-    print(f"wrote {target}: {result.answers} answers, {result.rsvps} RSVPs{talks} (audited)")
+    told = result.told  # answers and stories apart, as `samen report` counts them
+    print(
+        f"wrote {target}: {told.answers} answers, {told.stories} stories, "
+        f"{result.rsvps} RSVPs{talks} (audited)"
+    )
     return 0

@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         _export,
         _inbox,
         _playground,
+        _texts,
     ):
         register(commands)
     return parser
@@ -470,3 +471,24 @@ def _playground(commands: Any) -> None:
     )
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     parser.set_defaults(handler="playground:playground")
+
+
+def _texts(commands: Any) -> None:
+    parser = commands.add_parser("texts", help="catalogs: start a new language, check the voice")
+    actions = parser.add_subparsers(dest="texts_command", required=True, metavar="ACTION")
+
+    new = actions.add_parser(
+        "new",
+        help="start a catalog for a new language, with its glossary and style skeletons",
+        description="Run from the checkout after `make texts-extract` (`make texts-new LANG=am` "
+        "does both).",
+    )
+    new.add_argument("code", help="the language's CLDR code, e.g. am")
+    new.add_argument("--locales", type=Path, default=Path("locales"), help="default: locales")
+    new.set_defaults(handler="texts:new")
+
+    check = actions.add_parser(
+        "check", help="every catalog has its glossary and style section, and keeps to them"
+    )
+    check.add_argument("--locales", type=Path, default=Path("locales"), help="default: locales")
+    check.set_defaults(handler="texts:run_check")

@@ -4,7 +4,7 @@ in the organiser's language."""
 
 from __future__ import annotations
 
-from bot.db.models import QuestionKind
+from bot.db.models import Question, QuestionKind, QuestionStage
 from bot.services import meetings
 from bot.services.intake.questions import QuestionDraft, default_drafts
 from bot.services.meetings import agenda, invitations
@@ -81,6 +81,71 @@ async def test_a_choice_question_first_and_answers_in_three_languages(bot: BotHa
     assert "—" not in topics
 
 
+async def test_a_marked_question_second_makes_the_agenda_in_three_languages(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    people = await make_community(
+        runtime, locales=["nl", "ar", "uk"], first_user_id=978_500_001, name="Buurthuis"
+    )
+    await make_organiser(runtime, people.community_id, SANNE.id)
+    talk = QuestionDraft(
+        QuestionKind.TEXT,
+        {"nl": "Waar wil je over praten?", "ar": "عن ماذا تريد أن تتحدث؟"},
+        agenda=True,
+    )
+    stand = QuestionDraft(QuestionKind.TEXT, {"nl": "Waar sta je nu?", "ar": "أين أنت الآن؟"})
+    meeting = await make_meeting(runtime, people.community_id, questions=(MOMENT, talk, stand))
+    async with runtime.sessions() as session:
+        source = agenda.decide(await meetings.questions_of(session, meeting.id))
+        assert [q.position for q in source.questions] == [1]
+        assert source.rule == agenda.Rule.MARKED
+        fresh = await meetings.get(session, meeting.id)
+        await invitations.invite(session, fresh, Audience(), now=runtime.clock())
+        await session.commit()
+    await deliver(runtime, bot.api)
+
+    said = {
+        "nl": ("Ochtend", "Huisvesting, werk", "Ik zoek werk"),
+        "ar": ("صباحًا", "العمل", "أتعلم الهولندية"),
+        "uk": ("Ochtend", "Робота; житло", "Шукаю роботу"),
+    }
+    for uid, locale in zip(people.user_ids, ["nl", "ar", "uk"], strict=True):
+        person = Person(uid, "Lid", locale)
+        t = runtime.catalogs.translator(locale)
+        moment, topics, where = said[locale]
+        await bot.tap(person, t.gettext("Going"))
+        await bot.tap(person, moment)
+        await bot.say(person, topics)
+        await bot.say(person, where)
+
+    nl = runtime.catalogs.translator("nl")
+    await bot.say(SANNE, "/meeting")
+    (view,) = await bot.act(
+        SANNE, Tap(f"Samen koken · {nl.fmt_date(meeting.starts_at, 'medium')}")
+    )
+    answers, agenda_part = (view.text or "").split(nl.gettext(FOR_THE_AGENDA))
+    # The choice question is a tally: the Arabic "صباحًا" is Ochtend, counted once, in Dutch.
+    assert "• Welk moment past jou?: 3\n   – Ochtend: 3\n   – Avond: 0" in answers
+    topics = agenda_part.split("\n\n")[0]
+    for topic in ("• Huisvesting (1)", "• werk (1)", "• العمل (1)", "• Робота (1)", "• житло (1)"):
+        assert topic in topics
+    # Nothing from the unmarked question, no choice label, and no note that it was guessed.
+    for absent in ("Ik zoek werk", "أتعلم", "Шукаю", "Ochtend", "صباحًا"):
+        assert absent not in agenda_part
+    assert "No question is marked" not in agenda_part
+
+
+def test_only_free_text_and_voice_questions_count_as_marked() -> None:
+    choice = Question(kind=QuestionKind.SINGLE_CHOICE, stage=QuestionStage.BEFORE, agenda=True)
+    text = Question(kind=QuestionKind.TEXT, stage=QuestionStage.BEFORE, agenda=False)
+    choice.texts, text.texts = [], []
+    source = agenda.decide([choice, text])
+    assert source.questions == [text]
+    assert source.rule == agenda.Rule.FIRST_FREE
+    assert agenda.decide([choice]).rule == agenda.Rule.NONE
+
+
 async def test_without_the_default_question_the_first_free_text_question_is_the_agenda(
     bot: BotHarness,
 ) -> None:
@@ -144,4 +209,10 @@ async def test_voice_notes_to_an_agenda_question_are_counted_for_listening(
         "and {count} voice message to listen to", "and {count} voice messages to listen to", 1
     )
     assert expected == "en 1 spraakbericht om te beluisteren"
-    assert agenda_part.split("\n\n")[0].strip() == expected
+    topics, guessed = agenda_part.split("\n\n")[:2]
+    assert topics.strip() == expected
+    # No question was marked: the organiser is told where the topics come from.
+    assert guessed == nl.gettext(
+        "No question is marked for the agenda, so these come from the first free-text "
+        "question. Mark agenda questions in /newmeeting or the meeting file."
+    )

@@ -113,6 +113,8 @@ async def test_all_meetings_as_csv_with_a_bom_and_no_telegram_ids(bot: BotHarnes
 
     (document,) = [call for call in calls if call.method == "sendDocument"]
     assert document_name(document) == "samen-oost-4f9k-all-20261128-1200.csv"
+    # Answers and stories apart, as the report and the XLSX summary count them.
+    assert document.text == "2 answers from Invented Buurtkamer Oost.\n1 story."
     data = next(iter(document.files.values()))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))

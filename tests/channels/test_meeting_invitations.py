@@ -184,3 +184,21 @@ async def test_ticking_several_options_going_back_and_a_date_in_persian_digits(
         ("2023-08-15", "2023-08-15"),
     ]
     assert all(a.meeting_id == meeting.id for a in answers)
+
+
+async def test_stopping_halfway_counts_the_questions_by_their_total(bot: BotHarness) -> None:
+    """ "1 of 3 questions": the noun belongs to the total, so the total chooses its form."""
+    people = await make_community(bot.runtime, locales=["en"], first_user_id=961_500_001)
+    sam = Person(people.user_ids[0], "Sam", "en")
+    meeting = await make_meeting(bot.runtime, people.community_id, texts={"nl": DUTCH})
+    async with bot.runtime.sessions() as session:
+        fresh = await meetings.get(session, meeting.id)
+        await invitations.invite(session, fresh, Audience(), now=bot.runtime.clock())
+        await session.commit()
+    await deliver(bot.runtime, bot.api)
+
+    await bot.tap(sam, "Going")
+    await bot.say(sam, "Invented: the rent letters")
+    calls = await bot.act(sam, Tap("Continue later"))
+
+    assert calls[-1].text == "Saved: 1 of 3 questions answered. Send /input to continue later."

@@ -104,7 +104,7 @@ async def test_free_text_without_consent_is_not_stored_and_consent_is_offered(
 ) -> None:
     calls = await bot.feed(bot.updates.text(OLENA, "Мені потрібна допомога з житлом"))
     assert len(calls) == 1
-    assert calls[0].text.startswith("Я не зберіг ваше повідомлення.")
+    assert calls[0].text.startswith("Ваше повідомлення не збережено.")
     assert calls[0].button_texts == ["Так, я погоджуюся", "Не зараз"]
     assert await count(bot, Member) == 0
     assert await count(bot, Answer) == 0

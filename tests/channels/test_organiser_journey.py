@@ -38,7 +38,8 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
         SANNE,
         [
             Turn(Say("/newmeeting"), [Reply(tr("Which language do you write the meeting in?"))]),
-            Turn(Tap("Nederlands"), [tr("What is the title of the meeting?")]),
+            Turn(Tap("Nederlands"), [Reply(contains=[tr("No second language")[:0]])]),
+            Turn(Tap(tr("No second language")), [tr("What is the title of the meeting?")]),
             Turn(Say("Samen koken"), [tr("Describe the meeting in a few sentences.")]),
             Turn(Say("We koken samen en praten over werk."), [Reply(contains=["14-03-2027"])]),
             Turn(
@@ -71,12 +72,24 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
                 [
                     Reply(
                         contains=[
-                            tr("Send each question as a separate message; tap Done when ready.")
+                            tr(
+                                "Type a question (one message each). Then I ask what kind of "
+                                "answer it takes. Tap Done when all questions are there."
+                            )
                         ]
                     )
                 ],
             ),
-            Turn(Say("Wat wil je op de agenda zetten?"), [Reply(contains=["1"])]),
+            Turn(
+                Say("Wat wil je op de agenda zetten?"),
+                [Reply(contains=["Wat wil je op de agenda zetten?"])],
+            ),
+            Turn(
+                Tap(tr("Free text")),
+                [tr("Must everyone answer this question, or may they skip it?")],
+            ),
+            Turn(Tap(tr("Optional")), [Reply(contains=[tr("/meeting")])]),
+            Turn(Tap(tr("Use the answers for the agenda")), [Reply(contains=["1"])]),
             Turn(Tap(tr("Done")), [tr("Until when can people give their input?")]),
             Turn(
                 Tap(tr("Until the meeting starts")),
@@ -175,7 +188,7 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
     )
     assert (
         tr(
-            "Input: {completed} completed · {partial} partly · {expired} expired",
+            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
             completed="2",
             partial="1",
             expired="0",
@@ -186,7 +199,8 @@ async def test_an_organiser_creates_translates_and_invites_and_sees_the_figures(
     assert "Werk (1)" in text or "werk (1)" in text.casefold()
     assert (
         tr(
-            "Invitations: {queued} waiting · {sent} sent · {failed} failed · {blocked} blocked",
+            "Invitations — waiting: {queued} · sent: {sent} · failed: {failed} · "
+            "blocked: {blocked}",
             queued="0",
             sent="4",
             failed="0",

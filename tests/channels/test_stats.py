@@ -48,9 +48,10 @@ async def test_a_coordinator_gets_the_chart_with_a_caption_in_their_language(
     photo = reply.files["photo"]
     assert photo.startswith(PNG_SIGNATURE)
     assert len(photo) > 5_000
+    # Every count in its own plural form: "2 історії" (few), "5 відповідей" (many).
     assert reply.params["caption"] == (
-        "Invented Buurtkamer Oost: учасників — 5, відповідей — 5, історій — 2. "
-        "Доставлено 3 з 5 повідомлень.\n\nРозмови: відкрито — 0, з відповіддю — 0."
+        "Invented Buurtkamer Oost: 5 учасників, 5 відповідей і 2 історії.\n"
+        "Доставлено 3 з 5 повідомлень.\n\nРозмови — відкрито: 0 · з відповіддю: 0"
     )
     async with bot.runtime.sessions() as session:
         (event,) = await audit.events(session, action="report.stats")
@@ -147,9 +148,9 @@ async def test_stats_show_conversations_opened_answered_median_and_overdue(
 
     (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
 
-    lines = reply.params["caption"].split("\n")[2:]
+    lines = reply.params["caption"].split("\n")[3:]
     assert lines == [
-        "Розмови: відкрито — 3, з відповіддю — 2.",
+        "Розмови — відкрито: 3 · з відповіддю: 2",
         "Медіанний час до першої відповіді: 1 година.",
         "1 відкрита розмова чекає довше, ніж час відповіді спільноти.",
     ]

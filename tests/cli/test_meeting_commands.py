@@ -182,6 +182,32 @@ def test_create_from_a_file_then_invite_twice(cli_env: str, tmp_path: Path, caps
             "  nl:\n    title: Koken\n",
             "the meeting would start in the past",
         ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\nquestions:\n  - kind: single_choice\n    agenda: true\n"
+            "    text:\n      nl: Wanneer?\n    options:\n      nl: [Ochtend, Avond]\n",
+            "questions[1].agenda: only text and voice questions can be agenda questions "
+            "(choice, scale, yes/no and date answers are counted, not listed) (line 9)",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\nquestions:\n  - kind: scale\n    scale: 5-1\n"
+            "    text:\n      nl: Hoe gaat het?\n",
+            "questions[1].scale: expected a range like 1-5 (from 0 to 10, the first lower than "
+            "the second) (line 9)",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\nquestions:\n  - kind: single_choice\n"
+            "    text:\n      nl: Wanneer?\n    options:\n      nl: [Altijd]\n",
+            "questions[1].options.nl: expected 2 to 10 options (line 12)",
+        ),
+        (
+            "community: buurthuis-oost\nlanguage: nl\nstarts: {when}\ntexts:\n  nl:\n"
+            "    title: Koken\nquestions:\n  - kind: text\n    agneda: true\n"
+            "    text:\n      nl: Waarover?\n",
+            "questions[1]: unknown field 'agneda' (line 9)",
+        ),
         ("community: [unclosed\n", "file: the file is not valid YAML"),
     ],
 )

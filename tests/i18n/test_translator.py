@@ -59,8 +59,10 @@ def test_numbers_follow_the_locale(catalogs: Catalogs) -> None:
 
 def test_plural_count_is_formatted_and_isolated(catalogs: Catalogs) -> None:
     t = catalogs.translator("ar")
-    text = t.ngettext("{count} answer", "{count} answers", 3)
-    assert text == f"{FSI}3{PDI} answers"
+    # A message no catalog has: the source text, with the number isolated.
+    text = t.ngettext("{count} apple", "{count} apples", 3)
+    assert text == f"{FSI}3{PDI} apples"
+    assert t.ngettext("{count} answer", "{count} answers", 3) == f"{FSI}3{PDI} إجابات"
 
 
 def test_a_broken_translation_says_the_source_text_instead_of_crashing(catalogs: Catalogs) -> None:

@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.services import audit, exports
 from bot.services.exports import ExportSpec
 from bot.services.exports.cells import safe_text
+from bot.services.exports.columns import typed_answer
 from tests.export_support import (
     HOSTILE,
     MIXED_ANSWER,
@@ -205,7 +206,12 @@ async def test_xlsx_has_a_summary_a_sheet_per_meeting_stories_and_rsvps(runtime:
         (world.meeting_id, "Maybe"),
     ]
     summary = list(workbook["Summary"].iter_rows(values_only=True))
-    assert ("Answers", 4) in [row[:2] for row in summary]
+    # Answers to questions and stories apart, as in every report; no period when unfiltered.
+    facts = [row[:2] for row in summary]
+    assert ("Answers", 3) in facts
+    assert ("Stories", 1) in facts
+    assert ("RSVPs", 2) in facts
+    assert "Period" not in [label for label, _ in facts]
     assert (world.meeting_id, "Taalcafé", datetime(2026, 12, 5, 14, 0), 3, 3, 1, 1, 0) in summary
 
 
@@ -443,3 +449,92 @@ async def test_a_sheet_name_cut_at_31_characters_never_ends_with_an_apostrophe(
 
     data, _ = await run_export(runtime, world, "xlsx", language="nl")
     assert load_workbook(io.BytesIO(data)).sheetnames[1] == "2026-12-05 Koffie met de buur"
+
+
+async def test_xlsx_answers_are_numbers_dates_and_words_in_the_export_language(
+    runtime: Runtime,
+) -> None:
+    world = await make_world(runtime)
+    # As the questions store them: the member's text beside the value.
+    await add_answer(runtime, world, "sanne", "4", at=AT, kind=QuestionKind.SCALE, value=4)
+    await add_answer(
+        runtime, world, "sanne", "2026-12-24", at=AT, kind=QuestionKind.DATE, value="2026-12-24"
+    )
+    await add_answer(runtime, world, "amira", "yes", at=AT, kind=QuestionKind.YES_NO, value=True)
+    await add_answer(runtime, world, "dawit", "no", at=AT, kind=QuestionKind.YES_NO, value=False)
+
+    data, _ = await run_export(runtime, world, "xlsx", language="nl")
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[1]
+    header = [cell.value for cell in sheet[1]]
+    answer = header.index("Antwoord")
+    cells = [row[answer] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == [4, datetime(2026, 12, 24), "Ja", "Nee"]
+    assert [cell.data_type for cell in cells] == ["n", "d", "s", "s"]
+    assert cells[1].number_format == "yyyy-mm-dd"  # a day, not midnight
+    answered = sheet.cell(2, header.index("Beantwoord op (lokale tijd)") + 1)
+    assert (answered.data_type, answered.number_format) == ("d", "yyyy-mm-dd hh:mm")
+    assert answered.value == datetime(2026, 12, 1, 10, 30)
+    meeting = sheet.cell(2, header.index("Nummer van de bijeenkomst") + 1)
+    assert (meeting.data_type, meeting.value) == ("n", world.meeting_id)
+    # CSV keeps the answers as the member's text.
+    csv_data, _ = await run_export(runtime, world, "csv", language="nl")
+    assert [row["Antwoord"] for row in read_csv(csv_data)] == ["4", "2026-12-24", "yes", "no"]
+
+
+async def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_every_page(
+    runtime: Runtime,
+) -> None:
+    world = await story_world(runtime)
+    data, _ = await run_export(runtime, world, "xlsx", conversations=True)
+
+    book = load_workbook(io.BytesIO(data))
+    assert len(book.worksheets) == 5
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # One page wide, as many pages tall as it takes. XlsxWriter leaves out fitToWidth="1":
+        # it is the attribute's default in the OOXML schema (CT_PageSetup), so it reads as None.
+        assert sheet.page_setup.fitToWidth in (None, 1), sheet.title
+        assert sheet.page_setup.fitToHeight == 0, sheet.title
+    summary, *tables = book.worksheets
+    for sheet in tables:
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        assert all(cell.alignment.wrap_text for cell in sheet[1]), sheet.title
+        assert all(cell.font.bold for cell in sheet[1]), sheet.title
+    # The summary repeats the header of its table of meetings.
+    titles = summary.print_title_rows
+    assert titles is not None
+    row = int(titles.split(":")[0].strip("$"))
+    assert summary.cell(row, 1).value == "Meeting id"
+    assert all(cell.alignment.wrap_text for cell in summary[row] if cell.value)
+
+
+async def test_the_period_line_is_there_only_when_the_export_is_filtered(
+    runtime: Runtime,
+) -> None:
+    world = await story_world(runtime)
+
+    def facts(data: bytes) -> dict[Any, Any]:
+        rows = load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True)
+        return {row[0]: row[1] for row in rows if row[0] is not None}
+
+    everything, _ = await run_export(runtime, world, "xlsx", language="nl")
+    assert "Periode" not in facts(everything)
+    december, _ = await run_export(
+        runtime, world, "xlsx", language="nl", since=date(2026, 12, 1), until=date(2026, 12, 31)
+    )
+    assert facts(december)["Periode"] == "2026-12-01–2026-12-31"
+    assert facts(december)["Antwoorden"] == 3
+    from_only, _ = await run_export(runtime, world, "xlsx", language="nl", since=date(2026, 12, 2))
+    assert facts(from_only)["Periode"] == "2026-12-02–…"
+    assert facts(from_only)["Antwoorden"] == 0
+
+
+def test_a_value_of_an_unexpected_shape_keeps_the_members_text() -> None:
+    words = {True: "Ja", False: "Nee"}
+    assert typed_answer("scale", "vier", words, "vier") == "vier"
+    assert typed_answer("date", "24-12-2026", words, "24-12-2026") == "24-12-2026"
+    assert typed_answer("yes_no", 1, words, None) == "1"
+    assert typed_answer("date", "2026-12-24", words, "2026-12-24") == date(2026, 12, 24)

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from bot.db.models import QuestionKind
-from bot.services.intake.questions import Asked, Given, Parsed, Problem, parse, parse_date
+from bot.services.intake.questions import (
+    SCALE,
+    Asked,
+    Given,
+    Parsed,
+    Problem,
+    check_scale,
+    parse,
+    parse_date,
+    scale_from,
+    scale_options,
+)
+from bot.services.meetings.drafts import parse_scale, split_options
 
 
 def asked(kind: QuestionKind, options: tuple[str, ...] = ()) -> Asked:
@@ -58,3 +70,25 @@ def test_scale_yes_no_and_dates() -> None:
     assert parse(when, Given(text="31-02-2027")) == Problem(QuestionKind.DATE, "not_a_date")
     assert parse_date("2027-3-14") is not None
     assert parse_date("morgen") is None
+
+
+def test_a_scale_keeps_the_range_the_organiser_chose() -> None:
+    ten = Asked(1, QuestionKind.SCALE, False, "nl", "?", (), scale=range(0, 11))
+    assert parse(ten, Given(text="0")).value == 0
+    assert parse(ten, Given(text="١٠")).value == 10
+    assert parse(ten, Given(text="11")).reason == "out_of_range"
+    # Stored as its points in the options column; older rows without them are 1-5.
+    assert scale_from(scale_options(range(0, 11))) == range(0, 11)
+    assert scale_from(None) == SCALE == range(1, 6)
+    assert check_scale(1, 7) == range(1, 8)
+    assert check_scale(5, 1) is None
+    assert check_scale(0, 11) is None
+
+
+def test_organisers_type_options_and_ranges_as_they_like() -> None:
+    assert split_options("Ochtend, Middag ,Avond") == ["Ochtend", "Middag", "Avond"]
+    assert split_options("صباحًا، مساءً") == ["صباحًا", "مساءً"]
+    assert split_options("Ja, graag\nNee\n\n") == ["Ja, graag", "Nee"]  # lines keep commas
+    assert parse_scale("١-٧") == range(1, 8)
+    assert parse_scale("0 – 10") == range(0, 11)
+    assert parse_scale("3") is None

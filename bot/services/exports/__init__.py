@@ -4,7 +4,7 @@ member codes, in CSV, XLSX or JSONL; streamed, audited, safe to open in a spread
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
@@ -35,10 +35,13 @@ from bot.services.exports.rows import (
     count_answers,
     meeting_facts,
     rsvp_batches,
+    scope,
 )
-from bot.services.exports.summary import Summary
+from bot.services.exports.summary import Summary, sheet_figures
 from bot.services.exports.writers import CsvWriter, ExportWriter, JsonlWriter
 from bot.services.exports.xlsx import XlsxExport
+from bot.services.reports import figures
+from bot.services.reports.figures import Told
 
 __all__ = [
     "FORMATS",
@@ -64,9 +67,11 @@ TABLES = ("answers", "rsvps", "conversations")
 
 @dataclass(frozen=True)
 class ExportResult:
-    answers: int
+    answers: int  # rows: answers, stories and check-in answers together
     rsvps: int
     conversation_messages: int = 0
+    # The figures (`reports.figures`) of what the export holds: answers and stories apart.
+    told: Told = field(default_factory=lambda: Told(0, 0, 0))
 
     @property
     def rows(self) -> int:
@@ -141,15 +146,12 @@ async def export(
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
         writer = _writer(fmt, out, translator, community, spec, now, table)
-        zone = community.zone
+        meetings = await meeting_facts(session, spec, community) if writer.wants_answers else {}
         if writer.wants_answers:
-            meetings = await meeting_facts(session, spec, community)
             writer.start_answers(columns(ANSWER_COLUMNS, spec.identifiable), meetings)
             cells = answer_cells(writer.style, community, codes, spec.identifiable, meetings)
             # Progress after each chunk (`rows.CHUNK` rows): often enough for a progress bar.
             async for batch in answer_batches(session, spec, community):
-                if writer.wants_summary:
-                    summary.add_answers(batch, meetings, zone)
                 writer.answers(batch, cells)
                 summary.answers += len(batch)
                 if progress is not None:
@@ -158,8 +160,6 @@ async def export(
             writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
             cells = rsvp_cells(writer.style, community, codes, spec.identifiable)
             async for batch in rsvp_batches(session, spec, community):
-                if writer.wants_summary:
-                    summary.add_rsvps(batch, zone)
                 writer.rsvps(batch, cells)
                 summary.rsvps += len(batch)
         if writer.wants_conversations and spec.conversations:
@@ -168,6 +168,9 @@ async def export(
             async for batch in conversation_batches(session, spec, community):
                 writer.conversations(batch, cells)
                 summary.conversation_messages += len(batch)
+        told = await figures.told(session, scope(spec, community))
+        if writer.wants_summary:
+            summary.figures = await sheet_figures(session, spec, community, meetings, told)
         writer.finish(summary)
     if progress is not None:
         progress(summary.answers)
@@ -175,6 +178,7 @@ async def export(
         answers=summary.answers,
         rsvps=summary.rsvps,
         conversation_messages=summary.conversation_messages,
+        told=told,
     )
     async with sessions() as session:
         await audit.record(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.i18n import N_
@@ -12,7 +12,7 @@ from bot.services.exports.cells import safe_repeated, safe_text
 from bot.services.exports.pseudonyms import MemberCodes
 from bot.services.exports.rows import CommunityInfo, MeetingFacts, answer_as_given
 
-Value = str | int | datetime | None
+Value = str | int | float | date | datetime | None
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,9 @@ class Style:
     labels: Callable[[str], str] | None  # gettext for coded values; None keeps the codes
     local: Callable[[datetime], Value]  # an aware local time → its cell
     utc: Callable[[datetime], Value]  # an aware UTC time → its cell
+    # Answers as typed cells: a scale answer a number, a date answer a date, yes/no a word in
+    # the export language (XLSX); else as the member's text was stored ("4", "yes").
+    typed: bool = False
 
 
 def _as_given(value: str) -> str:
@@ -147,14 +150,14 @@ def _utc_text(moment: datetime) -> Value:
 # CSV: local times without an offset (the column says local), UTC with Z.
 TEXT_STYLE = Style(safe_text, safe_repeated, None, _local_text, _utc_text)
 # XLSX: date cells (Excel has no time zones: the header says which clock it is).
-SHEET_STYLE = Style(safe_text, safe_repeated, None, _same, _same)
+SHEET_STYLE = Style(safe_text, safe_repeated, None, _same, _same, typed=True)
 # JSONL: codes and text exactly as given (JSON is no spreadsheet), ISO times with offsets.
 DATA_STYLE = Style(_as_given, _as_given, None, _iso, _iso)
 
 
 def translated(style: Style, gettext: Callable[[str], str]) -> Style:
     """The style with coded values shown in the export language."""
-    return Style(style.text, style.repeated, gettext, style.local, style.utc)
+    return Style(style.text, style.repeated, gettext, style.local, style.utc, style.typed)
 
 
 def columns(table: tuple[Column, ...], identifiable: bool) -> tuple[Column, ...]:
@@ -169,6 +172,24 @@ def _labels(style: Style) -> dict[str | None, str | None]:
 
 
 Cells = Callable[[Sequence[Any]], list[Value]]
+
+# Answer types whose stored value makes a better cell than their text.
+_TYPED = frozenset({"scale", "yes_no", "date"})
+
+
+def typed_answer(kind: str, value: Any, yes_no: dict[bool, str], text: str | None) -> Value:
+    """A scale, yes/no or date answer as its cell; a value of another shape (an old row, a
+    changed question) as the member's text rather than a wrong number or date."""
+    if kind == "scale" and value.__class__ in (int, float):
+        return value
+    if kind == "yes_no" and value.__class__ is bool:
+        return yes_no[value]
+    if kind == "date" and value.__class__ is str:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return text or str(value)
 
 
 def answer_cells(
@@ -190,6 +211,9 @@ def answer_cells(
     label = _labels(style).get
     name = repeated(community.name)
     meetings: dict[int | None, tuple[Value, Value]] = {None: (None, None)}
+    typed = style.typed
+    words = style.labels or _as_given
+    yes_no = {True: repeated(words(N_("Yes"))), False: repeated(words(N_("No")))}
 
     def meeting(meeting_id: int) -> tuple[Value, Value]:
         known = facts.get(meeting_id)
@@ -224,7 +248,9 @@ def answer_cells(
         title_cell, starts_cell = meetings.get(meeting_id) or meeting(meeting_id)
         if answered_at.tzinfo is None:  # SQLite keeps naive UTC
             answered_at = answered_at.replace(tzinfo=UTC)
-        if not answer:
+        if typed and value is not None and kind in _TYPED:
+            answer = typed_answer(kind, value, yes_no, answer)
+        elif not answer:
             answer = (
                 answer_as_given(kind, None, value, asked_options or source_options)
                 if value is not None

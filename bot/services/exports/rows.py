@@ -28,6 +28,7 @@ from bot.db.models import (
     QuestionText,
     Rsvp,
 )
+from bot.services.reports.figures import Scope, answer_filters, rsvp_filters
 
 # Rows fetched per round trip (a PostgreSQL server-side cursor, a SQLite cursor read in parts):
 # each is a hop to the driver's thread and back, which on a busy machine waits for a time slice.
@@ -126,18 +127,20 @@ def _meeting_title(spec: ExportSpec, community: CommunityInfo) -> Any:
     return joins, func.coalesce(wanted.title, default.title, source.title)
 
 
-def _filters(query: Select[Any], spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
-    query = query.where(Answer.community_id == spec.community_id)
-    if spec.meeting_id is not None:
-        query = query.where(Answer.meeting_id == spec.meeting_id)
+def scope(spec: ExportSpec, community: CommunityInfo) -> Scope:
+    """The export's filters as a figures scope: the summary sheet counts what the rows hold."""
     start, end = utc_window(community, spec.since, spec.until)
-    if start is not None:
-        query = query.where(Answer.created_at >= start)
-    if end is not None:
-        query = query.where(Answer.created_at < end)
-    if spec.answer_language:
-        query = query.where(Answer.locale == spec.answer_language)
-    return query
+    return Scope(
+        spec.community_id,
+        meeting_id=spec.meeting_id,
+        start=start,
+        end=end,
+        answer_language=spec.answer_language,
+    )
+
+
+def _filters(query: Select[Any], spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
+    return query.where(*answer_filters(scope(spec, community)))
 
 
 async def count_answers(session: AsyncSession, spec: ExportSpec, community: CommunityInfo) -> int:
@@ -275,19 +278,10 @@ def rsvps_query(spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
         )
         .join(Meeting, Meeting.id == Rsvp.meeting_id)
         .join(Member, Member.id == Rsvp.member_id)
-        .where(Meeting.community_id == spec.community_id)
+        .where(*rsvp_filters(scope(spec, community)))
     )
     for alias, condition in title_joins:
         query = query.outerjoin(alias, condition)
-    if spec.meeting_id is not None:
-        query = query.where(Meeting.id == spec.meeting_id)
-    start, end = utc_window(community, spec.since, spec.until)
-    if start is not None:
-        query = query.where(Meeting.starts_at >= start)
-    if end is not None:
-        query = query.where(Meeting.starts_at < end)
-    if spec.answer_language:
-        query = query.where(Member.locale == spec.answer_language)
     return query.order_by(Meeting.starts_at, Meeting.id, Rsvp.member_id)
 
 

@@ -1,79 +1,75 @@
-"""Figures gathered while rows stream past, for the XLSX summary sheet and the audit log."""
+"""What an export counted: the rows written (for the audit log and the progress bar) and, for
+the XLSX summary sheet, the figures — counted by `reports.figures`, the one place each figure
+is counted, with the export's own filters, so the sheet and a report agree."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.services.exports.rows import (
-    ANSWER_MEETING_ID,
-    ANSWER_MEMBER_ID,
-    RSVP_MEETING_ID,
-    RSVP_MEETING_STARTS,
-    RSVP_MEETING_TITLE,
-    RSVP_STATUS,
-    MeetingFacts,
-)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.exports.rows import CommunityInfo, ExportSpec, MeetingFacts, scope
+from bot.services.reports import figures
+from bot.services.reports.figures import RsvpCounts, Told
 
 
-@dataclass
-class MeetingFigures:
+@dataclass(frozen=True)
+class MeetingLine:
+    meeting_id: int
     title: str | None
     starts_local: datetime | None
-    answers: int = 0
-    # Member ids only (never codes or Telegram ids): bounded by the community's size.
-    members: set[int] = field(default_factory=set)
-    rsvps: Counter[str] = field(default_factory=Counter)
+    answers: int
+    members: int  # who answered
+    rsvps: RsvpCounts
+
+
+@dataclass(frozen=True)
+class SheetFigures:
+    told: Told
+    rsvps: int
+    meetings: list[MeetingLine] = field(default_factory=list)
 
 
 @dataclass
 class Summary:
+    # Rows written: answers, stories and check-in answers together; RSVPs; messages.
     answers: int = 0
     rsvps: int = 0
     conversation_messages: int = 0
-    meetings: dict[int, MeetingFigures] = field(default_factory=dict)
-    # Stories and check-in answers that belong to no meeting.
-    without_meeting: int = 0
+    figures: SheetFigures | None = None  # only for writers that show them (XLSX)
 
-    def meeting(
-        self, meeting_id: int, title: str | None, starts_local: datetime | None
-    ) -> MeetingFigures:
-        figures = self.meetings.get(meeting_id)
-        if figures is None:
-            figures = self.meetings[meeting_id] = MeetingFigures(title, starts_local)
-        return figures
 
-    def add_answers(
-        self, rows: Sequence[Sequence[Any]], meetings: dict[int, MeetingFacts], zone: ZoneInfo
-    ) -> None:
-        """Count a batch of `answers_query` rows (grouped by meeting, so one look-up a run)."""
-        current: int | None = None
-        figures: MeetingFigures | None = None
-        for row in rows:
-            meeting_id = row[ANSWER_MEETING_ID]
-            if meeting_id is None:
-                self.without_meeting += 1
-                continue
-            if figures is None or meeting_id != current:
-                current = meeting_id
-                facts = meetings.get(meeting_id)
-                figures = self.meeting(
-                    meeting_id,
-                    facts.title if facts else None,
-                    facts.starts_at.astimezone(zone) if facts else None,
-                )
-            figures.answers += 1
-            figures.members.add(row[ANSWER_MEMBER_ID])
-
-    def add_rsvps(self, rows: Sequence[Sequence[Any]], zone: ZoneInfo) -> None:
-        for row in rows:
-            figures = self.meeting(
-                row[RSVP_MEETING_ID],
-                row[RSVP_MEETING_TITLE],
-                row[RSVP_MEETING_STARTS].astimezone(zone),
+async def sheet_figures(
+    session: AsyncSession,
+    spec: ExportSpec,
+    community: CommunityInfo,
+    meetings: dict[int, MeetingFacts],
+    told: Told,
+) -> SheetFigures:
+    """The summary sheet's figures for the export's scope; a meeting is listed when it has
+    answers or RSVPs in it, by start."""
+    where = scope(spec, community)
+    answered = await figures.answers_per_meeting(session, where)
+    rsvps = await figures.rsvps_per_meeting(session, where)
+    zone = community.zone
+    lines = []
+    for meeting_id in answered.keys() | rsvps.keys():
+        facts = meetings.get(meeting_id)
+        counts = answered.get(meeting_id)
+        lines.append(
+            MeetingLine(
+                meeting_id=meeting_id,
+                title=facts.title if facts else None,
+                starts_local=facts.starts_at.astimezone(zone) if facts else None,
+                answers=counts.answers if counts else 0,
+                members=counts.members if counts else 0,
+                rsvps=rsvps.get(meeting_id, RsvpCounts()),
             )
-            figures.rsvps[row[RSVP_STATUS]] += 1
+        )
+    lines.sort(key=lambda ln: (ln.starts_local is None, ln.starts_local or 0, ln.meeting_id))
+    return SheetFigures(
+        told=told,
+        rsvps=sum(counts.total for counts in rsvps.values()),
+        meetings=lines,
+    )

@@ -26,7 +26,7 @@ class ExportWriter(Protocol):
     """What the export run drives: a header per table, then batches of rows, then `finish`.
 
     `style` says how the writer wants its cells; `wants_summary` whether it shows the figures
-    per meeting (gathering them costs a little on every row)."""
+    (counted by `reports.figures` once the rows are written, into `Summary.figures`)."""
 
     wants_answers: bool
     wants_rsvps: bool

@@ -1,13 +1,19 @@
 """XLSX through XlsxWriter in `constant_memory` mode: each row goes to its sheet's temporary
 file as soon as the next one starts, so memory stays flat however many rows there are. A
 summary sheet first, a sheet per meeting, one sheet for stories and check-in answers without a
-meeting, and the RSVP list."""
+meeting, and the RSVP list.
+
+Cells keep their types: numbers (scale answers, counts, seconds, ids) are numbers, times and
+dates are date cells in an unambiguous `yyyy-mm-dd hh:mm` / `yyyy-mm-dd` format (the same in
+every export language: day and month never swap, and the columns sort), yes/no answers are
+words in the export language. Every sheet prints landscape on A4, one page wide (as many tall
+as needed), its header row repeated on every page and wrapped in its cell."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, BinaryIO
 
 import xlsxwriter
@@ -29,6 +35,9 @@ _WORDS = frozenset(
 )
 
 SUMMARY_SHEET = N_("Summary")
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+PAPER_A4 = 9
 NO_MEETING_SHEET = N_("Stories and check-ins")
 RSVP_SHEET = N_("RSVPs")
 CONVERSATIONS_SHEET = N_("Conversations")
@@ -65,10 +74,13 @@ class XlsxExport:
                 "strings_to_urls": False,
                 # Excel has no time zones: the column header says which clock a time is on.
                 "remove_timezone": True,
-                "default_date_format": "yyyy-mm-dd hh:mm:ss",
+                "default_date_format": DATETIME_FORMAT,
             },
         )
         self._bold = self._book.add_format({"bold": True})
+        # Headers wrap rather than being cut off at the column's width (on screen and paper).
+        self._header = self._book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self._day = self._book.add_format({"num_format": DATE_FORMAT})
         # Reading order 2 = right-to-left: Excel then shows Arabic, Farsi and mixed text in the
         # right order and aligned to the right, whatever the sheet's own direction.
         self._rtl = self._book.add_format({"reading_order": 2, "align": "right", "valign": "top"})
@@ -78,6 +90,7 @@ class XlsxExport:
         self._columns: tuple[Column, ...] = ()
         self._meetings: dict[int, MeetingFacts] = {}
         self._words: tuple[int, ...] = ()
+        self._answer: int | None = None  # the answer column, whose cells may be dates
         self._current: Worksheet | None = None
         self._current_meeting: int | None = -1
         self._row = 0
@@ -91,6 +104,10 @@ class XlsxExport:
         # The whole sheet runs right to left when the export language does.
         if self._t.rtl:
             sheet.right_to_left()
+        # Printed: landscape, as wide as one page (however many pages tall).
+        sheet.set_landscape()
+        sheet.set_paper(PAPER_A4)
+        sheet.fit_to_pages(1, 0)
         return sheet
 
     def _unique(self, name: str) -> str:
@@ -107,8 +124,10 @@ class XlsxExport:
     def _table(self, name: str, columns: tuple[Column, ...]) -> None:
         sheet = self._current = self._sheet(name, [c.width for c in columns])
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, [safe_text(self._t.gettext(c.label)) for c in columns], self._bold)
+        sheet.repeat_rows(0)
+        sheet.write_row(0, 0, [safe_text(self._t.gettext(c.label)) for c in columns], self._header)
         self._words = tuple(i for i, c in enumerate(columns) if c.key in _WORDS)
+        self._answer = next((i for i, c in enumerate(columns) if c.key == "answer"), None)
         self._row = 1
 
     def _write(self, sheet: Worksheet, row: int, values: list[Value]) -> None:
@@ -118,6 +137,11 @@ class XlsxExport:
             value = values[column]
             if value.__class__ is str and is_rtl(value):
                 sheet.write_string(row, column, value, self._rtl)
+        # A date answer is a day, not midnight: its own format (`write_row` gives every date
+        # the default date-and-time one).
+        answer = self._answer
+        if answer is not None and values[answer].__class__ is date:
+            sheet.write_datetime(row, answer, values[answer], self._day)
 
     # --- rows -------------------------------------------------------------------------------
 
@@ -169,24 +193,30 @@ class XlsxExport:
         t, sheet, bold = self._t, self._summary, self._bold
         spec, community = self._spec, self._community
         text = self.style.repeated
-        period = "–".join(
-            [
-                spec.since.isoformat() if spec.since else "…",
-                spec.until.isoformat() if spec.until else "…",
-            ]
-        )
+        sheet_figures = summary.figures
+        assert sheet_figures is not None  # `wants_summary`: the run counted them
         facts: list[tuple[str, Value]] = [
             (t.gettext("Community"), text(community.name)),
             (t.gettext("Exported at (local time)"), self._generated_at.astimezone(community.zone)),
             (t.gettext("Export language"), t.tag),
-            (t.gettext("Period"), period),
-            (t.gettext("Answers"), summary.answers),
-            (t.gettext("RSVPs"), summary.rsvps),
-            (t.gettext("Stories and check-in answers without a meeting"), summary.without_meeting),
+        ]
+        # Only a filtered export has a period: an unfiltered one holds everything there is.
+        if spec.since is not None or spec.until is not None:
+            period = "–".join(
+                [
+                    spec.since.isoformat() if spec.since else "…",
+                    spec.until.isoformat() if spec.until else "…",
+                ]
+            )
+            facts.append((t.gettext("Period"), period))
+        facts += [
+            (t.gettext("Answers"), sheet_figures.told.answers),
+            (t.gettext("Stories"), sheet_figures.told.stories),
+            (t.gettext("RSVPs"), sheet_figures.rsvps),
         ]
         if spec.conversations:
             facts.append((t.gettext("Messages in conversations"), summary.conversation_messages))
-        self._words = (1,)
+        self._words, self._answer = (1,), None
         for number, (label, value) in enumerate(facts):
             sheet.write_string(number, 0, safe_text(label), bold)
             self._write(sheet, number, [None, value])
@@ -201,21 +231,18 @@ class XlsxExport:
             t.gettext("Not coming"),
         ]
         header = len(facts) + 1  # a blank row between the facts and the table
-        sheet.write_row(header, 0, [safe_text(label) for label in labels], bold)
-        ordered = sorted(
-            summary.meetings.items(),
-            key=lambda item: (item[1].starts_local is None, item[1].starts_local or 0, item[0]),
-        )
-        for number, (meeting_id, figures) in enumerate(ordered, start=header + 1):
+        sheet.write_row(header, 0, [safe_text(label) for label in labels], self._header)
+        sheet.repeat_rows(header)
+        for number, line in enumerate(sheet_figures.meetings, start=header + 1):
             values: list[Value] = [
-                meeting_id,
-                text(figures.title) if figures.title is not None else None,
-                figures.starts_local,
-                figures.answers,
-                len(figures.members),
-                figures.rsvps["going"],
-                figures.rsvps["maybe"],
-                figures.rsvps["not_going"],
+                line.meeting_id,
+                text(line.title) if line.title is not None else None,
+                line.starts_local,
+                line.answers,
+                line.members,
+                line.rsvps.going,
+                line.rsvps.maybe,
+                line.rsvps.not_going,
             ]
             self._write(sheet, number, values)
         self._book.close()

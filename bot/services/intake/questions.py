@@ -19,8 +19,14 @@ from bot.i18n import N_, Catalogs
 from bot.services import fallback
 
 MAX_TEXT = 4000
+# The scale a question has unless the organiser chose another: 1 (low) to 5 (high).
 SCALE = range(1, 6)
+# A scale fits on the buttons of one or two rows: 0–10 at most.
+SCALE_LOWEST, SCALE_HIGHEST = 0, 10
 CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
+FREE_KINDS = (QuestionKind.TEXT, QuestionKind.VOICE)
+# A choice question's options: at least two; a button label fits on a phone's screen.
+MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION = 2, 10, 60
 
 # The default sets organisers can use as they are. Interface text, so the prompts come from
 # the catalogs and are stored per language when a meeting takes them.
@@ -47,8 +53,32 @@ class QuestionDraft:
     kind: QuestionKind
     prompts: Mapping[str, str]
     required: bool = False
+    # Choice labels per language; for a scale its points (`scale_options`) in every language.
     options: Mapping[str, Sequence[str]] = field(default_factory=dict)
     source_locale: str | None = None
+    # Marked by the organiser: the answers make the agenda (free-text and voice only).
+    agenda: bool = False
+
+
+def scale_options(scale: range) -> list[str]:
+    """A scale's points as stored in the options column, the same in every language (the
+    numbers are formatted for each reader when shown)."""
+    return [str(n) for n in scale]
+
+
+def scale_from(options: Sequence[str] | None) -> range:
+    """The scale stored in a question's options; the default scale for none (older rows)."""
+    points = [int(o) for o in options or () if str(o).lstrip("-").isdigit()]
+    if len(points) < 2:
+        return SCALE
+    return range(min(points), max(points) + 1)
+
+
+def check_scale(low: int, high: int) -> range | None:
+    """A scale an organiser may choose: at least two points, within 0–10."""
+    if not SCALE_LOWEST <= low < high <= SCALE_HIGHEST:
+        return None
+    return range(low, high + 1)
 
 
 def default_drafts(
@@ -77,6 +107,7 @@ class Asked:
     locale: str
     prompt: str
     options: tuple[str, ...]
+    scale: range = SCALE
 
 
 def asked(question: Question, member_locale: str | None, community_locale: str) -> Asked:
@@ -93,7 +124,11 @@ def asked(question: Question, member_locale: str | None, community_locale: str) 
         required=question.required,
         locale=locale,
         prompt=text.prompt,
-        options=tuple(text.options or ()),
+        options=tuple(text.options or ()) if question.kind != QuestionKind.SCALE else (),
+        # The same points in every language: any text that has them will do.
+        scale=scale_from(next((t.options for t in question.texts if t.options), None))
+        if question.kind == QuestionKind.SCALE
+        else SCALE,
     )
 
 
@@ -161,7 +196,7 @@ def parse(question: Asked, given: Given) -> Parsed | Problem:
         return Parsed(kind, text="; ".join(question.options[i] for i in ordered), value=ordered)
     if kind == QuestionKind.SCALE:
         number = given.choice if given.choice is not None else _number(given.text)
-        if number is None or number not in SCALE:
+        if number is None or number not in question.scale:
             return Problem(kind, "out_of_range")
         return Parsed(kind, text=str(number), value=number)
     if kind == QuestionKind.YES_NO:

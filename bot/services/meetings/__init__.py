@@ -30,7 +30,7 @@ from bot.db.models import (
 )
 from bot.i18n import find_language
 from bot.services import audit, fallback, timing
-from bot.services.intake.questions import QuestionDraft
+from bot.services.intake.questions import FREE_KINDS, QuestionDraft
 
 DEFAULT_DURATION = timedelta(hours=2)
 MAX_TITLE = 300
@@ -201,6 +201,11 @@ async def add_questions(
     existing = await questions_of(session, meeting.id, stage)
     created = []
     for position, draft in enumerate(drafts, start=len(existing)):
+        if draft.agenda and draft.kind not in FREE_KINDS:
+            # Choice and scale answers are tallies, never agenda topics (`agenda`).
+            raise MeetingError(
+                "agenda_not_free", "only free-text and voice questions can be agenda questions"
+            )
         question = Question(
             community_id=meeting.community_id,
             meeting_id=meeting.id,
@@ -208,6 +213,7 @@ async def add_questions(
             position=position,
             kind=draft.kind,
             required=draft.required,
+            agenda=draft.agenda,
             source_locale=language_tag(draft.source_locale or meeting.source_locale),
         )
         question.texts = [

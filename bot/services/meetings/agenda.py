@@ -4,13 +4,16 @@ The agenda comes from what people said — the free-text answers (and the voice 
 meeting's agenda questions — never from a choice or scale question, whose answers are
 tallies. An agenda question is a free-text or voice question asked before the meeting that is
 
+- marked by the organiser ("Use the answers for the agenda" in /newmeeting, `agenda: true` in
+  the meeting file), or
 - the default set's "What would you like to put on the agenda?" (its English text is the
-  catalog's msgid, a stable key in every meeting that took the default set), or, in a
-  meeting without that question,
-- the first free-text or voice question: organisers put what they want on the agenda first,
-  in the meeting file and in /newmeeting alike.
+  catalog's msgid, a stable key in every meeting that took the default set).
 
-With proposals («Co-ownership») this is the function that changes.
+A meeting with neither keeps the older rule — the first free-text or voice question, where
+organisers used to put what they want on the agenda — and says so (`Rule.FIRST_FREE`), so the
+overview can tell the organiser the topics were guessed from it.
+
+With proposals («Co-ownership») `decide` is the function that changes.
 """
 
 from __future__ import annotations
@@ -18,14 +21,29 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.db.models import Question, QuestionKind, QuestionStage
-from bot.services.intake.questions import DEFAULT_BEFORE
+from bot.db.models import Question, QuestionStage
+from bot.services.intake.questions import DEFAULT_BEFORE, FREE_KINDS
 
 # The default agenda question's msgid, stored as its English text (`default_drafts`).
 AGENDA_PROMPT = DEFAULT_BEFORE[0]
-FREE_KINDS = (QuestionKind.TEXT, QuestionKind.VOICE)
 TOP_TOPICS = 5
+
+
+class Rule(StrEnum):
+    """Why these questions make the agenda."""
+
+    MARKED = "marked"  # marked by the organiser, or the default agenda question
+    FIRST_FREE = "first_free"  # nothing marked: the first free-text or voice question
+    NONE = "none"  # no free-text or voice question: no agenda from answers
+
+
+@dataclass(frozen=True)
+class AgendaSource:
+    questions: list[Question]
+    rule: Rule
 
 
 def is_default_agenda(question: Question) -> bool:
@@ -34,11 +52,22 @@ def is_default_agenda(question: Question) -> bool:
     )
 
 
-def questions(asked_before: Sequence[Question]) -> list[Question]:
-    """The agenda questions among a meeting's questions (in their order)."""
+def decide(asked_before: Sequence[Question]) -> AgendaSource:
+    """Which of a meeting's questions make its agenda (in their order), and by which rule."""
     free = [q for q in asked_before if q.stage == QuestionStage.BEFORE and q.kind in FREE_KINDS]
-    marked = [q for q in free if is_default_agenda(q)]
-    return marked or free[:1]
+    # A mark on a choice question cannot happen through the dialogue or the file; a row
+    # written otherwise is still never an agenda question.
+    marked = [q for q in free if q.agenda or is_default_agenda(q)]
+    if marked:
+        return AgendaSource(marked, Rule.MARKED)
+    if free:
+        return AgendaSource(free[:1], Rule.FIRST_FREE)
+    return AgendaSource([], Rule.NONE)
+
+
+def questions(asked_before: Sequence[Question]) -> list[Question]:
+    """The agenda questions among a meeting's questions (`decide` without the rule)."""
+    return decide(asked_before).questions
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -7,6 +7,7 @@ it is on. Nothing is created unless the whole file is valid. The format is docum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,14 +21,24 @@ from bot.db.models import QuestionKind
 from bot.i18n import Catalogs, find_language
 from bot.services.checkins.schedules import ScheduleError, parse_offsets
 from bot.services.intake.questions import (
+    CHOICE_KINDS,
     DEFAULT_AFTER,
     DEFAULT_BEFORE,
+    FREE_KINDS,
+    MAX_OPTION,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    SCALE,
     QuestionDraft,
+    check_scale,
     default_drafts,
+    scale_options,
 )
 from bot.services.meetings import TextDraft
 
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S")
+_QUESTION_FIELDS = {"kind", "text", "options", "required", "agenda", "scale"}
+_SCALE = re.compile(r"^(\d{1,2})\s*[-–]\s*(\d{1,2})$")
 _KINDS = {kind.value: kind for kind in QuestionKind}
 _TOP = {
     "community",
@@ -175,8 +186,12 @@ def _questions(node: Node, field: str, catalogs: Catalogs, source: str) -> list[
             raise MeetingFileError(
                 f"no text in the meeting's language ({source})", f"{where}.text", _line(item)
             )
+        unknown = set(fields) - _QUESTION_FIELDS
+        if unknown:
+            name = sorted(unknown)[0]
+            raise MeetingFileError(f"unknown field {name!r}", where, _line(fields[name][0]))
         options: dict[str, list[str]] = {}
-        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        if kind in CHOICE_KINDS:
             options_node = _required(fields, "options", where, item)
             for tag, value in _by_language(options_node, f"{where}.options").items():
                 if not isinstance(value, SequenceNode) or not value.value:
@@ -184,6 +199,18 @@ def _questions(node: Node, field: str, catalogs: Catalogs, source: str) -> list[
                         "expected a list of options", f"{where}.options.{tag}", _line(value)
                     )
                 options[tag] = [_scalar(v, f"{where}.options.{tag}") for v in value.value]
+                if not MIN_OPTIONS <= len(options[tag]) <= MAX_OPTIONS:
+                    raise MeetingFileError(
+                        f"expected {MIN_OPTIONS} to {MAX_OPTIONS} options",
+                        f"{where}.options.{tag}",
+                        _line(value),
+                    )
+                if any(not o or len(o) > MAX_OPTION for o in options[tag]):
+                    raise MeetingFileError(
+                        f"every option needs 1 to {MAX_OPTION} characters",
+                        f"{where}.options.{tag}",
+                        _line(value),
+                    )
             counts = {len(v) for v in options.values()}
             if len(counts) > 1:
                 raise MeetingFileError(
@@ -197,24 +224,61 @@ def _questions(node: Node, field: str, catalogs: Catalogs, source: str) -> list[
                     f"{where}.options",
                     _line(options_node),
                 )
-        required = False
-        if "required" in fields:
-            raw = _scalar(fields["required"][1], f"{where}.required").lower()
-            if raw not in ("true", "false", "yes", "no"):
-                raise MeetingFileError(
-                    "expected true or false", f"{where}.required", _line(fields["required"][1])
-                )
-            required = raw in ("true", "yes")
+        elif "options" in fields:
+            raise MeetingFileError(
+                "only single_choice and multiple_choice questions have options",
+                f"{where}.options",
+                _line(fields["options"][0]),
+            )
+        if kind == QuestionKind.SCALE:
+            scale = _scale(fields["scale"][1], f"{where}.scale") if "scale" in fields else SCALE
+            # The points in every language the question is written in (`scale_options`).
+            options = {tag: scale_options(scale) for tag in prompts}
+        elif "scale" in fields:
+            raise MeetingFileError(
+                "only scale questions have a scale", f"{where}.scale", _line(fields["scale"][0])
+            )
+        agenda = _flag(fields, "agenda", where)
+        if agenda and kind not in FREE_KINDS:
+            raise MeetingFileError(
+                "only text and voice questions can be agenda questions "
+                "(choice, scale, yes/no and date answers are counted, not listed)",
+                f"{where}.agenda",
+                _line(fields["agenda"][1]),
+            )
         drafts.append(
             QuestionDraft(
                 kind=kind,
                 prompts=prompts,
-                required=required,
+                required=_flag(fields, "required", where),
                 options=options,
                 source_locale=source,
+                agenda=agenda,
             )
         )
     return drafts
+
+
+def _flag(fields: dict[str, tuple[Node, Node]], name: str, where: str) -> bool:
+    if name not in fields:
+        return False
+    raw = _scalar(fields[name][1], f"{where}.{name}").lower()
+    if raw not in ("true", "false", "yes", "no"):
+        raise MeetingFileError("expected true or false", f"{where}.{name}", _line(fields[name][1]))
+    return raw in ("true", "yes")
+
+
+def _scale(node: Node, field: str) -> range:
+    """`1-5`, `0-10`: the lowest and the highest point."""
+    match = _SCALE.match(_scalar(node, field))
+    scale = check_scale(int(match[1]), int(match[2])) if match else None
+    if scale is None:
+        raise MeetingFileError(
+            "expected a range like 1-5 (from 0 to 10, the first lower than the second)",
+            field,
+            _line(node),
+        )
+    return scale
 
 
 def parse(text: str, catalogs: Catalogs) -> MeetingFile:

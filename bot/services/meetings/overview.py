@@ -61,6 +61,8 @@ class MeetingOverview:
     topics: list[tuple[str, int]]  # from the agenda questions only (`agenda`)
     delivery: Delivery
     agenda_voice_notes: int = 0  # voice notes answering an agenda question, to listen to
+    # No question is marked for the agenda: the topics come from the first free-text one.
+    agenda_guessed: bool = False
 
 
 async def of_meeting(
@@ -93,7 +95,8 @@ async def of_meeting(
                 voice_notes=sum(1 for a in given if a.voice_file_id),
             )
         )
-    agenda_answers = [a for q in agenda.questions(questions) for a in by_question.get(q.id, [])]
+    source = agenda.decide(questions)
+    agenda_answers = [a for q in source.questions for a in by_question.get(q.id, [])]
     inputs = await session.execute(
         select(InputRun.status, func.count())
         .where(InputRun.meeting_id == meeting.id, InputRun.stage == QuestionStage.BEFORE)
@@ -107,6 +110,7 @@ async def of_meeting(
         questions=figures,
         topics=agenda.topics([a.text for a in agenda_answers if a.text and not a.voice_file_id]),
         agenda_voice_notes=sum(1 for a in agenda_answers if a.voice_file_id),
+        agenda_guessed=source.rule == agenda.Rule.FIRST_FREE,
         delivery=await delivery(session, meeting.id),
     )
 

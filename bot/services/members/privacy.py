@@ -9,7 +9,8 @@ from __future__ import annotations
 
 # 2: the notice says how long answers and stories are kept (the retention period).
 # 3: the notice says that organisers read the messages members write, and answer them.
-NOTICE_VERSION = 3
+# 4: the notice names the Telegram user id among what is kept (and says it point by point).
+NOTICE_VERSION = 4
 
 
 def current_notice_version() -> int:

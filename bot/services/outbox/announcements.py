@@ -8,7 +8,7 @@ written in.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Community, Member
 from bot.i18n import find_language
-from bot.services import audit, fallback, members, outbox
+from bot.services import audit, dialogs, fallback, members, outbox
 from bot.services.members import privacy
 
 PURPOSE = "announcement"
@@ -66,8 +66,31 @@ async def announce(
     now: datetime,
     actor_user_id: int | None = None,
 ) -> Announced:
+    """`queue` as one whole command (`samen announce`): commits."""
+    announced = await queue(
+        session,
+        community_code=community_code,
+        texts=texts,
+        source_locale=source_locale,
+        now=now,
+        actor_user_id=actor_user_id,
+    )
+    await session.commit()
+    return announced
+
+
+async def queue(
+    session: AsyncSession,
+    *,
+    community_code: str,
+    texts: Mapping[str, str],
+    source_locale: str | None,
+    now: datetime,
+    actor_user_id: int | None = None,
+) -> Announced:
     """Queue the announcement for every reachable member (consented, not stopped, not
-    blocked) of the community, as one broadcast. Audited; commits.
+    blocked) of the community, as one broadcast, in the caller's unit of work (/announce's
+    update; `announce` for the CLI). Audited.
 
     `texts` maps a language to the text in it; `source_locale` is the language it was
     written in (None: the community's default language).
@@ -108,7 +131,6 @@ async def announce(
         row_count=queued,
         details={"locales": sorted(texts)},
     )
-    await session.commit()
     return Announced(broadcast_id=broadcast.id, community_name=community.name, queued=queued)
 
 
@@ -217,3 +239,161 @@ async def community_info(session: AsyncSession, community_id: int) -> CommunityI
         )
     ).first()
     return CommunityInfo(name=row[0], default_locale=row[1]) if row else None
+
+
+# --- /announce: the same announcement written in chat -------------------------------------------
+#
+# The organiser chooses the community (when they organise several) and the language, types
+# the text, sees the same `preview` the CLI prints, may add texts in other languages, and
+# sends with `queue` or cancels. The dialogue state holds what was typed, so a refused answer
+# or a restart loses nothing.
+
+FLOW = "announce"
+COMMUNITY, LANGUAGE, TEXT, REVIEW, ADD, TRANSLATION = (
+    "community",
+    "language",
+    "text",
+    "review",
+    "add",
+    "translation",
+)
+
+
+@dataclass(frozen=True)
+class AnnounceProblem:
+    """Why an answer does not fit the step: `code` for the channel to translate."""
+
+    dialog: dialogs.Dialog
+    code: str  # choose | empty | too_long
+
+
+@dataclass(frozen=True)
+class Review:
+    """The announcement so far and who would get it: Send, add a language, or Cancel."""
+
+    dialog: dialogs.Dialog
+    preview: Preview
+    texts: dict[str, str]
+    problem: str | None = None  # a typed message where the buttons were asked for
+
+
+@dataclass(frozen=True)
+class Nobody:
+    """Nobody in the community can receive it: nothing was queued, the dialogue ended."""
+
+    community_name: str
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The organiser cancelled: nothing was queued."""
+
+
+Step = dialogs.Dialog | AnnounceProblem | Review | Nobody | Announced | Stopped
+
+
+async def start_dialogue(
+    session: AsyncSession, member_id: int, communities: Sequence[Community], *, now: datetime
+) -> dialogs.Dialog:
+    dialog = await dialogs.set(session, member_id, FLOW, COMMUNITY, now=now)
+    if len(communities) == 1:
+        return await choose_community(session, dialog, communities[0], now=now)
+    return dialog
+
+
+async def choose_community(
+    session: AsyncSession, dialog: dialogs.Dialog, community: Community, *, now: datetime
+) -> dialogs.Dialog:
+    return await dialogs.update(
+        session, dialog, now=now, step=LANGUAGE, community=community.id, code=community.code
+    )
+
+
+async def choose_language(
+    session: AsyncSession, dialog: dialogs.Dialog, tag: str, *, now: datetime
+) -> dialogs.Dialog | AnnounceProblem:
+    """The language the announcement is written in, or of a translation to add."""
+    language = find_language(tag)
+    if language is None:
+        return AnnounceProblem(dialog, "choose")
+    if dialog.at(FLOW, LANGUAGE):
+        return await dialogs.update(session, dialog, now=now, step=TEXT, language=language.tag)
+    if dialog.at(FLOW, ADD) and language.tag not in (dialog.data.get("texts") or {}):
+        return await dialogs.update(
+            session, dialog, now=now, step=TRANSLATION, adding=language.tag
+        )
+    return AnnounceProblem(dialog, "choose")
+
+
+async def give_text(
+    session: AsyncSession, dialog: dialogs.Dialog, text: str, *, now: datetime
+) -> Step:
+    """The announcement, or a translation of it; then the review."""
+    if dialog.at(FLOW, REVIEW):
+        return await review(session, dialog, now=now, problem="choose")
+    if dialog.step not in (TEXT, TRANSLATION):
+        return AnnounceProblem(dialog, "choose")
+    text = text.strip()
+    if not text:
+        return AnnounceProblem(dialog, "empty")
+    if len(text) > MAX_TEXT:
+        return AnnounceProblem(dialog, "too_long")
+    tag = str(dialog.data["language"] if dialog.step == TEXT else dialog.data["adding"])
+    texts = {**(dialog.data.get("texts") or {}), tag: text}
+    moved = await dialogs.update(session, dialog, now=now, step=REVIEW, texts=texts, adding=None)
+    return await review(session, moved, now=now)
+
+
+async def review(
+    session: AsyncSession, dialog: dialogs.Dialog, *, now: datetime, problem: str | None = None
+) -> Step:
+    """The CLI's preview of the announcement so far; an empty audience ends the dialogue."""
+    source = str(dialog.data["language"])
+    given = {str(tag): str(text) for tag, text in (dialog.data.get("texts") or {}).items()}
+    # The language it was written in first, then the others by tag.
+    texts = {tag: given[tag] for tag in sorted(given, key=lambda tag: (tag != source, tag))}
+    seen = await preview(
+        session,
+        community_code=str(dialog.data["code"]),
+        texts=texts,
+        source_locale=source,
+    )
+    if seen.total == 0:
+        await dialogs.clear(session, dialog.member_id, now=now)
+        return Nobody(seen.community_name)
+    return Review(dialog, seen, texts, problem)
+
+
+async def add_translation(
+    session: AsyncSession, dialog: dialogs.Dialog, *, now: datetime
+) -> dialogs.Dialog | AnnounceProblem:
+    if not dialog.at(FLOW, REVIEW):
+        return AnnounceProblem(dialog, "choose")
+    return await dialogs.update(session, dialog, now=now, step=ADD)
+
+
+async def send(
+    session: AsyncSession, dialog: dialogs.Dialog, *, now: datetime, actor_user_id: int
+) -> Step:
+    """Queue it as reviewed (the audience is counted again: it may have changed)."""
+    if not dialog.at(FLOW, REVIEW):
+        return AnnounceProblem(dialog, "choose")
+    await dialogs.clear(session, dialog.member_id, now=now)
+    try:
+        return await queue(
+            session,
+            community_code=str(dialog.data["code"]),
+            texts=dict(dialog.data.get("texts") or {}),
+            source_locale=str(dialog.data["language"]),
+            now=now,
+            actor_user_id=actor_user_id,
+        )
+    except AnnouncementError:
+        # Only an audience that emptied since the review gets here: the texts were checked.
+        community = await session.get(Community, int(dialog.data["community"]))
+        return Nobody(community.name if community is not None else "")
+
+
+async def stop(session: AsyncSession, dialog: dialogs.Dialog, *, now: datetime) -> Stopped:
+    await dialogs.clear(session, dialog.member_id, now=now)
+    return Stopped()

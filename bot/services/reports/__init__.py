@@ -1,4 +1,6 @@
-"""Reports for coordinators: `data` counts (no telegram, no drawing), `charts` draws them."""
+"""Reports for coordinators: `figures` counts each figure in one place (also for /stats and
+the export's summary sheet), `data` gathers them into a report (no telegram, no drawing),
+`charts` draws them and writes the summary."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ __all__ = [
     "Report",
     "ReportError",
     "build",
+    "labels_for",
     "main_chart",
     "printed",
     "record",

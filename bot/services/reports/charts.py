@@ -5,6 +5,10 @@ orders Arabic and Farsi itself, and `_save` gives every text the Noto family lis
 `bot.fonts`, so Ethiopic, Arabic, Cyrillic and Latin each find their font, also inside one
 label (`ar · العربية` on a Dutch chart). Without those fonts `Labels` cannot be made: the
 report stops with one line naming the fix, it never draws boxes.
+
+Every number drawn comes from the report (`data.Report`), whose figures `figures` counts:
+the same numbers as the summary, /stats and the export's summary sheet. Legends sit below
+the axes, outside them, so they never cover a bar or a line.
 """
 
 from __future__ import annotations
@@ -101,10 +105,7 @@ def _figure(height: float = 4.0) -> Figure:
 
 def _save(figure: Figure, path: Path | BinaryIO) -> Path | BinaryIO:
     fonts.apply(figure)
-    if hasattr(path, "savefig"):  # matplotlib's PdfPages: a page of the printed report
-        path.savefig(figure)
-    else:
-        figure.savefig(path, format="png")
+    figure.savefig(path, format="png")
     return path
 
 
@@ -113,13 +114,20 @@ def _empty(ax: object, labels: Labels) -> None:
     ax.set_axis_off()  # type: ignore[attr-defined]
 
 
-def draw_rsvps(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def _legend(figure: Figure, handles: list[object]) -> None:
+    """The legend below the chart, outside the axes, in the order the series were drawn: it
+    never covers a bar or a line. (Constrained layout makes room for a legend "outside".)"""
+    names = [handle.get_label() for handle in handles]  # type: ignore[attr-defined]
+    figure.legend(handles, names, loc="outside lower center", ncols=len(handles), frameon=False)
+
+
+def rsvps_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("RSVPs per meeting")))
     if not report.rsvps:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     names = [
         labels.written(row.title, labels(N_("Meeting {number}"), number=n))
         for n, row in enumerate(report.rsvps, start=1)
@@ -127,26 +135,30 @@ def draw_rsvps(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | 
     positions = list(range(len(names)))
     width = 0.27
     series = [
-        (N_("Going"), [r.going for r in report.rsvps], "#2a9d8f"),
+        # Third person, as in the exports: "Going" is the member's own first-person button.
+        (N_("Coming"), [r.going for r in report.rsvps], "#2a9d8f"),
         (N_("Maybe"), [r.maybe for r in report.rsvps], "#e9c46a"),
-        (N_("Not going"), [r.not_going for r in report.rsvps], "#e76f51"),
+        (N_("Not coming"), [r.not_going for r in report.rsvps], "#e76f51"),
     ]
-    for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True):
+    bars = [
         ax.bar([p + offset for p in positions], values, width, label=labels(label), color=colour)
+        for offset, (label, values, colour) in zip((-width, 0, width), series, strict=True)
+    ]
     ax.set_xticks(positions, names, rotation=20, ha="right")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend()
-    return _save(figure, path)
+    _legend(figure, bars)
+    return figure
 
 
-def draw_answers(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def answers_figure(report: Report, labels: Labels) -> Figure:
     rows = report.questions
     figure = _figure(max(3.0, 0.45 * len(rows) + 1.5))
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Answers per question")))
     if not rows:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
+    # The order of `report.questions`: answered ones first, those nobody answered last.
     names = [
         labels.written(f"Q{n}: {row.prompt}" if row.prompt.strip() else "", f"Q{n}")
         for n, row in enumerate(rows, start=1)
@@ -155,24 +167,24 @@ def draw_answers(report: Report, labels: Labels, path: Path | BinaryIO) -> Path 
     ax.invert_yaxis()
     ax.set_xlabel(labels(N_("Answers")))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _save(figure, path)
+    return figure
 
 
-def draw_participation(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def participation_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Participation over time")))
     if not report.participation:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     months = [row.month.strftime("%Y-%m") for row in report.participation]
-    ax.bar(
+    bars = ax.bar(
         months,
         [row.answers for row in report.participation],
         color="#8ab17d",
-        label=labels(N_("Answers")),
+        label=labels(N_("Answers and stories")),
     )
-    ax.plot(
+    (line,) = ax.plot(
         months,
         [row.members for row in report.participation],
         color="#264653",
@@ -181,17 +193,17 @@ def draw_participation(report: Report, labels: Labels, path: Path | BinaryIO) ->
     )
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend()
-    return _save(figure, path)
+    _legend(figure, [bars, line])
+    return figure
 
 
-def draw_languages(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def languages_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Members by language")))
     if not report.languages:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     ax.bar(
         [labels.language(tag) for tag, _ in report.languages],
         [count for _, count in report.languages],
@@ -200,17 +212,17 @@ def draw_languages(report: Report, labels: Labels, path: Path | BinaryIO) -> Pat
     ax.set_ylabel(labels(N_("Members")))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=20)
-    return _save(figure, path)
+    return figure
 
 
-def draw_delivery(report: Report, labels: Labels, path: Path | BinaryIO) -> Path | BinaryIO:
+def delivery_figure(report: Report, labels: Labels) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.set_title(labels(N_("Delivery outcomes")))
     states = [s for s in _STATE_ORDER if report.delivery.get(s)]
     if not states:
         _empty(ax, labels)
-        return _save(figure, path)
+        return figure
     ax.bar(
         [labels(STATE_LABELS[s]) for s in states],
         [report.delivery[s] for s in states],
@@ -218,15 +230,16 @@ def draw_delivery(report: Report, labels: Labels, path: Path | BinaryIO) -> Path
     )
     ax.set_ylabel(labels(N_("Messages")))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    return _save(figure, path)
+    return figure
 
 
-DRAWERS: dict[str, Callable[[Report, Labels, Path], object]] = {
-    "rsvps.png": draw_rsvps,
-    "answers_per_question.png": draw_answers,
-    MAIN_CHART: draw_participation,
-    "languages.png": draw_languages,
-    "delivery.png": draw_delivery,
+# File name → the chart drawn from the report's figures (`data.Report`, counted by `figures`).
+FIGURES: dict[str, Callable[[Report, Labels], Figure]] = {
+    "rsvps.png": rsvps_figure,
+    "answers_per_question.png": answers_figure,
+    MAIN_CHART: participation_figure,
+    "languages.png": languages_figure,
+    "delivery.png": delivery_figure,
 }
 
 
@@ -235,14 +248,14 @@ def draw_all(report: Report, labels: Labels, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / name for name in CHART_FILES]
     for path in paths:
-        DRAWERS[path.name](report, labels, path)
+        _save(FIGURES[path.name](report, labels), path)
     return paths
 
 
 def draw_main(report: Report, labels: Labels) -> bytes:
     """The chart /stats sends: participation over time, as PNG bytes."""
     buffer = io.BytesIO()
-    draw_participation(report, labels, buffer)
+    _save(participation_figure(report, labels), buffer)
     return buffer.getvalue()
 
 
@@ -280,7 +293,7 @@ def summary(report: Report, t: Translator) -> str:
 
     section(
         N_("RSVPs per meeting"),
-        [t.gettext("Meeting"), t.gettext("Going"), t.gettext("Maybe"), t.gettext("Not going")],
+        [t.gettext("Meeting"), t.gettext("Coming"), t.gettext("Maybe"), t.gettext("Not coming")],
         [
             [
                 row.title or t.gettext("Meeting {number}", number=i),
@@ -298,7 +311,7 @@ def summary(report: Report, t: Translator) -> str:
     )
     section(
         N_("Participation over time"),
-        [t.gettext("Month"), t.gettext("Members taking part"), t.gettext("Answers")],
+        [t.gettext("Month"), t.gettext("Members taking part"), t.gettext("Answers and stories")],
         [
             [row.month.strftime("%Y-%m"), n(row.members), n(row.answers)]
             for row in report.participation

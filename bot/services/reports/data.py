@@ -1,31 +1,20 @@
-"""The figures of a community report, as data: counts only, never who said what."""
+"""The figures of a community report, as data: counts only, never who said what. Every
+number comes from `figures`, the one place each figure is counted."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (
-    Answer,
-    AnswerSource,
-    Broadcast,
-    Community,
-    Meeting,
-    Member,
-    Membership,
-    OutboxMessage,
-    OutboxState,
-    Question,
-    Rsvp,
-    RsvpStatus,
-)
-from bot.services import conversations
+from bot.db.models import Community, Meeting, OutboxState, QuestionStage
+from bot.services import conversations, fallback
 from bot.services.conversations import Figures
+from bot.services.reports import figures
+from bot.services.reports.figures import MonthParticipation, Scope
 
 
 class ReportError(ValueError):
@@ -49,13 +38,6 @@ class QuestionAnswers:
     position: int
     prompt: str
     answers: int
-
-
-@dataclass(frozen=True)
-class MonthParticipation:
-    month: date  # the first day of the month, in the community's time zone
-    members: int  # distinct members who told something that month
-    answers: int  # answers, stories and check-in replies
 
 
 @dataclass(frozen=True)
@@ -88,14 +70,26 @@ class Report:
     def delivery_total(self) -> int:
         return sum(self.delivery.values())
 
+    @property
+    def answers_and_stories(self) -> int:
+        """What participation over time adds up to."""
+        return self.answers + self.stories
 
-def _pick_text(texts: list, locale: str, *fallbacks: str) -> object | None:
-    """The text in `locale`, else in the first fallback that has one, else any."""
-    by_locale = {text.locale: text for text in texts}
-    for tag in (locale, locale.split("-")[0], *fallbacks):
-        if tag in by_locale:
-            return by_locale[tag]
-    return texts[0] if texts else None
+
+def _text(texts: list, attribute: str, locale: str, community: str, source: str) -> str:
+    """An organiser-written text along the fallback chain: the report's language → the
+    community's → the language it was written in (then any)."""
+    by_locale = {text.locale: getattr(text, attribute) for text in texts}
+    try:
+        return fallback.pick(
+            by_locale, member_locale=locale, community_locale=community, source_locale=source
+        )[1]
+    except LookupError:
+        return ""
+
+
+# Before a meeting, then its follow-up: the order members are asked in.
+_STAGES = {QuestionStage.BEFORE: 0, QuestionStage.AFTER: 1}
 
 
 async def build(
@@ -116,128 +110,53 @@ async def build(
         meeting = await session.get(Meeting, meeting_id)
         if meeting is None or meeting.community_id != community.id:
             raise ReportError(f"no meeting {meeting_id} in this community")
+    scope = Scope(community.id, meeting_id=meeting_id)
+    home = community.default_locale
 
-    member_ids = select(Membership.member_id).where(Membership.community_id == community.id)
-    members = await session.scalar(select(func.count()).select_from(member_ids.subquery())) or 0
-    consented = (
-        await session.scalar(
-            select(func.count(Member.id)).where(
-                Member.id.in_(member_ids), Member.consent_given_at.is_not(None)
-            )
-        )
-        or 0
-    )
-    languages = (
-        await session.execute(
-            select(Member.locale, func.count(Member.id))
-            .where(Member.id.in_(member_ids))
-            .group_by(Member.locale)
-        )
-    ).all()
-
-    answer_scope = [Answer.community_id == community.id]
-    if meeting_id is not None:
-        answer_scope.append(Answer.meeting_id == meeting_id)
-    is_story = Answer.source == AnswerSource.STORY
-    totals = (
-        await session.execute(
-            select(
-                func.count(Answer.id).filter(~is_story),
-                func.count(Answer.id).filter(is_story),
-                func.count(Answer.voice_file_id),
-            ).where(*answer_scope)
-        )
-    ).one()
-
-    meeting_query = (
-        select(Meeting)
-        .where(Meeting.community_id == community.id)
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
-    if meeting_id is not None:
-        meeting_query = meeting_query.where(Meeting.id == meeting_id)
-    meetings = (await session.scalars(meeting_query)).all()
-    rsvp_counts: dict[int, Counter[str]] = defaultdict(Counter)
-    if meetings:
-        for mid, status, count in (
-            await session.execute(
-                select(Rsvp.meeting_id, Rsvp.status, func.count(Rsvp.id))
-                .where(Rsvp.meeting_id.in_([m.id for m in meetings]))
-                .group_by(Rsvp.meeting_id, Rsvp.status)
-            )
-        ).all():
-            rsvp_counts[mid][RsvpStatus(status).value] = count
+    told = await figures.told(session, scope)
+    meetings = await figures.meetings(session, scope)
+    per_meeting = await figures.rsvps_per_meeting(session, scope)
     rsvps = []
     for meeting in meetings:
-        text = _pick_text(meeting.texts, locale, community.default_locale, meeting.source_locale)
-        counts = rsvp_counts[meeting.id]
+        counts = per_meeting.get(meeting.id, figures.RsvpCounts())
         rsvps.append(
             MeetingRsvps(
                 meeting_id=meeting.id,
-                title=getattr(text, "title", "") or "",
+                title=_text(meeting.texts, "title", locale, home, meeting.source_locale),
                 starts_at=meeting.starts_at,
-                going=counts[RsvpStatus.GOING.value],
-                maybe=counts[RsvpStatus.MAYBE.value],
-                not_going=counts[RsvpStatus.NOT_GOING.value],
+                going=counts.going,
+                maybe=counts.maybe,
+                not_going=counts.not_going,
             )
         )
 
-    question_query = (
-        select(Question)
-        .where(Question.community_id == community.id)
-        .order_by(Question.meeting_id, Question.stage, Question.position, Question.id)
-    )
-    if meeting_id is not None:
-        question_query = question_query.where(Question.meeting_id == meeting_id)
-    questions = (await session.scalars(question_query)).all()
-    per_question = dict(
-        (
-            await session.execute(
-                select(Answer.question_id, func.count(Answer.id))
-                .where(*answer_scope, Answer.question_id.is_not(None))
-                .group_by(Answer.question_id)
-            )
-        ).all()
-    )
-    question_rows = []
-    for question in questions:
-        text = _pick_text(question.texts, locale, community.default_locale, question.source_locale)
-        question_rows.append(
-            QuestionAnswers(
-                question_id=question.id,
-                meeting_id=question.meeting_id,
-                position=question.position,
-                prompt=getattr(text, "prompt", "") or "",
-                answers=per_question.get(question.id, 0),
-            )
+    per_question = await figures.answers_per_question(session, scope)
+    starts = {meeting.id: meeting.starts_at for meeting in meetings}
+    latest = max(starts.values(), default=now)
+    question_rows = [
+        QuestionAnswers(
+            question_id=question.id,
+            meeting_id=question.meeting_id,
+            position=question.position,
+            prompt=_text(question.texts, "prompt", locale, home, question.source_locale),
+            answers=per_question.get(question.id, 0),
         )
-
-    # Months in the community's time zone; bucketed here so both engines agree exactly.
-    zone = ZoneInfo(community.time_zone)
-    months: dict[date, tuple[set[int], int]] = {}
-    for created_at, member in await session.execute(
-        select(Answer.created_at, Answer.member_id).where(*answer_scope)
-    ):
-        local = created_at.astimezone(zone)
-        key = date(local.year, local.month, 1)
-        people, count = months.get(key, (set(), 0))
-        people.add(member)
-        months[key] = (people, count + 1)
-    participation = [
-        MonthParticipation(month=key, members=len(people), answers=count)
-        for key, (people, count) in sorted(months.items())
+        for question in sorted(
+            await figures.questions(session, scope),
+            # Questions somebody answered first, in the order members meet them (meeting by
+            # meeting, before it and then the follow-up); questions nobody answered (yet)
+            # last, in the same order, so Q1 is never a follow-up that was not asked yet.
+            key=lambda q: (
+                per_question.get(q.id, 0) == 0,
+                q.meeting_id is None,
+                starts.get(q.meeting_id, latest) if q.meeting_id is not None else latest,
+                q.meeting_id or 0,
+                _STAGES.get(q.stage, 2),
+                q.position,
+                q.id,
+            ),
+        )
     ]
-
-    delivery = dict(
-        (
-            await session.execute(
-                select(OutboxMessage.state, func.count(OutboxMessage.id))
-                .join(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
-                .where(Broadcast.community_id == community.id)
-                .group_by(OutboxMessage.state)
-            )
-        ).all()
-    )
 
     return Report(
         community_id=community.id,
@@ -247,17 +166,15 @@ async def build(
         time_zone=community.time_zone,
         meeting_id=meeting_id,
         made_at=now,
-        members=members,
-        consented_members=consented,
-        answers=int(totals[0] or 0),
-        stories=int(totals[1] or 0),
-        voice_notes=int(totals[2] or 0),
+        members=await figures.members(session, scope),
+        consented_members=await figures.consented_members(session, scope),
+        answers=told.answers,
+        stories=told.stories,
+        voice_notes=told.voice_notes,
         rsvps=rsvps,
         questions=question_rows,
-        participation=participation,
-        languages=sorted(
-            ((tag or "", count) for tag, count in languages), key=lambda row: (-row[1], row[0])
-        ),
-        delivery={OutboxState(state).value: count for state, count in delivery.items()},
+        participation=await figures.participation(session, scope, ZoneInfo(community.time_zone)),
+        languages=await figures.members_by_language(session, scope),
+        delivery=await figures.delivery(session, scope),
         conversations=await conversations.figures(session, community, now=now),
     )

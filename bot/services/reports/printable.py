@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import fonts
-from bot.services.reports.charts import CHART_FILES, DRAWERS, Labels, summary
+from bot.services.reports.charts import CHART_FILES, FIGURES, Labels, summary
 from bot.services.reports.data import Report
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ def write_pdf(report: Report, labels: Labels, path: Path) -> Path:
             fonts.apply(page)
             pages.savefig(page)
         for name in CHART_FILES:
-            # The chart drawers save into whatever they are given; PdfPages takes a page.
-            DRAWERS[name](report, labels, pages)  # type: ignore[arg-type]
+            chart = FIGURES[name](report, labels)
+            fonts.apply(chart)
+            pages.savefig(chart)
     return path
 
 

@@ -35,6 +35,7 @@ from bot.channels.telegram.handlers.newcomers import (
     whoami,
 )
 from bot.channels.telegram.handlers.staff import (
+    announcements,
     broadcasts,
     checkins,
     exports,
@@ -66,6 +67,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     help.register(app)
     whoami.register(app)
     broadcasts.register(app)
+    announcements.register(app, table)
     rsvps.register(app)
     drafts.register(app, table)
     overview.register(app, table)

@@ -126,7 +126,7 @@ def figures_lines(t: Translator, figures: Figures) -> list[str]:
     """Conversations for coordinators (/stats): opened, answered, time to a first answer."""
     lines = [
         t.gettext(
-            "Conversations: {opened} opened, {answered} answered.",
+            "Conversations — opened: {opened} · answered: {answered}",
             opened=t.fmt_number(figures.opened),
             answered=t.fmt_number(figures.answered),
         )

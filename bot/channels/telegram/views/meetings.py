@@ -173,7 +173,12 @@ def _hint(t: Translator, step: Step) -> str:
         case QuestionKind.DATE:
             return t.gettext("Type a date, for example {example}.", example=example_date(t))
         case QuestionKind.SCALE:
-            return t.gettext("Choose a number from 1 (low) to 5 (high).")
+            scale = step.question.scale
+            return t.gettext(
+                "Choose a number from {low} (low) to {high} (high).",
+                low=t.fmt_number(scale[0]),
+                high=t.fmt_number(scale[-1]),
+            )
         case QuestionKind.SINGLE_CHOICE | QuestionKind.YES_NO:
             return t.gettext("Choose one of the buttons.")
         case QuestionKind.MULTIPLE_CHOICE:
@@ -219,7 +224,10 @@ def question_keyboard(t: Translator, step: Step) -> InlineKeyboardMarkup:
         ]
         rows.append([button(t.gettext("Done"), "done")])
     elif kind == QuestionKind.SCALE:
-        rows.append([button(t.fmt_number(n), f"s{n}") for n in SCALE])
+        points = [button(t.fmt_number(n), f"s{n}") for n in step.question.scale]
+        # Telegram draws at most eight buttons in a row; 0–10 takes two rows.
+        half = (len(points) + 1) // 2 if len(points) > 8 else len(points)
+        rows += [points[:half], points[half:]] if half < len(points) else [points]
     elif kind == QuestionKind.YES_NO:
         rows.append([button(t.gettext("Yes"), "y"), button(t.gettext("No"), "n")])
     navigation = []
@@ -234,7 +242,9 @@ def question_keyboard(t: Translator, step: Step) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def problem_text(t: Translator, problem: Problem | None, *, required: bool = False) -> str:
+def problem_text(
+    t: Translator, problem: Problem | None, *, required: bool = False, scale: range = SCALE
+) -> str:
     """Why the answer did not fit, and what the question takes."""
     if required:
         return t.gettext("This question needs an answer; it cannot be skipped.")
@@ -258,11 +268,16 @@ def problem_text(t: Translator, problem: Problem | None, *, required: bool = Fal
         case "empty":
             return t.gettext("Please type your answer as text.")
     if problem.expected == QuestionKind.SCALE:
-        return t.gettext("Please choose a number from 1 to 5.")
+        return t.gettext(
+            "Please choose a number from {low} to {high}.",
+            low=t.fmt_number(scale[0]),
+            high=t.fmt_number(scale[-1]),
+        )
     return t.gettext("Please choose with the buttons.")
 
 
-def draft_problem_text(t: Translator, code: str) -> str:
+def draft_problem_text(t: Translator, code: str, count: int = 0) -> str:
+    """Why a /newmeeting or edit answer did not fit; `count` for the codes about options."""
     match code:
         case "not_a_time":
             return t.gettext(
@@ -279,6 +294,41 @@ def draft_problem_text(t: Translator, code: str) -> str:
             return t.gettext("A link cannot contain spaces. Please check it.")
         case "too_many":
             return t.gettext("That is the maximum number of questions. Tap Done.")
+        case "few_options":
+            return t.ngettext(
+                "A choice needs at least {count} option. Type them one per line or with "
+                "commas between them.",
+                "A choice needs at least {count} options. Type them one per line or with "
+                "commas between them.",
+                count,
+                count=t.fmt_number(count),
+            )
+        case "many_options":
+            return t.ngettext(
+                "That is more than {count} option. Please leave some out.",
+                "That is more than {count} options. Please leave some out.",
+                count,
+                count=t.fmt_number(count),
+            )
+        case "long_option":
+            return t.ngettext(
+                "An option can have at most {count} character. Please make it shorter.",
+                "An option can have at most {count} characters. Please make it shorter.",
+                count,
+                count=t.fmt_number(count),
+            )
+        case "same_options":
+            return t.ngettext(
+                "Please type exactly {count} option, in the same order as in the first language.",
+                "Please type exactly {count} options, in the same order as in the first language.",
+                count,
+                count=t.fmt_number(count),
+            )
+        case "bad_scale":
+            return t.gettext(
+                "Please tap a range, or type two numbers from 0 to 10 like {example}.",
+                example=t.isolate("1-7"),
+            )
     return t.gettext("Please answer with the buttons.")
 
 

@@ -68,24 +68,46 @@ async def language(
     await send(context, chat_id, _join(lead, text), keyboards.languages(t.tag))
 
 
+def notice_points(t: Translator) -> list[str]:
+    """The privacy notice's points, one message each: a reviewer reads (and a change
+    touches) one point at a time. Adding or changing a point means a new NOTICE_VERSION."""
+    return [
+        t.gettext(
+            "What we keep: your Telegram user id, your language, the community you joined, and "
+            "what you choose to tell us (your profile, stories, answers to questions and "
+            "replies to invitations). Of a voice message we keep only a reference; the "
+            "recording stays on Telegram."
+        ),
+        t.gettext(
+            "Who sees it: the organisers and coordinators of your community. Not other "
+            "members, and nobody else."
+        ),
+        t.gettext(
+            "Messages you write to Samen: the organisers of your community read them and "
+            "answer you here. They are kept like your stories and deleted with them."
+        ),
+        t.ngettext(
+            "How long: while you take part; answers and stories are deleted automatically "
+            "after {count} month at the latest. You can delete it all at any time.",
+            "How long: while you take part; answers and stories are deleted automatically "
+            "after {count} months at the latest. You can delete it all at any time.",
+            retention.MAX_MONTHS,
+        ),
+        t.gettext(
+            "Your rights: /mydata shows everything we keep, /delete removes all of it, /stop "
+            "stops all messages."
+        ),
+    ]
+
+
 def notice_text(t: Translator) -> str:
-    return t.gettext(
-        "Before we go on, this is how Samen handles your information.\n"
-        "\n"
-        "• What we keep: your language, the community you joined, and what you choose to "
-        "tell us (your profile, stories, answers and replies to invitations). Of a voice "
-        "message we keep only a reference; the recording stays on Telegram.\n"
-        "• Who sees it: the organisers and coordinators of your community. Not other "
-        "members, and nobody else.\n"
-        "• Messages you write to Samen: the organisers of your community read them and "
-        "answer you here. They are kept like your stories and deleted with them.\n"
-        "• How long: while you take part; answers and stories are deleted automatically "
-        "after {months} months at the latest. You can delete it all at any time.\n"
-        "• Your rights: /mydata shows everything we keep, /delete removes all of it, /stop "
-        "stops all messages.\n"
-        "\n"
-        "Do you agree that Samen keeps this information?",
-        months=t.fmt_number(retention.MAX_MONTHS),
+    """The whole notice: an opening line, the points as bullets, the question."""
+    return "\n\n".join(
+        [
+            t.gettext("Before we go on, this is how Samen handles your information."),
+            "\n".join(f"• {point}" for point in notice_points(t)),
+            t.gettext("Do you agree that Samen keeps this information?"),
+        ]
     )
 
 

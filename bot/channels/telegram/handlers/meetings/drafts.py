@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
+from bot.channels.telegram.views import meeting_drafts as draft_views
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import Meeting, Role
-from bot.i18n import LANGUAGES, Translator
+from bot.i18n import Translator
 from bot.services import communities, dialogs
 from bot.services.communities import roles
 from bot.services.dialogs import Dialog
@@ -44,79 +44,17 @@ async def command(update: Update, context: SamenContext) -> None:
     await ask(context, access.user_id, access.t, dialog)
 
 
-def _button(dialog: Dialog, label: str, choice: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.step(FLOW, dialog.version, choice))
-
-
 async def ask(
     context: SamenContext, chat_id: int, t: Translator, dialog: Dialog, lead: str | None = None
 ) -> None:
     """The question for the step the organiser is at, with its buttons."""
-    rows: list[list[InlineKeyboardButton]] = []
-    match dialog.step:
-        case meeting_drafts.COMMUNITY:
-            text = t.gettext("For which community is the meeting?")
-            async with context.work() as session:
-                access = await _communities(context, session, chat_id)
-            rows = [[_button(dialog, c.name, f"c{c.id}")] for c in access]
-        case meeting_drafts.LANGUAGE:
-            text = t.gettext("Which language do you write the meeting in?")
-            rows = [
-                [_button(dialog, lang.native_name, f"l{lang.tag}")]
-                for lang in LANGUAGES
-                if "-" not in lang.tag
-            ]
-        case meeting_drafts.TITLE:
-            text = t.gettext("What is the title of the meeting?")
-        case meeting_drafts.DESCRIPTION:
-            text = t.gettext("Describe the meeting in a few sentences.")
-            rows = [[_button(dialog, t.gettext("Skip"), "skip")]]
-        case meeting_drafts.WHEN:
-            text = t.gettext(
-                "When does it start? Type the date and time, for example {example}.",
-                example=t.isolate(meeting_views.DATETIME_EXAMPLE),
-            )
-        case meeting_drafts.PLACE:
-            text = t.gettext("Where is it? Type the address, or an online link (https://…).")
-            rows = [[_button(dialog, t.gettext("Skip"), "skip")]]
-        case meeting_drafts.QUESTIONS:
-            text = t.gettext(
-                "Which questions shall I ask the people you invite before the meeting?"
-            )
-            rows = [
-                [_button(dialog, t.gettext("The default questions"), "default")],
-                [_button(dialog, t.gettext("I write my own"), "own")],
-                [_button(dialog, t.gettext("No questions"), "none")],
-            ]
-        case meeting_drafts.OWN:
-            count = len(dialog.data.get("own") or [])
-            text = t.gettext("Send each question as a separate message; tap Done when ready.")
-            if count:
-                text = (
-                    t.ngettext(
-                        "{count} question so far.", "{count} questions so far.", count, count=count
-                    )
-                    + "\n"
-                    + text
-                )
-            rows = [[_button(dialog, t.gettext("Done"), "done")]]
-        case meeting_drafts.DEADLINE:
-            text = t.gettext("Until when can people give their input?")
-            rows = [
-                [_button(dialog, t.gettext("Until the meeting starts"), "start")],
-                [_button(dialog, t.gettext("Until a day before"), "daybefore")],
-            ]
-        case _:
-            text = t.gettext("Shall I create this meeting?") + "\n\n" + _summary(t, dialog)
-            rows = [
-                [
-                    _button(dialog, t.gettext("Create the meeting"), "create"),
-                    _button(dialog, t.gettext("Cancel"), "stop"),
-                ]
-            ]
+    found: list[Any] = []
+    if dialog.step == meeting_drafts.COMMUNITY:
+        async with context.work() as session:
+            found = await _communities(context, session, chat_id)
+    text, markup = draft_views.step(t, dialog, context.runtime.catalogs, found)
     if lead:
         text = f"{lead}\n\n{text}"
-    markup = InlineKeyboardMarkup(rows) if rows else None
     await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -129,30 +67,6 @@ async def _communities(context: SamenContext, session: Any, user_id: int) -> lis
             installation_coordinators=context.runtime.settings.coordinator_ids,
         )
     )
-
-
-def _summary(t: Translator, dialog: Dialog) -> str:
-    data = dialog.data
-    lines = [str(data.get("title", ""))]
-    if data.get("description"):
-        lines.append(str(data["description"]))
-    if data.get("starts"):
-        starts = datetime.fromisoformat(str(data["starts"]))
-        lines.append(
-            t.gettext(
-                "When: {when}",
-                when=t.gettext(
-                    "{date} at {time}",
-                    date=t.fmt_date(starts.date(), "full"),
-                    time=f"{starts:%H:%M}",
-                ),
-            )
-        )
-    if data.get("place"):
-        lines.append(t.gettext("Where: {place}", place=t.isolate(str(data["place"]))))
-    if data.get("link"):
-        lines.append(t.gettext("Online: {link}", link=t.isolate(str(data["link"]))))
-    return "\n".join(lines)
 
 
 async def on_button(update: Update, context: SamenContext) -> None:
@@ -179,6 +93,9 @@ async def on_button(update: Update, context: SamenContext) -> None:
     await _after(context, access, result)
 
 
+_SCALE_CHOICE = re.compile(r"^s(\d{1,2})-(\d{1,2})$")
+
+
 async def _choose(
     context: SamenContext, session: Any, access: StaffAccess, dialog: Dialog, choice: str
 ) -> Dialog | DraftProblem | Meeting | None:
@@ -196,6 +113,16 @@ async def _choose(
         return await meeting_drafts.skip(session, dialog, now=now)
     if choice in ("default", "none", "own", "done"):
         return await meeting_drafts.choose_questions(session, dialog, choice, now=now)
+    if choice.startswith("k"):
+        return await meeting_drafts.choose_kind(session, dialog, choice[1:], now=now)
+    scale = _SCALE_CHOICE.match(choice)
+    if scale is not None:
+        low, high = int(scale[1]), int(scale[2])
+        return await meeting_drafts.choose_scale(session, dialog, low, high, now=now)
+    if choice in ("req", "opt"):
+        return await meeting_drafts.choose_required(session, dialog, choice == "req", now=now)
+    if choice in ("agy", "agn"):
+        return await meeting_drafts.choose_agenda(session, dialog, choice == "agy", now=now)
     if choice in ("start", "daybefore"):
         return await meeting_drafts.choose_deadline(session, dialog, choice, now=now)
     if choice == "stop" and dialog.step == meeting_drafts.CONFIRM:
@@ -219,8 +146,9 @@ async def _after(
 ) -> None:
     t, chat_id = access.t, access.user_id
     match result:
-        case DraftProblem(dialog=dialog, code=code):
-            await ask(context, chat_id, t, dialog, lead=meeting_views.draft_problem_text(t, code))
+        case DraftProblem(dialog=dialog, code=code, params=params):
+            lead = meeting_views.draft_problem_text(t, code, **params)
+            await ask(context, chat_id, t, dialog, lead=lead)
         case Meeting():
             await context.bot.send_message(
                 chat_id,

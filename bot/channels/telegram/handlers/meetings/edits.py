@@ -143,9 +143,10 @@ async def _preview(
     ]
     if seen.already_invited:
         lines.append(
-            t.gettext(
+            t.ngettext(
+                "{count} of them was invited before and will not get it again.",
                 "{count} of them were invited before and will not get it again.",
-                count=t.fmt_number(seen.already_invited),
+                seen.already_invited,
             )
         )
     for tag, shown in seen.missing.items():
@@ -337,9 +338,10 @@ async def _edit_step(
                 )
                 + (
                     "\n"
-                    + t.gettext(
-                        "{count} were invited before and do not get a second one.",
-                        count=t.fmt_number(already),
+                    + t.ngettext(
+                        "{count} member was invited before and does not get a second one.",
+                        "{count} members were invited before and do not get a second one.",
+                        already,
                     )
                     if already
                     else ""

@@ -113,7 +113,11 @@ async def show(
             await context.bot.send_message(
                 chat_id,
                 meeting_views.question_text(
-                    t, step, lead=meeting_views.problem_text(t, problem, required=required)
+                    t,
+                    step,
+                    lead=meeting_views.problem_text(
+                        t, problem, required=required, scale=step.question.scale
+                    ),
                 ),
                 reply_markup=meeting_views.question_keyboard(t, step),
             )
@@ -130,12 +134,14 @@ async def show(
         case Paused(answered=answered, total=total):
             await context.bot.send_message(
                 chat_id,
+                # The noun belongs to the total ("1 of 5 questions"): it chooses the form.
                 t.ngettext(
-                    "Saved: {count} of {total} question answered. Send /input to continue later.",
-                    "Saved: {count} of {total} questions answered. Send /input to continue later.",
-                    answered,
-                    count=t.fmt_number(answered),
-                    total=t.fmt_number(total),
+                    "Saved: {answered} of {count} question answered. "
+                    "Send /input to continue later.",
+                    "Saved: {answered} of {count} questions answered. "
+                    "Send /input to continue later.",
+                    total,
+                    answered=t.fmt_number(answered),
                 ),
             )
         case Closed(reason=reason):

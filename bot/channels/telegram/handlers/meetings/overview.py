@@ -109,7 +109,9 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
     ]
     lines.append(
         t.gettext(
-            "Input: {completed} completed · {partial} partly · {expired} expired",
+            # "label: number" needs no plural form in any language (a bare number cannot
+            # make a participle agree).
+            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
             completed=t.fmt_number(seen.inputs.get(InputStatus.COMPLETED, 0)),
             partial=t.fmt_number(seen.inputs.get(InputStatus.PARTIAL, 0)),
             expired=t.fmt_number(seen.inputs.get(InputStatus.EXPIRED, 0)),
@@ -134,13 +136,22 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
                     seen.agenda_voice_notes,
                 )
             )
+        if seen.agenda_guessed:
+            lines += [
+                "",
+                t.gettext(
+                    "No question is marked for the agenda, so these come from the first "
+                    "free-text question. Mark agenda questions in /newmeeting or the meeting file."
+                ),
+            ]
     counts = seen.delivery.counts
     waiting = counts.get(OutboxState.QUEUED, 0) + counts.get(OutboxState.SENDING, 0)
     blocked = counts.get(OutboxState.BLOCKED, 0) + counts.get(OutboxState.SKIPPED, 0)
     lines += [
         "",
         t.gettext(
-            "Invitations: {queued} waiting · {sent} sent · {failed} failed · {blocked} blocked",
+            "Invitations — waiting: {queued} · sent: {sent} · failed: {failed} · "
+            "blocked: {blocked}",
             queued=t.fmt_number(waiting),
             sent=t.fmt_number(counts.get(OutboxState.SENT, 0)),
             failed=t.fmt_number(counts.get(OutboxState.FAILED, 0)),

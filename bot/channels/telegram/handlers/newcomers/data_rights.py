@@ -150,9 +150,10 @@ def meeting_text(t: Translator, record: MeetingRecord) -> str:
 def answer_text(t: Translator, answer: StoredAnswer) -> str:
     """An answer in words: yes/no and dates in the reader's language, voice by its length."""
     if answer.voice_file_id:
-        return t.gettext(
-            "Voice message of {seconds} seconds",
-            seconds=t.fmt_number(answer.voice_duration or 0),
+        return t.ngettext(
+            "Voice message of {count} second",
+            "Voice message of {count} seconds",
+            answer.voice_duration or 0,
         )
     if answer.kind == QuestionKind.YES_NO.value:
         return t.gettext("Yes") if answer.value is True else t.gettext("No")
@@ -181,10 +182,11 @@ def _topics(t: Translator, topics: list[str], text: str | None) -> str:
 def _story_line(t: Translator, story: StoredAnswer) -> str:
     when = t.fmt_datetime(story.created_at, format="short")
     if story.voice_file_id:
-        return "• " + t.gettext(
-            "{date}: voice message of {seconds} seconds",
+        return "• " + t.ngettext(
+            "{date}: voice message of {count} second",
+            "{date}: voice message of {count} seconds",
+            story.voice_duration or 0,
             date=when,
-            seconds=t.fmt_number(story.voice_duration or 0),
         )
     text = story.text or ""
     return "• " + t.gettext("{date}: {text}", date=when, text=text)

@@ -92,7 +92,9 @@ async def show(
     lines += [
         "",
         t.gettext(
-            "Waiting: {pending} · sent: {queued} · skipped: {skipped} · cancelled: {cancelled}",
+            # QUEUED means handed to the outbox, not delivered: the outbox knows the rest.
+            "Waiting: {pending} · handed to the outbox: {queued} · skipped: {skipped} · "
+            "cancelled: {cancelled}",
             pending=total(CheckInState.PENDING),
             queued=total(CheckInState.QUEUED),
             skipped=total(CheckInState.SKIPPED),

@@ -187,14 +187,25 @@ async def _send_export(
             chat_id,
             # PTB reads the whole file for the upload anyway (bots may send up to 50 MB).
             InputFile(buffer.read(), filename=name),
-            caption=t.ngettext(
-                "{count} answer from {community}.",
-                "{count} answers from {community}.",
-                result.answers,
-                community=community.name,
-            ),
+            caption=_caption(t, result, community.name),
         )
     log.info("export sent: community %s, %s rows, %s", community.id, result.rows, fmt)
+
+
+def _caption(t: Translator, result: exports.ExportResult, community: str) -> str:
+    """The figures of the file, as the report counts them: answers, then stories apart."""
+    told = result.told
+    lines = [
+        t.ngettext(
+            "{count} answer from {community}.",
+            "{count} answers from {community}.",
+            told.answers,
+            community=community,
+        )
+    ]
+    if told.stories:
+        lines.append(t.ngettext("{count} story.", "{count} stories.", told.stories))
+    return "\n".join(lines)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

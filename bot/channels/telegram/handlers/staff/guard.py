@@ -128,6 +128,7 @@ STAFF_COMMANDS = (
     "invite",
     "translate",
     "broadcasts",
+    "announce",
     "addorganiser",
     "removeorganiser",
     "checkins",

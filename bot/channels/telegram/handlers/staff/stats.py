@@ -59,15 +59,24 @@ async def show(update: Update, context: SamenContext) -> None:
         await reports.record(
             session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
         )
-    caption = t.gettext(
-        "{community}: {members} members, {answers} answers and {stories} stories. "
-        "{delivered} of {messages} messages delivered.",
-        community=report.community_name,
-        members=t.fmt_number(report.members),
-        answers=t.fmt_number(report.answers),
-        stories=t.fmt_number(report.stories),
-        delivered=t.fmt_number(report.delivered),
-        messages=t.fmt_number(report.delivery_total),
+    # Each count is its own plural phrase (the counted thing chooses the form), then one
+    # sentence puts them together.
+    caption = "\n".join(
+        [
+            t.gettext(
+                "{community}: {members}, {answers} and {stories}.",
+                community=report.community_name,
+                members=t.ngettext("{count} member", "{count} members", report.members),
+                answers=t.ngettext("{count} answer", "{count} answers", report.answers),
+                stories=t.ngettext("{count} story", "{count} stories", report.stories),
+            ),
+            t.ngettext(
+                "{delivered} of {count} message delivered.",
+                "{delivered} of {count} messages delivered.",
+                report.delivery_total,
+                delivered=t.fmt_number(report.delivered),
+            ),
+        ]
     )
     if report.conversations is not None:
         caption = "\n".join(
