@@ -16,6 +16,7 @@ from bot.cli.common import CommandError, settings, with_engine
 from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.runtime import system_clock
+from bot.services import fallback
 from bot.services.outbox import announcements
 
 
@@ -51,8 +52,10 @@ def announce(args: argparse.Namespace) -> int:
         raise CommandError(f"{announcements.nobody(seen.community_name)}; nothing was queued")
     languages = ", ".join(f"{tag} {n}" for tag, n in seen.by_language.items())
     print(f"audience: {seen.total} member(s) of {seen.community_name} ({languages})")
-    for tag, shown in seen.missing.items():
-        print(f"warning: no text in {tag}; those members get the {shown} text")
+    # Per group that will not read it all in its own language: what it will read.
+    for group in seen.reading:
+        if not group.own:
+            print(fallback.plain(group))
     if args.dry_run:
         print("dry run: nothing was queued")
         return 0

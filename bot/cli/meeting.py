@@ -13,7 +13,7 @@ from bot.db import check_connection
 from bot.db.engine import create_session_factory
 from bot.i18n import Catalogs
 from bot.runtime import system_clock
-from bot.services import communities, meetings
+from bot.services import communities, fallback, meetings
 from bot.services.meetings import file as meeting_file
 from bot.services.meetings import invitations, overview
 from bot.services.meetings.invitations import Audience, AudienceKind
@@ -196,8 +196,10 @@ def invite_members(args: argparse.Namespace) -> int:
     seen, done = with_engine(config, work)
     languages = ", ".join(f"{tag} {n}" for tag, n in seen.by_language.items())
     print(f"audience: {seen.total} member(s) ({languages or 'nobody'})")
-    for tag, shown in seen.missing.items():
-        print(f"warning: no text in {tag}; those members get the {shown} text")
+    # Per group that will not read it all in its own language: what it will read.
+    for group in seen.reading:
+        if not group.own:
+            print(fallback.plain(group))
     if done is None:
         print(f"{seen.already_invited} already invited. Run again with --yes to queue.")
         return 0

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -66,6 +67,11 @@ class Translator:
 
     def fmt_number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale, numbering_system="default")
+
+    def fmt_list(self, items: Iterable[str]) -> str:
+        """Items joined as the locale joins a list ("A, B and C"); each one isolated, so a
+        Latin name keeps its place in a right-to-left list."""
+        return format_list([self.isolate(item) for item in items], locale=self.locale)
 
     def fmt_duration(self, value: timedelta) -> str:
         """A wait, rounded down to whole minutes, hours (under two days) or days."""

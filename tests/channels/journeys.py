@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services.members import profiles
 from tests.factories import Person
 from tests.harness import BotHarness
 
@@ -19,5 +20,5 @@ async def onboard(bot: BotHarness, person: Person, *, profile: bool = False) -> 
     await bot.tap(person, f"✓ {language.native_name}")
     await bot.tap(person, t.gettext("Yes, I agree"))
     if not profile:
-        for _ in range(3):
+        for _ in profiles.STEPS:
             await bot.tap(person, t.gettext("Skip"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.db.models import Answer, DialogState, Member
+from bot.i18n import LANGUAGES
 from bot.services import dialogs, members
 from tests.channels.journeys import CODE, onboard
 from tests.factories import AMIRA, DAWIT, GROUP_CHAT, OLENA, SANNE, create_community
@@ -81,7 +82,25 @@ async def test_stickers_photos_locations_and_edits_get_a_polite_reprompt(
                 Say("Z" * 121),
                 [Reply(contains=["Houd het alsjeblieft onder de 120 tekens."])],
             ),
-            Turn(Say("Zwolle"), [Reply(contains=["Je profiel is bewaard."])]),
+            Turn(Say("Zwolle"), [Reply(contains=["Welke andere talen kun je lezen?"])]),
+            # The languages step takes its buttons only: typed names are not guessed at.
+            Turn(
+                Say("Engels en een beetje Arabisch"),
+                [
+                    Reply(
+                        contains=[
+                            "Kies alsjeblieft met de knoppen.",
+                            "Welke andere talen kun je lezen?",
+                        ],
+                        buttons=[
+                            *(lang.native_name for lang in LANGUAGES if lang.tag != "nl"),
+                            "Klaar",
+                            "Overslaan",
+                        ],
+                    )
+                ],
+            ),
+            Turn(Tap("Overslaan"), [Reply(contains=["Je profiel is bewaard."])]),
             Turn(Say("/share"), [Reply(contains=["Vertel ons je verhaal"])]),
             Turn(
                 sticker,
@@ -129,6 +148,8 @@ async def test_random_bytes_and_malformed_callbacks_get_a_neutral_answer(
         "consent:1:maybe",
         "profile:0:done",
         "profile:-1:done",
+        "reads:everything",
+        "reads:choose:en",
         "erase:1:yes:again",
         "a" * 65,
         "",

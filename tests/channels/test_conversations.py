@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.db.base import Base
 from bot.db.models import AuditEvent, Conversation, ConversationMessage, Member, OutboxMessage
 from bot.services.conversations import replies
+from bot.services.members import profiles
 from tests.factories import DAWIT, SANNE, Person, create_community
 from tests.harness import BotHarness, Reply, Say, Tap, Turn, Voice
 from tests.meeting_support import deliver, make_organiser
@@ -31,7 +32,7 @@ async def join(bot: BotHarness, person: Person) -> None:
     await bot.say(person, f"/start {CODE}")
     await bot.tap(person, "✓ ትግርኛ")
     await bot.tap(person, t.gettext("Yes, I agree"))
-    for _ in range(3):
+    for _ in profiles.STEPS:
         await bot.tap(person, t.gettext("Skip"))
 
 

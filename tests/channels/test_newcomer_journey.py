@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.channels.telegram.views.prompts import TOPIC_LABELS
 from bot.db.base import Base
 from bot.db.models import Answer, AnswerSource, AuditEvent, Member, QuestionKind
-from bot.i18n import LANGUAGES, Translator, find_language
+from bot.i18n import LANGUAGES, Language, Translator, find_language
 from bot.services.members import privacy
 from bot.services.members.profiles import LEARN_TOPICS
 from tests.factories import AMIRA, DAWIT, OLENA, SANNE, Person, create_community
@@ -73,6 +73,18 @@ STORIES = [
 ]
 
 
+def reads_of(story: Story) -> tuple[Language, Language]:
+    """The two other languages the member says they read: English and Arabic (Dutch and
+    English for the Arabic reader)."""
+    own = story.person.language_code
+    tags = ["nl", "en"] if own == "ar" else ["en", "ar"]
+    found = [find_language(tag) for tag in tags]
+    first, second = found
+    assert first is not None
+    assert second is not None
+    return first, second
+
+
 def journey(t: Translator, story: Story) -> list[Turn]:
     person = story.person
     language = find_language(person.language_code)
@@ -84,6 +96,7 @@ def journey(t: Translator, story: Story) -> list[Turn]:
         name=person.first_name,
     )
     learn_labels = [t.gettext(TOPIC_LABELS[topic]) for topic in LEARN_TOPICS]
+    first_read, second_read = reads_of(story)
     dutch, work = learn_labels[0], learn_labels[1]
     done, skip = t.gettext("Done"), t.gettext("Skip")
     share_prompt = t.gettext(
@@ -167,6 +180,29 @@ def journey(t: Translator, story: Story) -> list[Turn]:
         Turn(
             Say(story.municipality),
             [
+                Reply(
+                    text=t.gettext(
+                        "Which other languages can you read? When something is not written in "
+                        "your language, I will show it in these. Tap them in the order you "
+                        "prefer, then tap Done."
+                    ),
+                    # Every other language in its own name, then Done and Skip.
+                    buttons=[
+                        *(lang.native_name for lang in LANGUAGES if lang.tag != language.tag),
+                        done,
+                        skip,
+                    ],
+                )
+            ],
+        ),
+        # The order they are tapped in is the order they are tried; the buttons say it.
+        Turn(Tap(first_read.native_name), []),
+        Turn(Tap(second_read.native_name), []),
+        Turn(Tap(f"✓ 1. {first_read.native_name}"), []),
+        Turn(Tap(first_read.native_name), []),
+        Turn(
+            Tap(done),
+            [
                 t.gettext(
                     "Thank you! Your profile is saved. You can share your story at any time "
                     "with /share. Send /help to see everything you can do."
@@ -204,6 +240,12 @@ def journey(t: Translator, story: Story) -> list[Turn]:
                         t.isolate(dutch),
                         story.offer,
                         story.municipality,
+                        t.gettext(
+                            "Other languages you read: {languages}",
+                            languages=t.fmt_list(
+                                [second_read.native_name, first_read.native_name]
+                            ),
+                        ),
                     ]
                 ),
                 # The stories in full, readable in the chat, then the whole file.
@@ -258,7 +300,7 @@ async def test_the_whole_journey_in_the_members_language(bot: BotHarness, story:
                 assert in_script > len(letters) / 2, call.text
 
     # The JSON document has everything, including what the message only summarises.
-    mydata = answered[13]
+    mydata = answered[18]
     document = json_document(mydata[2])
     assert document["telegram_user_id"] == person.id
     assert document["locale"] == t.tag
@@ -266,6 +308,9 @@ async def test_the_whole_journey_in_the_members_language(bot: BotHarness, story:
     assert document["learn_topics"] == ["dutch"]
     assert document["offer_text"] == story.offer
     assert document["municipality"] == story.municipality
+    # Tapped English, then Arabic, then English off and on again: Arabic first now.
+    first_read, second_read = reads_of(story)
+    assert document["reads_locales"] == [second_read.tag, first_read.tag]
     assert [s["text"] for s in document["stories"]] == [story.text, None]
     assert document["stories"][1]["voice_file_id"] == story.voice_file_id
     assert document["stories"][1]["voice_duration"] == 34
@@ -280,7 +325,7 @@ async def test_stories_are_stored_with_type_language_time_and_voice_reference(
     story = STORIES[1]
     await create_community(bot.runtime, name=COMMUNITY, code=CODE)
     t = bot.runtime.catalogs.translator("ar")
-    turns = journey(t, story)[:13]  # up to and including the voice story
+    turns = journey(t, story)[:18]  # up to and including the voice story
     await bot.transcript(story.person, turns)
     async with bot.runtime.sessions() as session:
         answers = (await session.scalars(select(Answer).order_by(Answer.id))).all()

@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.db.models import Answer, DialogState, Member, Membership
 from bot.runtime import Runtime
 from bot.services import members
-from bot.services.members import privacy
+from bot.services.members import privacy, profiles
 from tests.factories import HAMID, NOOR, OLENA, SANNE, UpdateFactory, create_community
 from tests.fakes.bot_api import FakeBotAPI, FakeRequest
 from tests.harness import BotHarness, FakeClock, Reply, Say, Tap, Turn
@@ -241,7 +241,7 @@ async def test_a_member_can_belong_to_several_communities(bot: BotHarness) -> No
     await bot.say(SANNE, f"/start {CODE}")
     await bot.tap(SANNE, "✓ Nederlands")
     await bot.tap(SANNE, "Ja, ik ga akkoord")
-    for _ in range(3):
+    for _ in profiles.STEPS:
         await bot.tap(SANNE, "Overslaan")
     assert await bot.say(SANNE, "/start taalcafe-west-77") == [
         "Je bent nu lid van Invented Taalcafé West. Welkom!"

@@ -41,7 +41,7 @@ def summary_checks(summary: str, counted: Counted) -> None:
     assert figures["Verhalen"] == str(counted.stories)
     assert figures["Spraakberichten"] == str(counted.voice_notes)
     assert figures["Berichten"] == str(counted.messages)
-    rsvps = parts["Aanmeldingen per bijeenkomst"]
+    rsvps = parts["Reacties per bijeenkomst"]
     assert [tuple(int(n) for n in row[1:]) for row in rsvps] == list(counted.rsvps)
     questions = parts["Antwoorden per vraag"]
     assert [int(row[2]) for row in questions] == list(counted.per_question)
@@ -94,11 +94,22 @@ async def test_summary_charts_stats_and_export_show_the_same_figures(
         await session.commit()
     (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
     assert reply.method == "sendPhoto"
-    assert reply.params["caption"].split("\n")[0] == (
-        f"Invented Telkamer: учасників — {counted.members}, відповідей — {counted.answers}, "
-        f"історій — {counted.stories}. Доставлено {counted.delivered} з {counted.messages} "
-        "повідомлень."
+    uk = runtime.catalogs.translator("uk")
+    members = uk.ngettext("{count} member", "{count} members", counted.members)
+    answers = uk.ngettext("{count} answer", "{count} answers", counted.answers)
+    stories = uk.ngettext("{count} story", "{count} stories", counted.stories)
+    delivered = uk.ngettext(
+        "{delivered} of {count} message delivered.",
+        "{delivered} of {count} messages delivered.",
+        counted.messages,
+        delivered=counted.delivered,
     )
+    assert members == f"{counted.members} учасників"
+    assert stories == f"{counted.stories} історії"
+    assert reply.params["caption"].split("\n")[:2] == [
+        f"Invented Telkamer: {members}, {answers} і {stories}.",
+        delivered,
+    ]
 
     # The XLSX export's summary sheet, read back.
     out = io.BytesIO()
@@ -118,7 +129,7 @@ async def test_summary_charts_stats_and_export_show_the_same_figures(
     facts = {row[0]: row[1] for row in rows if row[0] is not None and row[2] is None}
     assert facts["Antwoorden"] == counted.answers
     assert facts["Verhalen"] == counted.stories
-    assert facts["Aanmeldingen"] == sum(sum(counts) for counts in counted.rsvps)
+    assert facts["Reacties"] == sum(sum(counts) for counts in counted.rsvps)
     header = next(i for i, row in enumerate(rows) if row[0] == "Nummer van de bijeenkomst")
     meetings = rows[header + 1 :]
     assert [row[0] for row in meetings] == counted.meeting_ids

@@ -273,3 +273,31 @@ def test_listings_show_the_meetings_own_time_and_zone(
     assert f"ends: {day} 21:00 America/New_York" in shown
     assert main(["meeting", "show", "1", "--utc"]) == 0
     assert f"starts: {in_utc} UTC" in capsys.readouterr().out
+
+
+async def _reads(url: str, locale: str, reads: list[str]) -> None:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            member = await session.scalar(select(Member).where(Member.locale == locale))
+            assert member is not None
+            member.reads_locales = reads
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+def test_the_invite_preview_names_the_language_each_member_will_read(
+    cli_env: str, tmp_path: Path, capsys
+) -> None:
+    assert main(["meeting", "create", "--file", str(dated_example(tmp_path))]) == 0
+    capsys.readouterr()
+    # The Tigrinya reader also reads Arabic: the Arabic text, not the community's Dutch.
+    asyncio.run(_reads(cli_env, "ti", ["ar"]))
+    assert main(["meeting", "invite", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "audience: 3 member(s) (ar 1, nl 1, ti 1)",
+        "ti → ar (reads Arabic): 1 member(s)",
+    ]
+    assert not any(line.startswith("warning: no text in ti") for line in out)

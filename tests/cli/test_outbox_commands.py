@@ -11,7 +11,7 @@ from sqlalchemy import update
 from bot.cli import main
 from bot.cli.outbox import watch_status
 from bot.config import Settings
-from bot.db.models import OutboxMessage, OutboxState
+from bot.db.models import Member, OutboxMessage, OutboxState
 from bot.runtime import Runtime
 from bot.services.outbox import claims as outbox_claims
 from tests.fakes.bot_api import FakeBotAPI
@@ -100,6 +100,46 @@ def test_resend_requeues_only_what_was_asked(cli_env: Settings, capsys) -> None:
     assert capsys.readouterr().out.strip() == "1 unknown message(s) queued again"
     with pytest.raises(SystemExit):
         main(["outbox", "resend"])  # --failed or --unknown is required
+
+
+def test_the_announce_preview_names_the_language_each_member_will_read(
+    cli_env: Settings, capsys, tmp_path: Path
+) -> None:
+    async def community(runtime: Runtime) -> None:
+        people = await make_community(runtime, locales=["nl", "uk", "uk"])
+        async with runtime.sessions() as session:
+            await session.execute(
+                update(Member)
+                .where(Member.id == people.member_ids[1])
+                .values(reads_locales=["en"])
+            )
+            await session.commit()
+
+    in_new_loop(cli_env, community)
+    args = [
+        "announce",
+        "--community",
+        "utrecht",
+        "--text",
+        "Zaterdag koken we samen.",
+        "--dry-run",
+    ]
+    # No English text: reading English changes nothing, both get the community's Dutch.
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "audience: 3 member(s) of Invented utrecht (nl 1, uk 2)",
+        "warning: no text in uk; those members get the nl text",
+        "dry run: nothing was queued",
+    ]
+    english = tmp_path / "en.txt"
+    english.write_text("On Saturday we cook together.", encoding="utf-8")
+    assert main([*args, "--translation", f"en={english}"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "audience: 3 member(s) of Invented utrecht (nl 1, uk 2)",
+        "uk → en (reads English): 1 member(s)",
+        "warning: no text in uk; those members get the nl text",
+        "dry run: nothing was queued",
+    ]
 
 
 def test_announce_refuses_clearly(cli_env: Settings, capsys, tmp_path: Path) -> None:

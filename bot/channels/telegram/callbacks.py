@@ -3,6 +3,8 @@
 These shapes cover every button:
 
 - `lang:<tag>` — choose a language (idempotent, valid at any time);
+- `reads:choose` — from /language: say which other languages one reads (valid at any time
+  after consent);
 - `consent:<notice version>:yes|no` — answer a version of the privacy notice;
 - `<flow>:<state version>:<choice>` — a choice at a dialogue step, valid only while the
   member's dialogue state still has that flow and version;
@@ -33,7 +35,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb"}
+_RESERVED = {"lang", "reads", "consent", "mtg", "chk", "exp", "cnv", "inb"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
@@ -49,6 +51,11 @@ class CallbackTooLong(ValueError):
 @dataclass(frozen=True)
 class LanguageChoice:
     tag: str
+
+
+@dataclass(frozen=True)
+class ReadsChoice:
+    """Choose the other languages one reads (the profile's languages step, on its own)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class InboxAction:
 
 Callback = (
     LanguageChoice
+    | ReadsChoice
     | ConsentAnswer
     | StepChoice
     | MeetingAction
@@ -117,6 +125,8 @@ def encode(callback: Callback) -> str:
     match callback:
         case LanguageChoice(tag):
             parts = ["lang", tag]
+        case ReadsChoice():
+            parts = ["reads", "choose"]
         case ConsentAnswer(version, agree):
             parts = ["consent", str(version), "yes" if agree else "no"]
         case MeetingAction(meeting_id, action):
@@ -179,6 +189,8 @@ def decode(data: str | None) -> Callback | None:
             )
         case ["lang", tag]:
             return LanguageChoice(tag)
+        case ["reads", "choose"]:
+            return ReadsChoice()
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
             return ConsentAnswer(int(version), answer == "yes")
         case ["mtg", meeting_id, action] if _ID.fullmatch(meeting_id) and (
@@ -212,6 +224,10 @@ def _export_choice(community_id: int, rest: list[str]) -> ExportChoice | None:
 
 def lang(tag: str) -> str:
     return encode(LanguageChoice(tag))
+
+
+def reads() -> str:
+    return encode(ReadsChoice())
 
 
 def consent(version: int, agree: bool) -> str:

@@ -292,6 +292,7 @@ async def send_saved(
         member_locale=member.locale if member else None,
         community_locale=community.default_locale if community else None,
         source_locale=reply.source_locale,
+        reads=member.reads_locales if member else (),
     )
     return await send(
         session,

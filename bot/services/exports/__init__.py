@@ -33,6 +33,7 @@ from bot.services.exports.rows import (
     community_info,
     conversation_batches,
     count_answers,
+    invitation_languages,
     meeting_facts,
     rsvp_batches,
     scope,
@@ -158,7 +159,8 @@ async def export(
                     progress(summary.answers)
         if writer.wants_rsvps:
             writer.start_rsvps(columns(RSVP_COLUMNS, spec.identifiable))
-            cells = rsvp_cells(writer.style, community, codes, spec.identifiable)
+            read_in = await invitation_languages(session, spec, community)
+            cells = rsvp_cells(writer.style, community, codes, spec.identifiable, read_in)
             async for batch in rsvp_batches(session, spec, community):
                 writer.rsvps(batch, cells)
                 summary.rsvps += len(batch)

@@ -55,6 +55,9 @@ RSVP_COLUMNS: tuple[Column, ...] = (
     Column("rsvp", N_("RSVP"), 10),
     Column("rsvp_at_local", N_("RSVP given at (local time)"), 18),
     Column("rsvp_at_utc", N_("RSVP given at (UTC)"), 18),
+    # The language(s) the member's invitation came in: their text, field by field, along
+    # their chain (their language, the others they read, the community's, the written-in).
+    Column("invitation_language", N_("Invitation read in"), 10),
 )
 
 CONVERSATION_COLUMNS: tuple[Column, ...] = (
@@ -285,9 +288,14 @@ def answer_cells(
 
 
 def rsvp_cells(
-    style: Style, community: CommunityInfo, codes: MemberCodes, identifiable: bool
+    style: Style,
+    community: CommunityInfo,
+    codes: MemberCodes,
+    identifiable: bool,
+    read_in: Callable[[int, int, str | None], str | None] = lambda *_: None,
 ) -> Cells:
-    """A function from a row of `rsvps_query` to its cells, in RSVP_COLUMNS order."""
+    """A function from a row of `rsvps_query` to its cells, in RSVP_COLUMNS order;
+    `read_in(meeting id, member id, member language)` is the invitation's language(s)."""
     zone = community.zone
     code, repeated, local_cell, utc_cell = codes.code, style.repeated, style.local, style.utc
     label = _labels(style).get
@@ -303,6 +311,7 @@ def rsvp_cells(
             label(status, status),
             local_cell(at.astimezone(zone)),
             utc_cell(at),
+            read_in(meeting_id, member_id, member_language),
         ]
         if identifiable:
             values.insert(4, telegram_user_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Row, Select, String, and_, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from bot.db.models import (
     Answer,
@@ -28,6 +28,7 @@ from bot.db.models import (
     QuestionText,
     Rsvp,
 )
+from bot.services import meetings
 from bot.services.reports.figures import Scope, answer_filters, rsvp_filters
 
 # Rows fetched per round trip (a PostgreSQL server-side cursor, a SQLite cursor read in parts):
@@ -283,6 +284,55 @@ def rsvps_query(spec: ExportSpec, community: CommunityInfo) -> Select[Any]:
     for alias, condition in title_joins:
         query = query.outerjoin(alias, condition)
     return query.order_by(Meeting.starts_at, Meeting.id, Rsvp.member_id)
+
+
+async def invitation_languages(
+    session: AsyncSession, spec: ExportSpec, community: CommunityInfo
+) -> Callable[[int, int, str | None], str | None]:
+    """(meeting id, member id, member language) → the language(s) of the invitation that
+    member got, as "ar" or "ar+en" (fields from more than one language), along the same
+    chain the invitation was rendered with (`bot.services.fallback`).
+
+    Loads the meetings' texts and the languages members read once (a few rows per meeting,
+    one per member who reads others); each distinct reader is worked out once."""
+    query = (
+        select(Meeting)
+        .where(Meeting.community_id == spec.community_id)
+        .options(selectinload(Meeting.texts))
+    )
+    if spec.meeting_id is not None:
+        query = query.where(Meeting.id == spec.meeting_id)
+    found = {meeting.id: meeting for meeting in await session.scalars(query)}
+    reading = await session.execute(
+        select(Member.id, Member.reads_locales)
+        .join(Rsvp, Rsvp.member_id == Member.id)
+        .join(Meeting, Meeting.id == Rsvp.meeting_id)
+        .where(Meeting.community_id == spec.community_id)
+        .distinct()
+    )
+    reads = {member_id: tuple(tags) for member_id, tags in reading if tags}
+    known: dict[tuple[int, str | None, tuple[str, ...]], str | None] = {}
+
+    def read_in(meeting_id: int, member_id: int, locale: str | None) -> str | None:
+        theirs = reads.get(member_id, ())
+        key = (meeting_id, locale, theirs)
+        if key not in known:
+            meeting = found.get(meeting_id)
+            known[key] = (
+                "+".join(
+                    meetings.text_for(
+                        meeting,
+                        locale or community.default_locale,
+                        community.default_locale,
+                        reads=theirs,
+                    ).locales
+                )
+                if meeting is not None and meeting.texts
+                else None
+            )
+        return known[key]
+
+    return read_in
 
 
 async def rsvp_batches(

@@ -414,7 +414,9 @@ def _step(ctx: _Context, dialog: Dialog, member: Member, answers: dict[int, Answ
         meeting_id=ctx.run.meeting_id,
         position=position,
         total=len(ctx.questions),
-        question=asked(question, member.locale, ctx.community.default_locale),
+        question=asked(
+            question, member.locale, ctx.community.default_locale, reads=member.reads_locales
+        ),
         previous=shown,
         picked=tuple(dialog.data.get("picked") or ()),
     )

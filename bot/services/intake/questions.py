@@ -110,12 +110,24 @@ class Asked:
     scale: range = SCALE
 
 
-def asked(question: Question, member_locale: str | None, community_locale: str) -> Asked:
+def asked(
+    question: Question,
+    member_locale: str | None,
+    community_locale: str,
+    *,
+    reads: Sequence[str] | None = (),
+) -> Asked:
+    """The question as this member sees it: the prompt and each option along their fallback
+    chain (`reads`: the other languages they read). Options stay aligned by index across
+    languages, so a choice means the same whichever language its label came from."""
     texts = {text.locale: text for text in question.texts}
-    locale, text = fallback.pick(
-        texts,
-        member_locale=member_locale,
-        community_locale=community_locale,
+    tags = fallback.chain(member_locale, community_locale, question.source_locale, reads=reads)
+    locale, prompt = fallback.pick_field(texts, "prompt", tags)
+    if locale is None:
+        raise LookupError("a question without text")
+    options = fallback.pick_items(
+        {tag: text.options for tag, text in texts.items()},
+        tags,
         source_locale=question.source_locale,
     )
     return Asked(
@@ -123,8 +135,10 @@ def asked(question: Question, member_locale: str | None, community_locale: str) 
         kind=QuestionKind(question.kind),
         required=question.required,
         locale=locale,
-        prompt=text.prompt,
-        options=tuple(text.options or ()) if question.kind != QuestionKind.SCALE else (),
+        prompt=prompt,
+        options=tuple(label for _, label in options)
+        if question.kind != QuestionKind.SCALE
+        else (),
         # The same points in every language: any text that has them will do.
         scale=scale_from(next((t.options for t in question.texts if t.options), None))
         if question.kind == QuestionKind.SCALE

@@ -298,25 +298,58 @@ def texts_by_locale(meeting: Meeting) -> dict[str, MeetingText]:
     return {text.locale: text for text in meeting.texts}
 
 
-def text_for(meeting: Meeting, member_locale: str | None, community_locale: str) -> MeetingText:
-    """The meeting's text for a member, along the fallback chain."""
-    _, text = fallback.pick(
-        texts_by_locale(meeting),
-        member_locale=member_locale,
-        community_locale=community_locale,
-        source_locale=meeting.source_locale,
+@dataclass(frozen=True)
+class ShownText:
+    """A meeting's text as one reader gets it: each field along their fallback chain, so
+    it may mix languages (`locales` says which, in the order of the chain)."""
+
+    title: str
+    description: str
+    place: str | None
+    locales: tuple[str, ...]
+
+    @property
+    def locale(self) -> str:
+        """The language of the title (what the reader sees first)."""
+        return self.locales[0] if self.locales else ""
+
+
+def text_for(
+    meeting: Meeting,
+    member_locale: str | None,
+    community_locale: str,
+    *,
+    reads: Sequence[str] | None = (),
+) -> ShownText:
+    """The meeting's text for a member, each field along the fallback chain (see
+    `bot.services.fallback`): `reads` are the other languages the member reads."""
+    texts = texts_by_locale(meeting)
+    tags = fallback.chain(member_locale, community_locale, meeting.source_locale, reads=reads)
+    title_locale, title = fallback.pick_field(texts, "title", tags)
+    if title_locale is None:
+        raise LookupError("a meeting without text")
+    description_locale, description = fallback.pick_field(texts, "description", tags)
+    place_locale, place = fallback.pick_field(texts, "place", tags)
+    return ShownText(
+        title=title,
+        description=description or "",
+        place=place or None,
+        locales=fallback.received((title_locale, description_locale, place_locale), tags),
     )
-    return text
 
 
 async def text_in(
-    session: AsyncSession, meeting: Meeting, member_locale: str | None
-) -> MeetingText:
+    session: AsyncSession,
+    meeting: Meeting,
+    member_locale: str | None,
+    *,
+    reads: Sequence[str] | None = (),
+) -> ShownText:
     """The meeting's text for a reader, the community's default language resolved here (the
     community is usually in the unit of work's identity map already: no query then)."""
     community = await session.get(Community, meeting.community_id)
     default = community.default_locale if community is not None else meeting.source_locale
-    return text_for(meeting, member_locale, default)
+    return text_for(meeting, member_locale, default, reads=reads)
 
 
 async def set_text(

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Meeting, MeetingStatus, MeetingText, Member
+from bot.db.models import Meeting, MeetingStatus, Member
 from bot.services import communities, meetings
-from bot.services.meetings import DEFAULT_DURATION
+from bot.services.meetings import DEFAULT_DURATION, ShownText
 
 
 def _stamp(value: datetime) -> str:
@@ -44,7 +44,7 @@ def _fold(line: str) -> list[str]:
     return [out[0]] + [" " + part for part in out[1:]]
 
 
-def ics(meeting: Meeting, text: MeetingText, *, now: datetime, host: str = "samen") -> bytes:
+def ics(meeting: Meeting, text: ShownText, *, now: datetime, host: str = "samen") -> bytes:
     ends_at = meeting.ends_at or meeting.starts_at + DEFAULT_DURATION
     location = text.place or meeting.online_url or ""
     lines = [
@@ -89,5 +89,5 @@ async def for_member(
         return None
     community = await communities.get(session, meeting.community_id)
     default = community.default_locale if community else meeting.source_locale
-    text = meetings.text_for(meeting, member.locale, default)
+    text = meetings.text_for(meeting, member.locale, default, reads=member.reads_locales)
     return filename(meeting), ics(meeting, text, now=now)

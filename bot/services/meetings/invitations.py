@@ -56,8 +56,11 @@ class Preview:
     total: int
     by_language: dict[str, int]  # member language → how many
     # Audience languages without their own text: those members get the fallback language.
-    missing: dict[str, str]  # member language → the language they will read instead
+    missing: dict[str, str]  # member language → what a member who reads nothing else gets
     already_invited: int
+    # Per group of members who read the same: the language(s) each will actually read, with
+    # the other languages they read taken into account ("uk → en (reads English)").
+    reading: tuple[fallback.Reading, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,18 +115,19 @@ async def preview(session: AsyncSession, meeting: Meeting, audience: Audience) -
     missing = {}
     for locale in sorted(by_language):
         if not fallback.has_own_text(texts, locale):
-            shown, _ = fallback.pick(
-                texts,
-                member_locale=locale,
-                community_locale=community.default_locale,
-                source_locale=meeting.source_locale,
-            )
-            missing[locale] = shown
+            missing[locale] = meetings.text_for(meeting, locale, community.default_locale).locale
+    reading = fallback.readings(
+        ((m.locale or community.default_locale, m.reads_locales) for m in found),
+        lambda locale, reads: (
+            meetings.text_for(meeting, locale, community.default_locale, reads=reads).locales
+        ),
+    )
     return Preview(
         total=len(found),
         by_language=dict(sorted(by_language.items())),
         missing=missing,
         already_invited=sum(1 for m in found if m.id in invited),
+        reading=reading,
     )
 
 

@@ -50,7 +50,9 @@ async def respond(
         await checkins.on_rsvp(
             session, meeting=meeting, member_id=member.id, status=status, now=now
         )
-    title = (await meetings.text_in(session, meeting, member.locale)).title
+    title = (
+        await meetings.text_in(session, meeting, member.locale, reads=member.reads_locales)
+    ).title
     wants_input = (
         status != RsvpStatus.NOT_GOING
         and meetings.is_open_for_input(meeting, now)

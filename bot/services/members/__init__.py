@@ -17,7 +17,7 @@ from bot.db.models import (
     OutboxMessage,
     OutboxState,
 )
-from bot.i18n import find_language, negotiate
+from bot.i18n import LANGUAGES, find_language, negotiate
 
 
 async def find_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Member | None:
@@ -83,8 +83,32 @@ async def set_locale(session: AsyncSession, member: Member, tag: str) -> bool:
     if language is None:
         return False
     member.locale = language.tag
+    if member.reads_locales and language.tag in member.reads_locales:
+        # Their own language is not one of the "other" languages they read any more.
+        member.reads_locales = [tag for tag in member.reads_locales if tag != language.tag]
     await session.flush()
     return True
+
+
+def readable_languages(own_locale: str | None) -> tuple[str, ...]:
+    """The languages a member can say they also read: every language Samen has, but their
+    own (Dari and Farsi stay apart: a Dari reader may well read texts written in Farsi)."""
+    return tuple(language.tag for language in LANGUAGES if language.tag != own_locale)
+
+
+async def set_reads(session: AsyncSession, member: Member, tags: Sequence[str]) -> list[str]:
+    """Store the other languages the member reads, in their order (the text fallback chain
+    tries them after their own language). Unknown tags, their own language and repeats are
+    left out; an empty list means they read no other language. Returns what was stored."""
+    offered = readable_languages(member.locale)
+    kept: list[str] = []
+    for tag in tags:
+        language = find_language(tag)
+        if language is not None and language.tag in offered and language.tag not in kept:
+            kept.append(language.tag)
+    member.reads_locales = kept
+    await session.flush()
+    return kept
 
 
 def consent_is_current(member: Member | None, notice_version: int) -> bool:

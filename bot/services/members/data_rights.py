@@ -132,6 +132,7 @@ class MemberData:
 
     telegram_user_id: int
     locale: str | None
+    reads_locales: list[str]  # the other languages they read, in their order
     time_zone: str | None
     created_at: datetime
     last_seen_at: datetime | None
@@ -249,6 +250,7 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
     return MemberData(
         telegram_user_id=member.telegram_user_id,
         locale=member.locale,
+        reads_locales=list(member.reads_locales or []),
         time_zone=member.time_zone,
         created_at=member.created_at,
         last_seen_at=member.last_seen_at,
@@ -296,7 +298,8 @@ async def by_meeting(
     session: AsyncSession, data: MemberData, locale: str | None
 ) -> list[MeetingRecord]:
     """The member's RSVPs and answers grouped per meeting, the soonest meeting first; titles
-    in `locale` (along the fallback chain), prompts in the language each answer was given in."""
+    in `locale` and the languages they read (along the fallback chain), prompts in the
+    language each answer was given in."""
     meeting_ids = {r.meeting_id for r in data.rsvps} | {
         a.meeting_id for a in data.answers if a.meeting_id is not None
     }
@@ -328,7 +331,10 @@ async def by_meeting(
         if question is None or not question.texts:
             return None
         return asked(
-            question, answer.locale, community_locale.get(question.community_id, answer.locale)
+            question,
+            answer.locale,
+            community_locale.get(question.community_id, answer.locale),
+            reads=data.reads_locales,
         ).prompt
 
     rsvp_of = {r.meeting_id: r.status for r in data.rsvps}
@@ -336,7 +342,11 @@ async def by_meeting(
     records = []
     for meeting in sorted(found, key=lambda m: (m.starts_at, m.id)):
         default = community_locale.get(meeting.community_id, fallback_locale)
-        title = meetings.text_for(meeting, locale, default).title if meeting.texts else None
+        title = (
+            meetings.text_for(meeting, locale, default, reads=data.reads_locales).title
+            if meeting.texts
+            else None
+        )
         records.append(
             MeetingRecord(
                 meeting_id=meeting.id,

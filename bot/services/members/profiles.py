@@ -1,5 +1,6 @@
-"""The optional profile: what a member would like to learn, what they could contribute, and
-where they live. Every step can be skipped; each is stored as soon as it is finished."""
+"""The optional profile: what a member would like to learn, what they could contribute, where
+they live, and which other languages they read. Every step can be skipped; each is stored as
+soon as it is finished. The languages step can also be asked on its own (from /language)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ FLOW = "profile"
 LEARN = "learn"
 OFFER = "offer"
 PLACE = "place"
-STEPS = (LEARN, OFFER, PLACE)
+READS = "reads"  # the other languages they read, in the order they tap them
+STEPS = (LEARN, OFFER, PLACE, READS)
+# Dialogue data of a languages step asked on its own: finishing it ends the dialogue.
+ALONE = "alone"
 
 # Opaque keys; their labels are translated by the channel.
 LEARN_TOPICS = ("dutch", "work", "study", "digital", "health", "money")
@@ -42,20 +46,48 @@ async def start(session: AsyncSession, member_id: int, *, now: datetime) -> Dial
     return dialog
 
 
+async def start_reads(session: AsyncSession, member: Member, *, now: datetime) -> Dialog:
+    """Ask only which other languages the member reads, their current list already ticked."""
+    return await dialogs.set(
+        session,
+        member.id,
+        FLOW,
+        READS,
+        {"selected": list(member.reads_locales or []), ALONE: True},
+        now=now,
+    )
+
+
 def selected(dialog: Dialog) -> list[str]:
     return [str(topic) for topic in dialog.data.get("selected", [])]
 
 
+def offered(dialog: Dialog, own_locale: str | None) -> tuple[str, ...]:
+    """What can be ticked at this step: topics, or the languages other than the member's."""
+    if dialog.step == READS:
+        return members.readable_languages(own_locale)
+    return TOPICS.get(dialog.step, ())
+
+
 async def toggle(
-    session: AsyncSession, dialog: Dialog, topic: str, *, now: datetime
+    session: AsyncSession,
+    dialog: Dialog,
+    topic: str,
+    *,
+    now: datetime,
+    own_locale: str | None = None,
 ) -> Dialog | None:
-    """Select or unselect a topic at a topic step; None when the topic is not offered there."""
-    if topic not in TOPICS.get(dialog.step, ()):
+    """Select or unselect a topic (or a language) at a step with buttons; None when it is not
+    offered there."""
+    choices = offered(dialog, own_locale)
+    if topic not in choices:
         return None
     chosen = selected(dialog)
     chosen = [t for t in chosen if t != topic] if topic in chosen else [*chosen, topic]
-    # Keep the order of the list, so the profile reads the same way in every language.
-    chosen = [t for t in TOPICS[dialog.step] if t in chosen]
+    # Topics keep the order of the list, so the profile reads the same way in every language;
+    # languages keep the order they were tapped in: it is the order they are tried.
+    if dialog.step != READS:
+        chosen = [t for t in choices if t in chosen]
     dialog = await dialogs.update(session, dialog, now=now, selected=chosen)
     return dialog
 
@@ -85,11 +117,13 @@ async def finish_step(
             await members.save_profile(session, member, offer_topics=topics, offer_text=text)
         elif dialog.step == PLACE and text:
             await members.save_profile(session, member, municipality=text)
+        elif dialog.step == READS:
+            await members.set_reads(session, member, topics)
     index = STEPS.index(dialog.step)
-    if index + 1 == len(STEPS):
+    if index + 1 == len(STEPS) or dialog.data.get(ALONE):
         await dialogs.clear(session, member.id, now=now)
         return None
-    dialog = await dialogs.set(
-        session, member.id, FLOW, STEPS[index + 1], {"selected": []}, now=now
-    )
+    following = STEPS[index + 1]
+    chosen = list(member.reads_locales or []) if following == READS else []
+    dialog = await dialogs.set(session, member.id, FLOW, following, {"selected": chosen}, now=now)
     return dialog

@@ -93,6 +93,8 @@ class Claimed:
     broadcast_id: int | None
     locale: str | None
     time_zone: str | None
+    # The other languages the member reads, in their order (the text fallback chain).
+    reads_locales: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

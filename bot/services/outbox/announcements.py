@@ -1,8 +1,8 @@
 """Announcements: organiser-written text sent to every reachable member of a community.
 
 The text is data, stored per language in each outbox row's payload; the recipient gets the
-first that exists of: their own language → the community's default → the language it was
-written in.
+first that exists of: their own language → the other languages they read → the community's
+default → the language it was written in (`bot.services.fallback`).
 """
 
 from __future__ import annotations
@@ -48,7 +48,10 @@ class Preview:
     total: int
     by_language: dict[str, int]  # member language → how many
     # Audience languages without their own text: those members get the fallback language.
-    missing: dict[str, str]  # member language → the language they will read instead
+    missing: dict[str, str]  # member language → what a member who reads nothing else gets
+    # Per group of members who read the same: the language each will actually read, with the
+    # other languages they read taken into account ("uk → en (reads English)").
+    reading: tuple[fallback.Reading, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,23 +152,35 @@ async def preview(
     same bad input as `announce`."""
     community, texts, source = await _checked(session, community_code, texts, source_locale)
     audience = members.reachable_query(community.id, privacy.current_notice_version())
-    locales = (await session.execute(audience.with_only_columns(Member.locale))).scalars().all()
-    by_language = Counter(locale or community.default_locale for locale in locales)
-    missing = {}
-    for locale in sorted(by_language):
-        if not fallback.has_own_text(texts, locale):
-            shown, _ = fallback.pick(
-                texts,
-                member_locale=locale,
-                community_locale=community.default_locale,
-                source_locale=source,
-            )
-            missing[locale] = shown
+    readers = [
+        (locale or community.default_locale, reads)
+        for locale, reads in await session.execute(
+            audience.with_only_columns(Member.locale, Member.reads_locales)
+        )
+    ]
+    by_language = Counter(locale for locale, _ in readers)
+
+    def got(locale: str, reads: tuple[str, ...]) -> tuple[str, ...]:
+        shown, _ = choose_text(
+            texts,
+            member_locale=locale,
+            community_locale=community.default_locale,
+            source_locale=source,
+            reads=reads,
+        )
+        return (shown,)
+
+    missing = {
+        locale: got(locale, ())[0]
+        for locale in sorted(by_language)
+        if not fallback.has_own_text(texts, locale)
+    }
     return Preview(
         community_name=community.name,
-        total=len(locales),
+        total=len(readers),
         by_language=dict(sorted(by_language.items())),
         missing=missing,
+        reading=fallback.readings(readers, got),
     )
 
 
@@ -210,14 +225,17 @@ def choose_text(
     member_locale: str | None,
     community_locale: str | None,
     source_locale: str | None,
+    reads: Sequence[str] | None = (),
 ) -> tuple[str, str]:
-    """(locale, text) along the fallback chain (see `bot.services.fallback`)."""
+    """(locale, text) along the fallback chain (see `bot.services.fallback`); `reads` are the
+    other languages the member reads."""
     try:
         return fallback.pick(
             texts,
             member_locale=member_locale,
             community_locale=community_locale,
             source_locale=source_locale,
+            reads=reads,
         )
     except LookupError:
         raise LookupError("an announcement without text") from None

@@ -112,6 +112,7 @@ async def claim(session: AsyncSession, *, instance: str, now: datetime, limit: i
                 broadcast_id=row.broadcast_id,
                 locale=member.locale,
                 time_zone=member.time_zone,
+                reads_locales=tuple(member.reads_locales or ()),
             )
         )
     for reason, ids in skipped.items():

@@ -31,6 +31,7 @@ async def render_announcement(
         member_locale=ctx.row.locale,
         community_locale=community.default_locale,
         source_locale=payload.get("source_locale"),
+        reads=ctx.row.reads_locales,
     )
     header = t.gettext("Message from {community}", community=community.name)
     return Outgoing(

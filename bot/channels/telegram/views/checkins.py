@@ -44,7 +44,9 @@ async def render_checkin(
     meeting = await meetings.get(ctx.session, row.meeting_id or 0)
     if meeting is None or meeting.status == MeetingStatus.CANCELLED:
         raise RenderError("the check-in's meeting is gone or cancelled")
-    text_of = meetings.text_for(meeting, ctx.row.locale, community.default_locale)
+    text_of = meetings.text_for(
+        meeting, ctx.row.locale, community.default_locale, reads=ctx.row.reads_locales
+    )
     if row.kind == CheckInKind.REMINDER:
         status = await rsvps.of_member(ctx.session, row.member_id, meeting.id)
         return meeting_views.reminder(t, meeting, text_of, community.name, status)
@@ -71,7 +73,9 @@ async def _reengage(
     if coming:
         lines += ["", t.gettext("Coming up:")]
         for meeting in coming:
-            text_of = meetings.text_for(meeting, ctx.row.locale, community_locale)
+            text_of = meetings.text_for(
+                meeting, ctx.row.locale, community_locale, reads=ctx.row.reads_locales
+            )
             lines.append(f"• {text_of.title} — {meeting_views.when(t, meeting)}")
             buttons.append((Button(text_of.title[:40], callbacks.meeting(meeting.id, "going")),))
         lines += ["", t.gettext("Tap a meeting to say you are coming.")]

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
-from bot.db.models import Meeting, MeetingStatus, MeetingText, QuestionKind, RsvpStatus
+from bot.db.models import Meeting, MeetingStatus, QuestionKind, RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.intake import FLOW, Step
@@ -31,7 +31,9 @@ def when(t: Translator, meeting: Meeting) -> str:
     )
 
 
-def card(t: Translator, meeting: Meeting, text: MeetingText) -> tuple[str, tuple[TextEntity, ...]]:
+def card(
+    t: Translator, meeting: Meeting, text: meetings.ShownText
+) -> tuple[str, tuple[TextEntity, ...]]:
     """The meeting as text: the title in bold, then description, time and place."""
     lines = [text.title]
     if text.description:
@@ -64,7 +66,7 @@ def invitation_buttons(
 def reminder(
     t: Translator,
     meeting: Meeting,
-    text: MeetingText,
+    text: meetings.ShownText,
     community_name: str,
     status: RsvpStatus | None,
 ) -> Outgoing:
@@ -130,7 +132,9 @@ async def render_invitation(
     meeting, community_name, community_locale, with_input = await _meeting_for(payload, ctx)
     if meeting.status == MeetingStatus.CANCELLED:
         raise RenderError("the meeting was cancelled")
-    text = meetings.text_for(meeting, ctx.row.locale, community_locale)
+    text = meetings.text_for(
+        meeting, ctx.row.locale, community_locale, reads=ctx.row.reads_locales
+    )
     header = t.gettext("Invitation from {community}", community=community_name)
     body, entities = card(t, meeting, text)
     shift = utf16_len(header) + 2
@@ -145,7 +149,9 @@ async def render_invitation(
 async def render_change(t: Translator, payload: Mapping[str, Any], ctx: RenderContext) -> Outgoing:
     """A moved or cancelled meeting, told to the people who were invited."""
     meeting, _name, community_locale, _with_input = await _meeting_for(payload, ctx)
-    text = meetings.text_for(meeting, ctx.row.locale, community_locale)
+    text = meetings.text_for(
+        meeting, ctx.row.locale, community_locale, reads=ctx.row.reads_locales
+    )
     if payload.get("change") == "cancelled":
         line = t.gettext(
             "Cancelled: {title} will not take place. We are sorry.",

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.views import keyboards
+from bot.channels.telegram.views import keyboards, languages
 from bot.i18n import N_, Translator
 from bot.services.communities import retention
 from bot.services.dialogs import Dialog
@@ -126,13 +126,20 @@ async def consent(
 
 
 def profile_keyboard(t: Translator, dialog: Dialog) -> InlineKeyboardMarkup:
-    chosen = set(profiles.selected(dialog))
+    chosen = profiles.selected(dialog)
+
+    def label(choice: str) -> str:
+        if dialog.step == profiles.READS:
+            # The number is the order they are tried in: the order they were tapped.
+            mark = f"{keyboards.CHECK}{chosen.index(choice) + 1}. " if choice in chosen else ""
+            return mark + languages.name(choice)
+        return (keyboards.CHECK if choice in chosen else "") + topic_label(t, choice)
+
     topic_buttons = [
         InlineKeyboardButton(
-            (keyboards.CHECK if topic in chosen else "") + topic_label(t, topic),
-            callback_data=callbacks.step(profiles.FLOW, dialog.version, topic),
+            label(choice), callback_data=callbacks.step(profiles.FLOW, dialog.version, choice)
         )
-        for topic in profiles.TOPICS.get(dialog.step, ())
+        for choice in profiles.offered(dialog, t.tag)
     ]
     final = [
         InlineKeyboardButton(
@@ -161,6 +168,11 @@ def profile_text(t: Translator, step: str) -> str:
             "What could you help others with? Tap one or more, or write it in your own words. "
             "Then tap Done."
         )
+    if step == profiles.READS:
+        return t.gettext(
+            "Which other languages can you read? When something is not written in your "
+            "language, I will show it in these. Tap them in the order you prefer, then tap Done."
+        )
     return t.gettext("In which municipality do you live? Write its name, or tap Skip.")
 
 
@@ -170,6 +182,43 @@ async def profile(
     await send(
         context, chat_id, _join(lead, profile_text(t, dialog.step)), profile_keyboard(t, dialog)
     )
+
+
+# --- the languages a member reads -----------------------------------------------------------
+
+
+def reads_line(t: Translator, reads: Sequence[str]) -> str:
+    """The other languages the member reads, as /language and /mydata say it."""
+    if not reads:
+        return t.gettext("Other languages you read: none")
+    return t.gettext("Other languages you read: {languages}", languages=languages.names(t, reads))
+
+
+async def language_settings(
+    context: SamenContext,
+    chat_id: int,
+    t: Translator,
+    *,
+    reads: Sequence[str] | None,
+    can_read_more: bool,
+) -> None:
+    """/language: the language Samen writes in and the other languages the member reads, with
+    buttons to change either (the second only after consent: it is part of the profile)."""
+    text = "\n".join(
+        [
+            t.gettext("I write to you in {language}.", language=languages.name(t.tag)),
+            reads_line(t, reads or ()),
+            "",
+            t.gettext("Which language would you like me to use? Tap it below."),
+        ]
+    )
+    markup = keyboards.languages(t.tag)
+    if can_read_more:
+        more = InlineKeyboardButton(
+            t.gettext("Other languages I read"), callback_data=callbacks.reads()
+        )
+        markup = InlineKeyboardMarkup([*markup.inline_keyboard, [more]])
+    await send(context, chat_id, text, markup)
 
 
 # --- sharing a story ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from bot.channels.telegram.handlers.common import neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards, prompts
+from bot.channels.telegram.views import languages as language_views
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import Meeting, Role
 from bot.i18n import LANGUAGES, Translator, find_language
@@ -149,22 +150,25 @@ async def _preview(
                 seen.already_invited,
             )
         )
-    for tag, shown in seen.missing.items():
-        lines.append(
-            "⚠️ "
-            + t.gettext(
-                "There is no text in {language}: those members will get the {fallback} text.",
-                language=language_name(tag),
-                fallback=language_name(shown),
-            )
-        )
+    # Per group that will not read it all in its own language: what they will read (their
+    # text, field by field, along their chain, with the other languages they read).
+    lines += language_views.reading_lines(t, seen.reading)
     if lead:
         lines.insert(0, lead + "\n")
     await context.bot.send_message(access.user_id, "\n".join(lines))
-    for tag in seen.by_language:
-        reader = runtime.catalogs.translator(tag, meeting.time_zone)
-        text = meetings.text_for(meeting, tag, default)
-        header = t.gettext("Preview in {language}:", language=language_name(tag))
+    # Each language as it will look; a group that reads other languages has its own preview.
+    shown_groups: set[tuple[str, tuple[str, ...]]] = set()
+    for group in seen.reading:
+        key = (group.locale, group.got)
+        if key in shown_groups:
+            continue
+        shown_groups.add(key)
+        reader = runtime.catalogs.translator(group.locale, meeting.time_zone)
+        text = meetings.text_for(meeting, group.locale, default, reads=group.reads)
+        language = language_name(group.locale)
+        if not group.own:
+            language = f"{language} → {language_views.names(t, group.got)}"
+        header = t.gettext("Preview in {language}:", language=language)
         body, entities = meeting_views.card(reader, meeting, text)
         shift = len(header.encode("utf-16-le")) // 2 + 2
         await context.bot.send_message(

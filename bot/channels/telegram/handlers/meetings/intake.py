@@ -51,7 +51,10 @@ async def command(update: Update, context: SamenContext) -> None:
         member = context.member
         assert member is not None
         open_meetings = await intake.open_runs(session, member, now=now)
-        titles = [await meetings.text_in(session, m, member.locale) for m in open_meetings]
+        titles = [
+            await meetings.text_in(session, m, member.locale, reads=member.reads_locales)
+            for m in open_meetings
+        ]
         if len(open_meetings) == 1:
             asking = await intake.begin(session, member, meeting_id=open_meetings[0].id, now=now)
     if asking is not None:

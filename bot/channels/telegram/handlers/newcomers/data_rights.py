@@ -67,6 +67,8 @@ def render(t: Translator, data: MemberData) -> str:
         t.gettext("Telegram number: {id}", id=data.telegram_user_id),
         t.gettext("Language: {language}", language=language.native_name if language else "—"),
     ]
+    if data.reads_locales:
+        lines.append(prompts.reads_line(t, data.reads_locales))
     if data.consent_given_at is not None and data.consent_version is not None:
         lines.append(
             t.gettext(

@@ -1,4 +1,5 @@
-"""/language and the language buttons: every later message uses the member's choice."""
+"""/language and the language buttons: every later message uses the member's choice; and
+the other languages the member reads (organisers' texts fall back to them first)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,52 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
+from bot.channels.telegram.handlers.common import (
+    PRIVATE_MESSAGES,
+    neutral,
+    require_consent,
+    retire_buttons,
+)
 from bot.channels.telegram.views import prompts
 from bot.i18n import find_language
 from bot.services import members
-from bot.services.members import onboarding, privacy, stories
+from bot.services.members import onboarding, privacy, profiles, stories
 
 
 async def show_languages(update: Update, context: SamenContext) -> None:
-    """Offer every language, the current one ticked."""
+    """Say the language and the other languages read; offer every language, the current one
+    ticked, and (after consent) a button to change the others."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
     async with context.work() as session:
         member = await members.find_by_telegram_id(session, user.id)
-    await prompts.language(context, message.chat_id, context.translator(update, member))
+    await prompts.language_settings(
+        context,
+        message.chat_id,
+        context.translator(update, member),
+        reads=member.reads_locales if member else None,
+        can_read_more=members.consent_is_current(member, privacy.current_notice_version()),
+    )
+
+
+async def choose_reads(update: Update, context: SamenContext) -> None:
+    """Ask which other languages the member reads (the profile's step, on its own)."""
+    query, member, t = update.callback_query, context.member, context.t
+    if query is None:
+        return
+    if not isinstance(callbacks.decode(query.data), callbacks.ReadsChoice) or member is None:
+        await neutral(query, t)
+        return
+    await query.answer()
+    await retire_buttons(query)
+    if not members.consent_is_current(member, privacy.current_notice_version()):
+        # Part of the profile: nothing is stored before consent.
+        await require_consent(update, context, member)
+        return
+    async with context.work() as session:
+        dialog = await profiles.start_reads(session, member, now=context.runtime.clock())
+    await prompts.profile(context, query.from_user.id, t, dialog)
 
 
 async def choose(update: Update, context: SamenContext) -> None:
@@ -85,3 +117,4 @@ async def choose(update: Update, context: SamenContext) -> None:
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("language", show_languages, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(choose, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(choose_reads, pattern=r"^reads:"))

@@ -1,4 +1,5 @@
-"""The optional profile after consent: topics to learn and to offer, and the municipality."""
+"""The optional profile after consent: topics to learn and to offer, the municipality, and the
+other languages the member reads (also reached from /language)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ async def tap(update: Update, context: SamenContext) -> None:
         return
     async with context.work() as session:
         toggled = await profiles.toggle(
-            session, dialog, decoded.choice, now=context.runtime.clock()
+            session, dialog, decoded.choice, now=context.runtime.clock(), own_locale=member.locale
         )
     if toggled is None:
         await neutral(query, t)
@@ -53,10 +54,15 @@ async def tap(update: Update, context: SamenContext) -> None:
 
 
 async def on_message(update: Update, context: SamenContext) -> None:
-    """Free text at a profile step is the member's own words for it; anything else re-prompts."""
+    """Free text at a profile step is the member's own words for it; anything else re-prompts
+    (the languages step takes its buttons only)."""
     message, dialog, t = update.effective_message, context.dialog, context.t
     assert message is not None
     assert dialog is not None
+    if dialog.step == profiles.READS:
+        lead = t.gettext("Please choose with the buttons.")
+        await prompts.profile(context, message.chat_id, t, dialog, lead=lead)
+        return
     if not message.text:
         await prompts.profile(
             context,
@@ -86,8 +92,13 @@ async def _finish(
         following = await profiles.finish_step(
             session, context.member, dialog, now=context.runtime.clock(), text=text, skip=skip
         )
+        reads = list(context.member.reads_locales or [])
     if following is not None:
         await prompts.profile(context, chat_id, t, following)
+        return
+    if dialog.data.get(profiles.ALONE):
+        # Asked from /language: say what is kept now.
+        await prompts.send(context, chat_id, prompts.reads_line(t, reads))
         return
     await prompts.send(
         context,
