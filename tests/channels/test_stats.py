@@ -166,6 +166,7 @@ async def test_without_the_fonts_the_figures_come_as_text_and_nothing_is_drawn_a
     (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
 
     assert reply.method == "sendMessage"
-    assert reply.params["text"].startswith("Invented Buurtkamer Oost: учасників — 5")
+    # The caption's figures, as text (the same text the photo would carry).
+    assert reply.params["text"].startswith("Invented Buurtkamer Oost: 5 ")
     async with bot.runtime.sessions() as session:
         assert len(await audit.events(session, action="report.stats")) == 1
