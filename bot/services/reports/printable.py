@@ -109,30 +109,36 @@ def _summary_pages(markdown: str, *, rtl: bool) -> list[Figure]:
     def mirrored(x: float) -> float:
         return 1 - x if rtl else x
 
+    # Each text is its own bidi paragraph, its direction from its first letter: a Ukrainian
+    # prompt in an Arabic report keeps its question mark at its end. Alignment follows the
+    # page's language.
+    def put(sheet: Figure, x: float, lines: list[str], ha: str, **style: object) -> None:
+        sheet.text(x, y, "\n".join(lines), ha=ha, va="top", **style)  # type: ignore[arg-type]
+
     for block in _blocks(markdown):
         if block.kind == "title":
             sheet = room(3)
-            sheet.text(near, y, block.cells[0], ha=near_ha, va="top", fontsize=18, weight="bold")
+            put(sheet, near, [block.cells[0]], near_ha, fontsize=18, weight="bold")
             y -= 2.2 * line
         elif block.kind == "heading":
             sheet = room(4)  # a heading never ends a page alone
             y -= 0.8 * line
-            sheet.text(near, y, block.cells[0], ha=near_ha, va="top", fontsize=13, weight="bold")
+            put(sheet, near, [block.cells[0]], near_ha, fontsize=13, weight="bold")
             y -= 1.6 * line
         elif block.kind == "text":
             wrapped = textwrap.wrap(block.cells[0], _LINE_CHARS) or [""]
             sheet = room(len(wrapped))
-            sheet.text(near, y, "\n".join(wrapped), ha=near_ha, va="top", fontsize=_BODY_PT)
+            put(sheet, near, wrapped, near_ha, fontsize=_BODY_PT)
             y -= (len(wrapped) + 0.4) * line
         else:
             first, *rest = block.cells
             wrapped = textwrap.wrap(first, _LABEL_CHARS) or [""]
             sheet = room(len(wrapped))
-            sheet.text(near, y, "\n".join(wrapped), ha=near_ha, va="top", fontsize=_BODY_PT)
+            put(sheet, near, wrapped, near_ha, fontsize=_BODY_PT)
             # The other columns share the half of the line after the label, figures aligned
             # on their far edge.
             for i, cell in enumerate(rest, start=1):
                 x = mirrored(0.5 + (1 - _MARGIN - 0.5) * i / len(rest))
-                sheet.text(x, y, cell, ha=far_ha, va="top", fontsize=_BODY_PT)
+                put(sheet, x, [cell], far_ha, fontsize=_BODY_PT)
             y -= (len(wrapped) + 0.25) * line
     return pages
