@@ -12,7 +12,8 @@ export SAMEN_TEST_POSTGRES_URL
 
 PLAYGROUND_ARGS ?=
 
-.PHONY: try run test lint format install fonts texts-extract texts-update texts-compile texts-new clean
+.PHONY: try run test lint format install fonts texts-extract texts-update texts-compile texts-new \
+	texts-apply-reviews clean
 
 # The real bot for invented people in a local page; no token, nothing sent to Telegram.
 try: install texts-compile
@@ -66,6 +67,12 @@ texts-compile: install
 # make texts-new LANG=am: the catalog, a glossary skeleton and a STYLE.md section to fill in.
 texts-new: texts-extract
 	$(BIN)/samen texts new $(LANG)
+
+# Merge what community translators reviewed (`samen texts reviews --language ti --out ti.po`)
+# into the catalogs and compile them: make texts-apply-reviews FRAGMENTS="ti.po so.po"
+texts-apply-reviews: install
+	@test -n "$(FRAGMENTS)" || { echo 'name the fragments: make texts-apply-reviews FRAGMENTS="ti.po"'; exit 2; }
+	$(BIN)/samen texts apply-reviews --locales locales $(FRAGMENTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

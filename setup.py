@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 class BuildWithResources(build_py):
-    """Copy migrations/ and alembic.ini, and compile every locales/*/LC_MESSAGES/*.po."""
+    """Copy migrations/ and alembic.ini, and compile every locales/*/LC_MESSAGES/*.po (its
+    source goes along as *.source.po)."""
 
     def run(self) -> None:
         super().run()
@@ -38,6 +39,10 @@ class BuildWithResources(build_py):
             mo_path = target / "locales" / po_path.relative_to(ROOT / "locales")
             mo_path = mo_path.with_suffix(".mo")
             mo_path.parent.mkdir(parents=True, exist_ok=True)
+            # The source goes along for /reviewtexts, which reads its translator comments.
+            # Under another name: pip gives installed files new times, so a messages.po
+            # could look newer than the .mo the bot speaks from.
+            shutil.copy2(po_path, mo_path.with_name(f"{mo_path.stem}.source.po"))
             with po_path.open("rb") as source:
                 catalog = read_po(source, locale=po_path.parent.parent.name)
             with mo_path.open("wb") as compiled:

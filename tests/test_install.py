@@ -119,6 +119,18 @@ def test_the_installed_wheel_migrates_passes_the_doctor_and_answers(
     assert "warning" not in doctor.stdout
     assert "compiled catalog missing or stale" not in doctor.stderr
 
+    # The wheel carries the .po files too: /reviewtexts reads their review comments.
+    waiting = subprocess.run(
+        [str(installed / "python"), "-c",
+         "from bot import resources; from bot.services.translations import catalog; "
+         "print(len(catalog.pending(resources.locales_dir(), 'so')))"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert int(waiting.stdout) > 0
+    fragment = samen("texts", "reviews", "--language", "so", "--out", "so.po")
+    assert fragment.returncode == 0, fragment.stderr
+    assert "wrote 0 reviewed entries of the so catalog" in fragment.stdout
+
     with FakeBotAPIServer() as fake:
         fake.api.queue_update(UpdateFactory().text(AMIRA, "/start"))
         log_file = (tmp_path / "samen.log").open("w+")

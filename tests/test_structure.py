@@ -190,6 +190,8 @@ def test_handlers_are_grouped_by_audience() -> None:
         ("staff/roles.py", "communities/roles.py"),
         ("staff/announcements.py", "outbox/announcements.py"),
         ("throttle.py", "throttle.py"),
+        ("ambassadors/reviews.py", "translations/reviews.py"),
+        ("ambassadors/translators.py", "translations/translators.py"),
     ]:
         assert (handlers / handler).is_file(), handler
         assert (BOT / "services" / service).is_file(), service

@@ -14,7 +14,7 @@ from typing import Any
 
 # Copies of values the services own, so that parsing does not import them; a test checks that
 # they stay equal (tests/cli/test_help.py).
-ROLES = ("organiser", "coordinator")
+ROLES = ("organiser", "coordinator", "ambassador")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 EXPORT_TABLES = ("answers", "rsvps", "conversations")
 # `samen report`'s own choice (bot/cli/report.py), not a service's.
@@ -440,6 +440,11 @@ def _inbox(commands: Any) -> None:
     saved.set_defaults(handler="inbox:save_reply")
 
 
+# The catalogs community translators review (every language but English), copied so that
+# parsing imports nothing (tests/cli/test_help.py keeps it equal).
+REVIEW_CATALOGS = ("nl", "ar", "uk", "ru", "ti", "fa", "tr", "so")
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -474,7 +479,10 @@ def _playground(commands: Any) -> None:
 
 
 def _texts(commands: Any) -> None:
-    parser = commands.add_parser("texts", help="catalogs: start a new language, check the voice")
+    parser = commands.add_parser(
+        "texts",
+        help="catalogs: start a new language, check the voice, community translators' reviews",
+    )
     actions = parser.add_subparsers(dest="texts_command", required=True, metavar="ACTION")
 
     new = actions.add_parser(
@@ -492,3 +500,18 @@ def _texts(commands: Any) -> None:
     )
     check.add_argument("--locales", type=Path, default=Path("locales"), help="default: locales")
     check.set_defaults(handler="texts:run_check")
+
+    reviewed = actions.add_parser(
+        "reviews", help="write the entries two translators agree on as a .po fragment"
+    )
+    reviewed.add_argument("--language", required=True, choices=REVIEW_CATALOGS)
+    reviewed.add_argument("--out", required=True, type=Path, help="the .po file to write")
+    reviewed.set_defaults(handler="texts:write_reviews")
+    merge = actions.add_parser(
+        "apply-reviews", help="merge reviewed fragments into the catalogs and compile them"
+    )
+    merge.add_argument("fragments", nargs="+", type=Path, metavar="FRAGMENT")
+    merge.add_argument(
+        "--locales", type=Path, default=None, help="the locales folder (default: the bot's)"
+    )
+    merge.set_defaults(handler="texts:apply_reviews")

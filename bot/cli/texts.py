@@ -1,8 +1,13 @@
-"""`samen texts new|check`: start a catalog for a new language, and check every language's voice.
+"""`samen texts`: the catalogs' languages and what community translators reviewed.
 
-`make texts-new LANG=am` extracts the messages and runs `samen texts new am`: the catalog
-(what `pybabel init` makes), a glossary skeleton and a STYLE.md section to fill in. Until they
-are filled in, `samen texts check` (and the suite's voice test) names what is still missing.
+`new` / `check`: `make texts-new LANG=am` extracts the messages and runs `samen texts new am`:
+the catalog (what `pybabel init` makes), a glossary skeleton and a STYLE.md section to fill in.
+Until they are filled in, `samen texts check` (and the suite's voice test) names what is still
+missing.
+
+`reviews` writes the entries of one catalog that two translators agree on as a .po fragment;
+`apply-reviews` merges fragments into the catalogs and compiles them. Only that changes what
+the bot says.
 """
 
 from __future__ import annotations
@@ -12,13 +17,17 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po, write_po
 
-from bot.cli.common import CommandError
+from bot.cli.common import CommandError, settings, with_engine
+from bot.db.engine import create_session_factory
 from bot.i18n import LANGUAGES
 from bot.i18n.style import CATALOG_PATH, FILL_IN, GLOSSARY_FILE, STYLE_FILE, TERMS, check
+from bot.runtime import system_clock
+from bot.services.translations import fragments
 
 _CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -119,4 +128,46 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {args.locales}", file=sys.stderr)
         return 1
     print(f"Every catalog in {args.locales} has its glossary and style, and keeps to them.")
+    return 0
+
+
+def write_reviews(args: argparse.Namespace) -> int:
+    config = settings()
+    out: Path = args.out
+    if not out.parent.is_dir():
+        raise CommandError(f"the folder {out.parent} does not exist")
+
+    async def work(engine: Any) -> int:
+        async with create_session_factory(engine)() as session:
+            try:
+                fragment = await fragments.build(
+                    session, config.locales_dir, args.language, now=system_clock()
+                )
+            except fragments.FragmentError as exc:
+                raise CommandError(str(exc)) from None
+        fragments.write(fragment, out)
+        return len(fragment)
+
+    count = with_engine(config, work)
+    print(f"wrote {count} reviewed entries of the {args.language} catalog to {out}")
+    return 0
+
+
+def apply_reviews(args: argparse.Namespace) -> int:
+    locales: Path = args.locales or settings().locales_dir
+    missing = [str(path) for path in args.fragments if not path.is_file()]
+    if missing:
+        raise CommandError(f"no such fragment: {', '.join(missing)}")
+    try:
+        merges = fragments.apply(locales, args.fragments)
+    except fragments.FragmentError as exc:
+        raise CommandError(str(exc)) from None
+    for merge in merges:
+        print(
+            f"{merge.catalog}: {merge.reviewed} entries reviewed ({merge.changed} corrected), "
+            f"compiled"
+        )
+        for msgid in merge.skipped:
+            first_line = msgid.splitlines()[0][:60]
+            print(f"{merge.catalog}: left out (source or placeholders differ): {first_line}")
     return 0

@@ -55,7 +55,7 @@ async def test_menus_are_registered_per_language(bot: BotHarness) -> None:
     assert described["en"] == "Share your story"
     assert described["ar"] == "شارك قصتك"
     assert described["uk"] == "Поділитися своєю історією"
-    assert described["ti"] == "ዛንታኻ ኣካፍል"
+    assert described["ti"] == "ዛንታኹም ኣካፍሉ"
     assert described["so"] == "Wadaag sheekadaada"
     for call in calls:
         for command in call.params["commands"]:

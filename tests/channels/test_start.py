@@ -104,5 +104,5 @@ async def test_the_apology_is_in_the_language_the_member_chose(
     await create_community(bot.runtime, code=CODE)
     replies = await bot.feed(bot.updates.text(SANNE, f"/start {CODE}"))
     assert [call.text for call in replies] == [
-        "عذرًا، حدث خطأ من جهتنا. يرجى المحاولة مرة أخرى بعد قليل."
+        "عذرًا، حدث خطأ من جهتنا. من فضلك حاول مرة أخرى بعد قليل."
     ]

@@ -49,7 +49,7 @@ async def test_a_member_sees_their_communities_and_roles(bot: BotHarness) -> Non
         "installatiecoördinator te worden.\n"
         "\n"
         "Je gemeenschappen:\n"
-        "• Invented Buurtkamer Oost: deelnemer, organisator\n"
+        "• Invented Buurtkamer Oost: lid, organisator\n"
         "• Invented Wijkhuis West: coördinator"
     ]
 

@@ -12,6 +12,7 @@ import pytest
 from bot.cli import parser, resolve
 from bot.db.models import Role
 from bot.services import exports
+from bot.services.translations.catalog import review_catalogs
 
 HEAVY = ("telegram", "sqlalchemy.ext.asyncio", "matplotlib", "openpyxl", "bot.services")
 
@@ -76,3 +77,4 @@ def test_the_parser_s_copies_match_what_the_services_own() -> None:
     assert tuple(role.value for role in Role) == parser.ROLES
     assert parser.EXPORT_FORMATS == exports.FORMATS
     assert parser.EXPORT_TABLES == exports.TABLES
+    assert review_catalogs() == parser.REVIEW_CATALOGS

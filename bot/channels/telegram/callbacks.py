@@ -19,7 +19,9 @@ These shapes cover every button:
   their message is for; re-checked against the member's conversation and memberships;
 - `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
   inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
-  against their role, the conversation's community and its version on every tap.
+  against their role, the conversation's community and its version on every tap;
+- `trn:on|off` — a member's volunteer switch as a community translator: it sets the state it
+  names (never toggles), so an old or repeated tap is harmless.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -35,7 +37,7 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "reads", "consent", "mtg", "chk", "exp", "cnv", "inb"}
+_RESERVED = {"lang", "reads", "consent", "mtg", "chk", "exp", "cnv", "inb", "trn"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
@@ -107,6 +109,11 @@ class InboxAction:
     saved_reply_id: int | None = None
 
 
+@dataclass(frozen=True)
+class TranslatorSwitch:
+    on: bool
+
+
 Callback = (
     LanguageChoice
     | ReadsChoice
@@ -117,6 +124,7 @@ Callback = (
     | ExportChoice
     | ConversationChoice
     | InboxAction
+    | TranslatorSwitch
 )
 
 
@@ -143,6 +151,8 @@ def encode(callback: Callback) -> str:
             parts = ["inb", str(conversation_id), action, str(version)]
             if saved_reply_id is not None:
                 parts.append(str(saved_reply_id))
+        case TranslatorSwitch(on):
+            parts = ["trn", "on" if on else "off"]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -191,6 +201,8 @@ def decode(data: str | None) -> Callback | None:
             return LanguageChoice(tag)
         case ["reads", "choose"]:
             return ReadsChoice()
+        case ["trn", ("on" | "off") as state]:
+            return TranslatorSwitch(state == "on")
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
             return ConsentAnswer(int(version), answer == "yes")
         case ["mtg", meeting_id, action] if _ID.fullmatch(meeting_id) and (
@@ -264,3 +276,7 @@ def inbox(
     conversation_id: int, action: str, version: int, saved_reply_id: int | None = None
 ) -> str:
     return encode(InboxAction(conversation_id, action, version, saved_reply_id))
+
+
+def translator_switch(on: bool) -> str:
+    return encode(TranslatorSwitch(on))

@@ -34,7 +34,18 @@ from bot.db.models.outbox import (
     OutboxState,
     ProcessedUpdate,
 )
+from bot.db.models.outcomes import Outcome, OutcomeAudience, OutcomeReaction, OutcomeText, Reaction
+from bot.db.models.proposals import (
+    Proposal,
+    ProposalDigest,
+    ProposalKind,
+    ProposalPurpose,
+    ProposalStatus,
+    ProposalText,
+    Support,
+)
 from bot.db.models.secrets import InstallationSecret
+from bot.db.models.translations import TextReview, Verdict
 
 __all__ = [
     "DUE_AT_ONCE",
@@ -66,15 +77,29 @@ __all__ = [
     "Origin",
     "OutboxMessage",
     "OutboxState",
+    "Outcome",
+    "OutcomeAudience",
+    "OutcomeReaction",
+    "OutcomeText",
     "ProcessedUpdate",
+    "Proposal",
+    "ProposalDigest",
+    "ProposalKind",
+    "ProposalPurpose",
+    "ProposalStatus",
+    "ProposalText",
     "Question",
     "QuestionKind",
     "QuestionStage",
     "QuestionText",
+    "Reaction",
     "Role",
     "RoleAssignment",
     "Rsvp",
     "RsvpStatus",
     "SavedReply",
     "SavedReplyText",
+    "Support",
+    "TextReview",
+    "Verdict",
 ]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 class Role(StrEnum):
     ORGANISER = "organiser"
     COORDINATOR = "coordinator"
+    AMBASSADOR = "ambassador"
 
 
 class Community(Base):

@@ -143,3 +143,6 @@ class InboxOrganiser(Base):
     last_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Chosen by the organiser (/signature); members see it, never the Telegram name.
     display_name: Mapped[str | None] = mapped_column(String(64))
+    # The same batching for new proposals: the newest one the organiser was told about.
+    last_proposal_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    last_proposal_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -59,6 +59,9 @@ class Question(Base):
     # (`services/meetings/agenda.py` decides what the agenda is).
     agenda: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source_locale: Mapped[str] = mapped_column(String(16))
+    # A member-proposed long-term question the organiser replaced: no longer asked, kept so
+    # the answers it had still say what they answered.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     texts: Mapped[list[QuestionText]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"

@@ -46,6 +46,8 @@ class Meeting(Base):
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JsonData)
     # Bumped when the meeting moves, so reminders scheduled for the old time are recognised.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # How many proposals each member may support for this meeting (set by the organiser).
+    supports_per_member: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_by_user_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

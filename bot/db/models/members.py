@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, BigId, JsonData, UTCDateTime, utcnow
@@ -42,6 +42,8 @@ class Member(Base):
     learn_text: Mapped[str | None] = mapped_column(Text)
     offer_text: Mapped[str | None] = mapped_column(Text)
     municipality: Mapped[str | None] = mapped_column(String(120))
+    # Volunteered (/translator) to check the bot's texts in the languages they read.
+    translator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # /stop: no broadcasts or check-ins until /start. Blocked: Telegram said 403.
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -36,6 +36,7 @@ from bot.db.models import (
     Question,
     RoleAssignment,
     Rsvp,
+    TextReview,
 )
 from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit, dialogs, meetings
@@ -60,6 +61,7 @@ ERASED_TABLES: tuple[str, ...] = tuple(
         ConversationMessage,
         Conversation,
         InboxOrganiser,
+        TextReview,
         Member,
     )
 )
@@ -127,6 +129,17 @@ class StoredRole:
 
 
 @dataclass(frozen=True)
+class StoredTextReview:
+    """A verdict the member gave, as a community translator, on one of the bot's texts."""
+
+    catalog: str
+    msgid: str
+    verdict: str
+    text: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class MemberData:
     """Everything Samen stores about one member, as data (the channel renders it)."""
 
@@ -153,6 +166,8 @@ class MemberData:
     roles: list[StoredRole] = field(default_factory=list)
     conversations: list[StoredConversation] = field(default_factory=list)
     dialog: dict[str, str] | None = None
+    translator: bool = False  # volunteered as a community translator (/translator)
+    text_reviews: list[StoredTextReview] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready document: datetimes as ISO 8601 in UTC."""
@@ -208,6 +223,13 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         )
     ).all()
     dialog = await dialogs.get(session, member_id)
+    text_reviews = (
+        await session.scalars(
+            select(TextReview)
+            .where(TextReview.reviewer_member_id == member_id)
+            .order_by(TextReview.created_at, TextReview.id)
+        )
+    ).all()
     threads = (
         await session.scalars(
             select(Conversation)
@@ -278,6 +300,11 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
             for c in threads
         ],
         dialog={"flow": dialog.flow, "step": dialog.step} if dialog else None,
+        translator=bool(member.translator),
+        text_reviews=[
+            StoredTextReview(r.catalog, r.msgid, r.verdict.value, r.text, r.created_at)
+            for r in text_reviews
+        ],
     )
 
 
@@ -367,9 +394,11 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
 
     Answers and stories (with their voice file ids), RSVPs, check-ins, queued outbox rows,
     dialogue state, memberships, role assignments held by their Telegram id and the member row
-    go. Outbox rows already sent stay for delivery statistics with recipient fields emptied;
-    where their Telegram id appears as the actor of something (an audit event, a role grant,
-    a meeting) it is emptied too. One audit event keeps the counts, without any id.
+    go. Verdicts on the bot's texts stay, unlinked (the foreign key sets the reviewer to
+    NULL): they are about the catalog, not the person. Outbox rows already sent stay for
+    delivery statistics with recipient fields emptied; where their Telegram id appears as the
+    actor of something (an audit event, a role grant, a meeting) it is emptied too. One audit
+    event keeps the counts, without any id.
     """
     member = await session.get(Member, member_id)
     if member is None:

@@ -4,7 +4,8 @@
 - `meetings/`: creating and changing meetings, the overview, RSVPs, answering questions;
 - `staff/`: the guard in front of every staff command, roles, broadcasts, check-ins, exports,
   figures;
-- `conversations/`: what members write outside a dialogue, and the organisers' inbox.
+- `conversations/`: what members write outside a dialogue, and the organisers' inbox;
+- `ambassadors/`: community translators: the volunteer switch, reviews of the bot's texts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from bot.channels.telegram.handlers import (
     router,
     throttle,
 )
+from bot.channels.telegram.handlers.ambassadors import reviews as text_reviews
+from bot.channels.telegram.handlers.ambassadors import translators
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
@@ -66,6 +69,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     data_rights.register(app, table)
     help.register(app)
     whoami.register(app)
+    translators.register(app)
+    text_reviews.register(app, table)
     broadcasts.register(app)
     announcements.register(app, table)
     rsvps.register(app)

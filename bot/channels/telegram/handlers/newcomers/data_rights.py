@@ -99,11 +99,25 @@ def render(t: Translator, data: MemberData) -> str:
         lines.append(t.gettext("Municipality: {name}", name=data.municipality))
     if data.stopped_at is not None:
         lines.append(t.gettext("Messages stopped since {date}", date=t.fmt_date(data.stopped_at)))
+    lines.append(
+        t.gettext(
+            "Community translator: {answer}",
+            answer=t.gettext("Yes") if data.translator else t.gettext("No"),
+        )
+    )
     lines.append("")
     lines.append(
         t.ngettext("You shared {count} story.", "You shared {count} stories.", len(data.stories))
     )
     lines += conversation_views.mydata_lines(t, data.conversations)
+    if data.text_reviews:
+        lines.append(
+            t.ngettext(
+                "{count} review of the bot's texts.",
+                "{count} reviews of the bot's texts.",
+                len(data.text_reviews),
+            )
+        )
     lines.append(
         t.ngettext(
             "{count} answer to questions.", "{count} answers to questions.", len(data.answers)
