@@ -12,7 +12,7 @@ export SAMEN_TEST_POSTGRES_URL
 
 PLAYGROUND_ARGS ?=
 
-.PHONY: try run test lint format install texts-extract texts-update texts-compile texts-new \
+.PHONY: try run test lint format install fonts texts-extract texts-update texts-compile texts-new \
 	texts-apply-reviews clean
 
 # The real bot for invented people in a local page; no token, nothing sent to Telegram.
@@ -43,6 +43,14 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
+
+# The fonts charts, posters and printed reports draw every script with (Noto Sans, Noto Sans
+# Arabic, Noto Sans Ethiopic; about 42 MB): Debian's package, installed as root. `samen doctor`
+# says whether they are there.
+fonts:
+	@test -f /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf || { \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core; }
 
 # The catalog cycle: extract the source strings, merge them into every catalog, compile.
 texts-extract: install

@@ -37,7 +37,12 @@ _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 _PREFIXES = ("SAMEN_", "TELEGRAM_")
 # Read by the test suite and CI, not by the bot.
 _OTHER_KNOWN = frozenset(
-    {"SAMEN_TEST_POSTGRES_URL", "SAMEN_REQUIRE_POSTGRES", "SAMEN_REQUIRE_BROWSER"}
+    {
+        "SAMEN_TEST_POSTGRES_URL",
+        "SAMEN_REQUIRE_POSTGRES",
+        "SAMEN_REQUIRE_BROWSER",
+        "SAMEN_REQUIRE_FONTS",
+    }
 )
 _SQLITE_SHAPE = (
     "a SQLite URL has three slashes before a relative path (sqlite:///samen.db) and four "

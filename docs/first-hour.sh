@@ -25,8 +25,9 @@ step "1. The installation: settings, database and catalogs (the bot's token is c
 step "2. The community, and the link people join with"
 "$SAMEN" community create --name "Buurthuis Oost" --default-locale nl --code="$CODE"
 
-step "3. The poster: a QR code of that link, to print"
-"$SAMEN" community qr --out poster.png -- "$CODE"
+step "3. The poster to print: the name, the QR code of that link, 'scan to join' in its languages"
+# Run it again when members with other languages have joined: it adds theirs.
+"$SAMEN" community poster --out poster.pdf -- "$CODE"
 
 step "4. You, as the community's coordinator (by numeric id: usernames change)"
 "$SAMEN" role grant --user-id "$MY_TELEGRAM_ID" --community="$CODE" --role coordinator

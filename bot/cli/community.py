@@ -1,4 +1,4 @@
-"""`samen community create|list|qr`: communities and the links and posters people join with."""
+"""`samen community create|list|poster|qr`: communities, the links and posters people join with."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from bot.cli import telegram_api
 from bot.cli.common import CommandError, settings, with_engine
 from bot.config import Settings
 from bot.db.engine import create_session_factory
+from bot.i18n import Catalogs
 from bot.runtime import system_clock
 from bot.services import audit, communities, conversations
-from bot.services.communities import retention
+from bot.services.communities import posters, retention
 
 
 def bot_username(config: Settings) -> str:
@@ -106,6 +107,31 @@ def write_qr(args: argparse.Namespace) -> int:
     link = communities.deep_link(bot_username(config), code)
     width = qr.write_png(link, args.out)
     print(f"wrote {args.out} ({width}×{width} px) for {link}")
+    return 0
+
+
+def write_poster(args: argparse.Namespace) -> int:
+    config = settings()
+    if args.out.suffix.lower().lstrip(".") not in posters.FORMATS:
+        raise CommandError(f"--out must end in .pdf or .png, not {args.out.name!r}")
+
+    async def work(engine: Any) -> tuple[str, str, list[str]] | None:
+        async with create_session_factory(engine)() as session:
+            community = await communities.find_by_code(session, args.code)
+            if community is None:
+                return None
+            return community.name, community.code, await posters.languages(session, community)
+
+    found = with_engine(config, work)
+    if found is None:
+        raise CommandError(f"no community with code {args.code!r}")
+    name, code, tags = found
+    link = communities.deep_link(bot_username(config), code)
+    catalogs = Catalogs(config.locales_dir, config.default_time_zone)
+    poster = posters.compose(name, link, tags, catalogs)
+    posters.write(poster, args.out)
+    languages = " ".join(line.tag for line in poster.lines)
+    print(f"wrote {args.out} (A4) for {link}, in {languages}")
     return 0
 
 

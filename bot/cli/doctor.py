@@ -14,6 +14,7 @@ from babel.support import Translations
 from sqlalchemy.engine import make_url
 from telegram.error import InvalidToken, TelegramError
 
+from bot import fonts
 from bot.cli import telegram_api
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable, check_connection, migrate
@@ -49,6 +50,7 @@ async def run_checks(settings: Settings, *, offline: bool = False) -> list[Check
         await _database(settings),
         *_private_files(settings),
         *_catalogs(settings),
+        _fonts(),
     ]
     if not offline and settings.telegram_bot_token is not None:
         checks.extend(await _telegram(settings))
@@ -179,6 +181,15 @@ def _catalogs(settings: Settings) -> list[Check]:
         else:
             checks.append(Check(f"catalog {catalog}", OK, f"{len(po)} messages"))
     return checks
+
+
+def _fonts() -> Check:
+    """Charts, posters and printed reports need a font for every script (never boxes)."""
+    gone = fonts.missing()
+    if gone:
+        # The bot runs without them; /stats then sends its figures as text.
+        return Check("fonts", WARN, f"reports and posters {fonts.missing_message(gone)}")
+    return Check("fonts", OK, ", ".join(f"{face.family} ({face.scripts})" for face in fonts.FACES))
 
 
 def _compiled_only(catalog: str, mo_path: Path) -> Check:

@@ -19,6 +19,8 @@ EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 EXPORT_TABLES = ("answers", "rsvps", "conversations")
 ALLOWANCE_MODES = ("none", "fee", "hourly")
 STATEMENT_FORMATS = ("csv", "xlsx")
+# `samen report`'s own choice (bot/cli/report.py), not a service's.
+REPORT_FORMATS = ("png", "pdf")
 
 
 # The playground's defaults, here so that `--help` imports nothing of the playground.
@@ -94,10 +96,25 @@ def _community(commands: Any) -> None:
     listing = actions.add_parser("list", help="list communities with their links")
     listing.set_defaults(handler="community:list_communities")
 
-    poster = actions.add_parser("qr", help="write the QR code of a community's link as PNG")
+    poster = actions.add_parser(
+        "poster",
+        help="an A4 poster (PDF or PNG): name, QR code, link, 'scan to join' in every language",
+        description="An A4 poster to print: the community's name, the QR code of its join "
+        "link, the link as text, and 'Scan to join' in the community's language and every "
+        "language its members use, each in its own script.",
+    )
     poster.add_argument("code")
-    poster.add_argument("--out", required=True, type=Path, help="the PNG file to write")
-    poster.set_defaults(handler="community:write_qr")
+    poster.add_argument(
+        "--out", required=True, type=Path, help="the file to write: poster.pdf or poster.png"
+    )
+    poster.set_defaults(handler="community:write_poster")
+
+    code = actions.add_parser(
+        "qr", help="only the QR code of a community's link, as PNG (for your own layouts)"
+    )
+    code.add_argument("code")
+    code.add_argument("--out", required=True, type=Path, help="the PNG file to write")
+    code.set_defaults(handler="community:write_qr")
 
     keep = actions.add_parser(
         "set-retention", help="how many months answers and stories are kept (1 to 24)"
@@ -326,13 +343,27 @@ def _doctor(commands: Any) -> None:
 
 
 def _report(commands: Any) -> None:
-    parser = commands.add_parser("report", help="charts (PNG) and a summary of a community")
+    parser = commands.add_parser(
+        "report", help="charts and a summary of a community (PNG and Markdown, or one PDF)"
+    )
     parser.add_argument("--community", required=True, metavar="CODE")
     parser.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
     parser.add_argument(
         "--language", metavar="LANG", help="labels in this language (default: the community's)"
     )
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR")
+    parser.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="png",
+        help="png: a PNG per chart and summary.md; pdf: one PDF to print (default: png)",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the folder to write into (with --format pdf also a .pdf file name)",
+    )
     parser.set_defaults(handler="report:make_report")
 
 

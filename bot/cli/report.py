@@ -1,4 +1,5 @@
-"""`samen report`: PNG charts and a Markdown summary of a community, for coordinators."""
+"""`samen report`: a community's charts and summary, for coordinators: PNG files and a
+Markdown summary, or one PDF to print."""
 
 from __future__ import annotations
 
@@ -35,9 +36,12 @@ def make_report(args: argparse.Namespace) -> int:
                 )
             except reports.ReportError as exc:
                 raise CommandError(str(exc)) from None
-            files = reports.write(report, catalogs, args.out)
-            contributed = await _contributions(session, report, catalogs, args.out)
-            files += [contributed] if contributed is not None else []
+            if args.format == "pdf":
+                files = [reports.printed(report, catalogs, args.out)]
+            else:
+                files = reports.write(report, catalogs, args.out)
+                contributed = await _contributions(session, report, catalogs, args.out)
+                files += [contributed] if contributed is not None else []
             await reports.record(session, report, via="cli", now=system_clock())
             await session.commit()
             return files

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from bot import fonts
 from bot.db.models import Conversation, Member, Membership, MessageKind, Role
 from bot.services import audit, conversations
 from bot.services.communities import roles
 from bot.services.conversations import Incoming
 from tests.factories import AMIRA, GROUP_CHAT, OLENA, SANNE
+from tests.fonts_support import drawing_fonts
 from tests.harness import BotHarness
 from tests.report_support import seed_community
+
+__all__ = ["drawing_fonts"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -29,6 +34,7 @@ async def grant(bot: BotHarness, community_id: int, user_id: int, role: Role) ->
         await session.commit()
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_a_coordinator_gets_the_chart_with_a_caption_in_their_language(
     bot: BotHarness,
 ) -> None:
@@ -87,6 +93,7 @@ async def test_in_a_group_chat_stats_are_never_sent(bot: BotHarness) -> None:
     assert bot.api.calls_to("sendPhoto") == []
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_a_coordinator_of_two_communities_chooses_one_by_code(bot: BotHarness) -> None:
     first = await seed_community(bot.runtime, "oost")
     await grant(bot, first.community_id, SANNE.id, Role.COORDINATOR)
@@ -111,6 +118,7 @@ async def test_a_coordinator_of_two_communities_chooses_one_by_code(bot: BotHarn
     assert (photo.params["caption"] or "").startswith("Invented West: ")
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_stats_show_conversations_opened_answered_median_and_overdue(
     bot: BotHarness,
 ) -> None:
@@ -146,3 +154,19 @@ async def test_stats_show_conversations_opened_answered_median_and_overdue(
         "Медіанний час до першої відповіді: 1 година.",
         "1 відкрита розмова чекає довше, ніж час відповіді спільноти.",
     ]
+
+
+async def test_without_the_fonts_the_figures_come_as_text_and_nothing_is_drawn_as_boxes(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = await seed_community(bot.runtime)
+    await grant(bot, seeded.community_id, OLENA.id, Role.COORDINATOR)
+    monkeypatch.setattr(fonts, "FONT_DIRS", ())
+
+    (reply,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
+
+    assert reply.method == "sendMessage"
+    # The caption's figures, as text (the same text the photo would carry).
+    assert reply.params["text"].startswith("Invented Buurtkamer Oost: 5 ")
+    async with bot.runtime.sessions() as session:
+        assert len(await audit.events(session, action="report.stats")) == 1

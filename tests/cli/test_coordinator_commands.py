@@ -16,10 +16,12 @@ from bot.runtime import Runtime
 from bot.services import audit
 from bot.services.communities import retention
 from bot.services.reports.charts import CHART_FILES, SUMMARY_FILE
+from tests.fonts_support import drawing_fonts
 from tests.outbox_support import in_new_loop, make_community
 from tests.report_support import seed_community
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+__all__ = ["drawing_fonts"]
 
 
 @pytest.fixture
@@ -29,6 +31,7 @@ def cli_env(database_url: str, settings: Settings, monkeypatch: pytest.MonkeyPat
     return settings
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 def test_report_writes_every_chart_and_a_summary_in_the_chosen_language(
     cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

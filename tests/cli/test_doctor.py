@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import fonts
 from bot.cli import main
 from tests.conftest import TEST_TOKEN
 from tests.fakes.bot_api import Errors
@@ -85,3 +86,21 @@ def test_doctor_is_content_with_a_careful_installation(
     assert "warning" not in out
     assert "1 configured" in out
     assert out.strip().endswith("all checks passed")
+
+
+def test_doctor_names_the_fonts_that_charts_and_posters_miss(
+    database_url: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+    monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path,))
+    (tmp_path / "NotoSans-Regular.ttf").write_bytes(b"")  # found by name, one of six
+    main(["doctor", "--offline"])
+    (line,) = [ln for ln in capsys.readouterr().out.splitlines() if " fonts " in ln]
+    assert line.split()[0] == "warning"
+    assert line.endswith(
+        "reports and posters cannot draw every script, Noto Sans (Latin and Cyrillic), "
+        "Noto Sans Arabic (Arabic and Farsi), Noto Sans Ethiopic (Tigrinya) not installed: "
+        "apt-get install fonts-noto-core (or `make fonts`)"
+    )

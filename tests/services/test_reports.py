@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from bot.runtime import Runtime
 from bot.services import reports
-from bot.services.reports.charts import CHART_FILES, FIGURES, MAIN_CHART, SUMMARY_FILE, renderable
+from bot.services.reports.charts import CHART_FILES, FIGURES, MAIN_CHART, SUMMARY_FILE
+from tests.fonts_support import drawing_fonts
 from tests.outbox_support import make_community
 from tests.report_support import seed_community, seed_counted_community
+
+__all__ = ["drawing_fonts"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -50,6 +55,7 @@ async def test_one_meeting_and_texts_in_the_chosen_language(runtime: Runtime) ->
     assert report.answers == 0
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_a_report_run_writes_png_charts_and_a_summary_with_the_figures(
     runtime: Runtime, tmp_path: Path
 ) -> None:
@@ -72,29 +78,7 @@ async def test_a_report_run_writes_png_charts_and_a_summary_with_the_figures(
     assert "| العربية (ar) | 2 |" in summary
 
 
-async def test_tigrinya_and_arabic_labels_fall_back_to_what_the_chart_font_draws(
-    runtime: Runtime, tmp_path: Path
-) -> None:
-    seeded = await seed_community(runtime)
-    async with runtime.sessions() as session:
-        report = await reports.build(
-            session, community_code=seeded.code, now=runtime.clock(), locale="ti"
-        )
-    labels = reports.Labels(runtime.catalogs.translator("ti"), runtime.catalogs.translator("en"))
-    assert not renderable("ትግርኛ")
-    assert not renderable("العربية")
-    assert renderable("Українська")
-    assert labels.language("ti") == "ti · Tigrinya"
-    assert labels.language("uk") == "Українська"
-    assert labels("Members by language") == "Members by language"
-    assert labels.written(report.questions[0].prompt, "Q1") == "Q1"
-    files = reports.write(report, runtime.catalogs, tmp_path)
-    summary = (tmp_path / SUMMARY_FILE).read_text(encoding="utf-8")
-    # The summary keeps the Tigrinya prompt as written.
-    assert "ብዛዕባ እንታይ ክትዛረብ ትደሊ?" in summary
-    assert all(p.stat().st_size > 0 for p in files)
-
-
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_legends_sit_below_the_chart_and_cover_no_bar_or_line(runtime: Runtime) -> None:
     seeded = await seed_community(runtime)
     async with runtime.sessions() as session:
@@ -117,6 +101,7 @@ async def test_legends_sit_below_the_chart_and_cover_no_bar_or_line(runtime: Run
         assert box.y0 >= 0, name
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_an_arabic_report_has_arabic_titles_questions_and_labels(
     runtime: Runtime, tmp_path: Path
 ) -> None:
@@ -138,9 +123,9 @@ async def test_an_arabic_report_has_arabic_titles_questions_and_labels(
     assert "عن ماذا تريد أن تتحدث؟" in summary
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_a_ukrainian_report_labels_its_charts_in_ukrainian(runtime: Runtime) -> None:
-    """Latin and Cyrillic labels are drawn in the chosen language (Arabic and Ethiopic wait
-    for the chart fonts; see `charts`)."""
+    """Labels are drawn in the chosen language (every script: see test_chart_scripts)."""
     seeded = await seed_community(runtime)
     async with runtime.sessions() as session:
         report = await reports.build(
@@ -157,6 +142,7 @@ async def test_a_ukrainian_report_labels_its_charts_in_ukrainian(runtime: Runtim
     ]
 
 
+@pytest.mark.usefixtures("drawing_fonts")
 async def test_a_community_without_data_gets_zeros_and_charts_that_say_so(
     runtime: Runtime, tmp_path: Path
 ) -> None:

@@ -9,28 +9,31 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import fonts
+from bot.fonts import FontsMissing
 from bot.i18n import Catalogs
 from bot.services import audit
 from bot.services.reports.charts import SUMMARY_FILE, Labels, draw_all, draw_main, summary
 from bot.services.reports.data import Report, ReportError, build
+from bot.services.reports.printable import PDF_FILE, write_pdf
 
 __all__ = [
+    "FontsMissing",
     "Labels",
     "Report",
     "ReportError",
     "build",
     "labels_for",
     "main_chart",
+    "printed",
     "record",
     "write",
 ]
 
 
 def labels_for(report: Report, catalogs: Catalogs) -> Labels:
-    return Labels(
-        catalogs.translator(report.locale, report.time_zone),
-        catalogs.translator("en", report.time_zone),
-    )
+    """Labels in the report's language; raises FontsMissing when a script's font is missing."""
+    return Labels(catalogs.translator(report.locale, report.time_zone), fonts.load())
 
 
 def write(report: Report, catalogs: Catalogs, out_dir: Path) -> list[Path]:
@@ -40,6 +43,13 @@ def write(report: Report, catalogs: Catalogs, out_dir: Path) -> list[Path]:
     path = out_dir / SUMMARY_FILE
     path.write_text(summary(report, labels.t), encoding="utf-8")
     return [*files, path]
+
+
+def printed(report: Report, catalogs: Catalogs, path: Path) -> Path:
+    """The report as one PDF to print (summary, then charts) at `path`: a `.pdf` file, or a
+    folder to put `report.pdf` in."""
+    target = path if path.suffix.lower() == ".pdf" else path / PDF_FILE
+    return write_pdf(report, labels_for(report, catalogs), target)
 
 
 def main_chart(report: Report, catalogs: Catalogs) -> bytes:

@@ -1,14 +1,10 @@
 """Drawing a report: PNG charts with matplotlib (Agg, no display) and a Markdown summary.
 
-Fonts: matplotlib draws text glyph by glyph with DejaVu Sans. That covers Latin and
-Cyrillic, but it has no Ethiopic (Tigrinya) glyphs and it neither joins Arabic letters nor
-orders right-to-left text, so Arabic and Farsi would come out as separate letters in the wrong
-order. So every label on a chart is checked: a label that DejaVu Sans can draw left to right
-is used as it is; otherwise the chart falls back to English for catalog labels, to the
-language code plus its English name for languages (e.g. "ti · Tigrinya"), and to "Meeting 2"
-/ "Q3" for organiser-written titles. The Markdown summary has no such limit and is written
-wholly in the chosen language. (`renderable` is the one place that decides; fonts that draw
-Ethiopic and shaped Arabic make the chosen language appear on the charts too.)
+Every label is in the chosen language and in its own script: matplotlib (3.11+) joins and
+orders Arabic and Farsi itself, and `_save` gives every text the Noto family list of
+`bot.fonts`, so Ethiopic, Arabic, Cyrillic and Latin each find their font, also inside one
+label (`ar · العربية` on a Dutch chart). Without those fonts `Labels` cannot be made: the
+report stops with one line naming the fix, it never draws boxes.
 
 Every number drawn comes from the report (`data.Report`), whose figures `figures` counts:
 the same numbers as the summary, /stats and the export's summary sheet. Legends sit below
@@ -17,9 +13,7 @@ the axes, outside them, so they never cover a bar or a line.
 
 from __future__ import annotations
 
-import functools
 import io
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from babel import Locale
 
+from bot import fonts
 from bot.db.models import OutboxState
 from bot.i18n import N_, Translator, find_language
 from bot.services.reports.data import Report
@@ -36,7 +31,6 @@ from bot.services.reports.data import Report
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-FONT = "DejaVu Sans"
 MAIN_CHART = "participation.png"
 CHART_FILES = (
     "rsvps.png",
@@ -61,60 +55,41 @@ STATE_LABELS = {
 _STATE_ORDER = list(STATE_LABELS)
 
 
-@functools.cache
-def _glyphs() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-    from matplotlib import font_manager
-
-    path = font_manager.findfont(font_manager.FontProperties(family=FONT))
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
-def renderable(text: str) -> bool:
-    """Whether matplotlib draws `text` correctly: every glyph exists and nothing is RTL."""
-    glyphs = _glyphs()
-    for char in text:
-        if unicodedata.bidirectional(char) in ("R", "AL", "RLE", "RLO", "RLI"):
-            return False
-        if not char.isspace() and ord(char) not in glyphs:
-            return False
-    return True
-
-
 @dataclass(frozen=True)
 class Labels:
-    """Chart labels: the chosen language where it can be drawn, else English."""
+    """Chart labels in the chosen language; `fonts` proves every script can be drawn."""
 
     t: Translator
-    english: Translator
+    fonts: fonts.Fonts
 
     def __call__(self, message: str, /, **params: object) -> str:
-        text = self.t.gettext(message, **params)
-        return text if renderable(text) else self.english.gettext(message, **params)
+        return self.t.gettext(message, **params)
 
     def number(self, value: float) -> str:
-        text = self.t.fmt_number(value)
-        return text if renderable(text) else self.english.fmt_number(value)
+        return self.t.fmt_number(value)
 
     def language(self, tag: str) -> str:
+        """`ar · العربية`: the code for readers of other scripts, then the language's own name.
+
+        The code first also starts a Latin chart's label left to right.
+        """
         if not tag:
             return "?"
         language = find_language(tag)
-        if language is not None and renderable(language.native_name):
-            return language.native_name
+        if language is not None:
+            return f"{tag} · {language.native_name}"
         try:
-            english = Locale.parse(tag.replace("-", "_")).get_display_name("en") or ""
+            name = Locale.parse(tag.replace("-", "_")).get_display_name(self.t.locale) or ""
         except (ValueError, TypeError):
-            english = ""
-        return f"{tag} · {english}" if english else tag
+            name = ""
+        return f"{tag} · {name}" if name else tag
 
     def written(self, text: str, fallback: str) -> str:
-        """Organiser-written text (a title, a prompt), shortened; `fallback` if undrawable."""
-        text = " ".join(text.split())
+        """Organiser-written text (a title, a prompt), shortened; `fallback` when empty."""
+        text = " ".join(self.fonts.drawable(text).split())
         if len(text) > _LABEL_MAX:
             text = text[: _LABEL_MAX - 1] + "…"
-        return text if text and renderable(text) else fallback
+        return text or fallback
 
 
 def _figure(height: float = 4.0) -> Figure:
@@ -129,6 +104,7 @@ def _figure(height: float = 4.0) -> Figure:
 
 
 def _save(figure: Figure, path: Path | BinaryIO) -> Path | BinaryIO:
+    fonts.apply(figure)
     figure.savefig(path, format="png")
     return path
 
@@ -184,7 +160,7 @@ def answers_figure(report: Report, labels: Labels) -> Figure:
         return figure
     # The order of `report.questions`: answered ones first, those nobody answered last.
     names = [
-        f"Q{n}: " + labels.written(row.prompt, "").strip() if renderable(row.prompt) else f"Q{n}"
+        labels.written(f"Q{n}: {row.prompt}" if row.prompt.strip() else "", f"Q{n}")
         for n, row in enumerate(rows, start=1)
     ]
     ax.barh(names, [row.answers for row in rows], color="#264653")

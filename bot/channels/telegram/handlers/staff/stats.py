@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from telegram import InputFile, Update
@@ -16,6 +17,7 @@ from bot.services import communities, reports
 from bot.services.contributions import figures as contribution_figures
 
 PHOTO_NAME = "samen-stats.png"
+log = logging.getLogger(__name__)
 
 
 async def show(update: Update, context: SamenContext) -> None:
@@ -46,7 +48,15 @@ async def show(update: Update, context: SamenContext) -> None:
             session, community_code=chosen.code, now=runtime.clock(), locale=t.tag
         )
         # Drawing takes a moment of CPU: off the event loop, so other chats are answered.
-        png = await asyncio.to_thread(reports.main_chart, report, runtime.catalogs)
+        try:
+            png: bytes | None = await asyncio.to_thread(
+                reports.main_chart, report, runtime.catalogs
+            )
+        except reports.FontsMissing as exc:
+            # The figures still reach the coordinator, as text; the fix is the operator's
+            # (the log line and `samen doctor` name it), and no chart is drawn with boxes.
+            log.warning("stats chart not drawn: %s", exc)
+            png = None
         contributed = await contribution_figures.of_community(session, chosen, now=runtime.clock())
         await reports.record(
             session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
@@ -77,6 +87,9 @@ async def show(update: Update, context: SamenContext) -> None:
     # The last three months: a photo's caption holds at most 1,024 characters.
     if contributed.anything:
         caption = "\n".join([caption, *contribution_figures.lines(t, contributed, months=3)])
+    if png is None:
+        await message.reply_text(caption)
+        return
     await message.reply_photo(photo=InputFile(png, filename=PHOTO_NAME), caption=caption[:1024])
 
 
