@@ -264,9 +264,10 @@ async def test_unclear_or_unusual_reports_are_asked_again_and_lose_nothing(
     await bot.say(DAWIT, "/contribute")
     (again,) = await bot.say(DAWIT, "x" * 301)
     assert again.startswith(
-        ti.gettext(
-            "Please describe it in words, in at most {limit} characters.",
-            limit=ti.fmt_number(300),
+        ti.ngettext(
+            "Please describe it in words, in at most {count} character.",
+            "Please describe it in words, in at most {count} characters.",
+            300,
         )
     )
     await bot.say(DAWIT, "Vertalen van de nieuwsbrief")

@@ -28,6 +28,15 @@ async def test_stickers_photos_locations_and_edits_get_a_polite_reprompt(
     bot: BotHarness,
 ) -> None:
     await create_community(bot.runtime, code=CODE)
+    nl = bot.runtime.catalogs.translator("nl")
+
+    def too_long(limit: int) -> str:
+        return nl.ngettext(
+            "That is a bit long. Please keep it under {count} character.",
+            "That is a bit long. Please keep it under {count} characters.",
+            limit,
+        )
+
     sticker = Send(lambda u, p: u.sticker(p), "sticker")
     photo = Send(lambda u, p: u.photo(p), "photo")
     location = Send(lambda u, p: u.location(p), "location")
@@ -74,13 +83,13 @@ async def test_stickers_photos_locations_and_edits_get_a_polite_reprompt(
             ),
             Turn(
                 Say("a" * 501),
-                [Reply(contains=["Dat is wat lang. Houd het alsjeblieft onder de 500 tekens."])],
+                [Reply(contains=[too_long(500)])],
             ),
             Turn(Tap("Overslaan"), [Reply(contains=["Waarmee zou jij anderen"])]),
             Turn(Tap("Overslaan"), [Reply(contains=["In welke gemeente woon je?"])]),
             Turn(
                 Say("Z" * 121),
-                [Reply(contains=["Houd het alsjeblieft onder de 120 tekens."])],
+                [Reply(contains=[too_long(120)])],
             ),
             Turn(Say("Zwolle"), [Reply(contains=["Welke andere talen kun je lezen?"])]),
             # The languages step takes its buttons only: typed names are not guessed at.

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.db.models import Answer, AnswerSource, InputRun
 from bot.services import meetings
+from bot.services.intake import questions
 from bot.services.meetings import invitations
 from bot.services.meetings.invitations import Audience
 from tests.channels.journeys import CODE, onboard
@@ -32,9 +33,13 @@ async def test_an_over_long_story_is_answered_kindly_and_the_member_can_go_on(
     await onboard(bot, OLENA)
     [prompt] = await bot.say(SANNE, "/share")
     [answer] = await bot.say(SANNE, LONG)
-    assert answer == (
-        "Dat bericht is te lang voor mij. Houd het alsjeblieft onder de 4.096 tekens.\n\n" + prompt
+    too_long = bot.runtime.catalogs.translator("nl").ngettext(
+        "That message is too long for me. Please keep it under {count} character.",
+        "That message is too long for me. Please keep it under {count} characters.",
+        4096,
     )
+    assert too_long.endswith("4.096 tekens.")  # the count, formatted and agreeing in Dutch
+    assert answer == too_long + "\n\n" + prompt
     assert await stories(bot) == []
     # Still at the story step: a shorter one is kept.
     [thanks] = await bot.say(SANNE, "Een korter verhaal over de buurt.")
@@ -57,7 +62,14 @@ async def test_an_over_long_answer_to_a_question_is_answered_kindly(bot: BotHarn
     await deliver(bot.runtime, bot.api)
     await bot.tap(person, "Inbreng geven")
     [answer] = await bot.say(person, LONG)
-    assert "te lang" in answer
+    assert (
+        bot.runtime.catalogs.translator("nl").ngettext(
+            "That answer is too long. Please keep it under {count} character.",
+            "That answer is too long. Please keep it under {count} characters.",
+            questions.MAX_TEXT,
+        )
+        in answer
+    )
     assert "Wat wil je op de agenda zetten?" in answer
     async with bot.runtime.sessions() as session:
         assert (await session.scalars(select(Answer))).all() == []

@@ -267,9 +267,10 @@ def problem_text(
         case "not_text":
             return t.gettext("This question asks for a written answer. Please type it.")
         case "too_long":
-            return t.gettext(
-                "That answer is too long. Please keep it under {limit} characters.",
-                limit=t.fmt_number(MAX_TEXT),
+            return t.ngettext(
+                "That answer is too long. Please keep it under {count} character.",
+                "That answer is too long. Please keep it under {count} characters.",
+                MAX_TEXT,
             )
         case "not_a_date":
             return t.gettext(

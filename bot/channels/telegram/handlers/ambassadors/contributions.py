@@ -203,9 +203,10 @@ async def on_message(update: Update, context: SamenContext) -> None:
         if dialog.step == activities.WHAT:
             what = activities.clean_what(text)
             if what is None:
-                lead = t.gettext(
-                    "Please describe it in words, in at most {limit} characters.",
-                    limit=t.fmt_number(activities.MAX_WHAT),
+                lead = t.ngettext(
+                    "Please describe it in words, in at most {count} character.",
+                    "Please describe it in words, in at most {count} characters.",
+                    activities.MAX_WHAT,
                 )
             else:
                 dialog = await dialogs.update(

@@ -73,9 +73,10 @@ async def on_message(update: Update, context: SamenContext) -> None:
         )
         return
     if len(message.text.strip()) > profiles.text_limit(dialog.step):
-        lead = t.gettext(
-            "That is a bit long. Please keep it under {limit} characters.",
-            limit=t.fmt_number(profiles.text_limit(dialog.step)),
+        lead = t.ngettext(
+            "That is a bit long. Please keep it under {count} character.",
+            "That is a bit long. Please keep it under {count} characters.",
+            profiles.text_limit(dialog.step),
         )
         await prompts.profile(context, message.chat_id, t, dialog, lead=lead)
         return

@@ -108,9 +108,10 @@ async def on_message(update: Update, context: SamenContext) -> None:
         else:
             community = saved.community
     if isinstance(saved, stories.TooLong):
-        lead = t.gettext(
-            "That message is too long for me. Please keep it under {limit} characters.",
-            limit=t.fmt_number(saved.limit),
+        lead = t.ngettext(
+            "That message is too long for me. Please keep it under {count} character.",
+            "That message is too long for me. Please keep it under {count} characters.",
+            saved.limit,
         )
         await prompts.share(context, message.chat_id, t, dialog, community=community, lead=lead)
         return
