@@ -17,7 +17,15 @@ These shapes cover every button:
   their message is for; re-checked against the member's conversation and memberships;
 - `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
   inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
-  against their role, the conversation's community and its version on every tap.
+  against their role, the conversation's community and its version on every tap;
+- `sup:<proposal id>:support|listen` — a member supports (or stops supporting) a proposal,
+  or listens to a voice proposal; re-checked against the invitation, the meeting's start and
+  the member's supports left;
+- `prp:<proposal id>:<action>:<proposal version>[:<argument>]` — an organiser's decision
+  (accept, merge, into, decline, reason, agenda, text, lang, listen), re-checked against
+  their role, the proposal's community and its version on every tap;
+- `mkp:<conversation message id>` — a member makes their message a proposal; re-checked
+  against the member's own conversation.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -33,9 +41,13 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "sup", "prp", "mkp"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
-MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
+MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
+SUPPORT_ACTIONS = frozenset({"support", "listen"})
+PROPOSAL_ACTIONS = frozenset(
+    {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}
+)
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 INBOX_ACTIONS = frozenset(
     {"open", "reply", "take", "close", "reopen", "note", "saved", "send", "cancel"}
@@ -100,6 +112,25 @@ class InboxAction:
     saved_reply_id: int | None = None
 
 
+@dataclass(frozen=True)
+class SupportAction:
+    proposal_id: int
+    action: str
+
+
+@dataclass(frozen=True)
+class ProposalAction:
+    proposal_id: int
+    action: str
+    version: int
+    argument: str | None = None  # a target proposal id, a reason code or a language tag
+
+
+@dataclass(frozen=True)
+class MessageToProposal:
+    message_id: int
+
+
 Callback = (
     LanguageChoice
     | ConsentAnswer
@@ -109,6 +140,9 @@ Callback = (
     | ExportChoice
     | ConversationChoice
     | InboxAction
+    | SupportAction
+    | ProposalAction
+    | MessageToProposal
 )
 
 
@@ -133,6 +167,18 @@ def encode(callback: Callback) -> str:
             parts = ["inb", str(conversation_id), action, str(version)]
             if saved_reply_id is not None:
                 parts.append(str(saved_reply_id))
+        case SupportAction(proposal_id, action):
+            if action not in SUPPORT_ACTIONS:
+                raise ValueError(f"unknown support action {action!r}")
+            parts = ["sup", str(proposal_id), action]
+        case ProposalAction(proposal_id, action, version, argument):
+            if action not in PROPOSAL_ACTIONS:
+                raise ValueError(f"unknown proposal action {action!r}")
+            parts = ["prp", str(proposal_id), action, str(version)]
+            if argument is not None:
+                parts.append(argument)
+        case MessageToProposal(message_id):
+            parts = ["mkp", str(message_id)]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -177,6 +223,17 @@ def decode(data: str | None) -> Callback | None:
             return InboxAction(
                 int(conversation), action, int(version), int(rest[0]) if rest else None
             )
+        case ["sup", proposal, action] if _ID.fullmatch(proposal) and action in SUPPORT_ACTIONS:
+            return SupportAction(int(proposal), action)
+        case ["prp", proposal, action, version, *rest] if (
+            _ID.fullmatch(proposal)
+            and action in PROPOSAL_ACTIONS
+            and _VERSION.fullmatch(version)
+            and len(rest) <= 1
+        ):
+            return ProposalAction(int(proposal), action, int(version), rest[0] if rest else None)
+        case ["mkp", message] if _ID.fullmatch(message):
+            return MessageToProposal(int(message))
         case ["lang", tag]:
             return LanguageChoice(tag)
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
@@ -248,3 +305,15 @@ def inbox(
     conversation_id: int, action: str, version: int, saved_reply_id: int | None = None
 ) -> str:
     return encode(InboxAction(conversation_id, action, version, saved_reply_id))
+
+
+def support(proposal_id: int, action: str = "support") -> str:
+    return encode(SupportAction(proposal_id, action))
+
+
+def proposal(proposal_id: int, action: str, version: int, argument: str | None = None) -> str:
+    return encode(ProposalAction(proposal_id, action, version, argument))
+
+
+def message_to_proposal(message_id: int) -> str:
+    return encode(MessageToProposal(message_id))

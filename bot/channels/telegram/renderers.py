@@ -11,10 +11,13 @@ from bot.channels.telegram.views import announcements as announcement_views
 from bot.channels.telegram.views import checkins as checkin_views
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import meetings as meeting_views
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.services import checkins
 from bot.services.conversations import notices, replies
 from bot.services.meetings import changes, invitations
 from bot.services.outbox import announcements
+from bot.services.proposals import KIND_DECISION, digests
+from bot.services.proposals import notices as proposal_notices
 
 
 def build_renderers() -> Renderers:
@@ -26,4 +29,7 @@ def build_renderers() -> Renderers:
     renderers.register(checkins.KIND, checkin_views.render_checkin)
     renderers.register(replies.KIND, conversation_views.render_reply)
     renderers.register(notices.KIND, conversation_views.render_notice)
+    renderers.register(KIND_DECISION, proposal_views.render_decision)
+    renderers.register(digests.KIND, proposal_views.render_digest)
+    renderers.register(proposal_notices.KIND, proposal_views.render_notice)
     return renderers

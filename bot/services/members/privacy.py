@@ -9,7 +9,9 @@ from __future__ import annotations
 
 # 2: the notice says how long answers and stories are kept (the retention period).
 # 3: the notice says that organisers read the messages members write, and answer them.
-NOTICE_VERSION = 3
+# 5: the notice says that members' proposed topics are kept, and that a topic that reached an
+#    agenda keeps its text without the proposer's name after /delete («Co-ownership»).
+NOTICE_VERSION = 5
 
 
 def current_notice_version() -> int:

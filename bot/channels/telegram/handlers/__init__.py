@@ -24,12 +24,14 @@ from bot.channels.telegram.handlers import (
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
+from bot.channels.telegram.handlers.meetings import proposals as meeting_proposals
 from bot.channels.telegram.handlers.newcomers import (
     consent,
     data_rights,
     help,
     language,
     profiles,
+    proposals,
     start,
     stories,
     whoami,
@@ -62,6 +64,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     consent.register(app, table)
     profiles.register(app, table)
     stories.register(app, table)
+    proposals.register(app, table)
     data_rights.register(app, table)
     help.register(app)
     whoami.register(app)
@@ -69,6 +72,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rsvps.register(app)
     drafts.register(app, table)
     overview.register(app, table)
+    meeting_proposals.register(app, table)
     edits.register(app, table)
     roles.register(app)
     checkins.register(app, table)

@@ -46,15 +46,21 @@ def card(t: Translator, meeting: Meeting, text: MeetingText) -> tuple[str, tuple
 
 
 def invitation_buttons(
-    t: Translator, meeting_id: int, *, with_input: bool
+    t: Translator, meeting_id: int, *, with_input: bool, with_suggest: bool = False
 ) -> tuple[tuple[Button, ...], ...]:
+    calendar = Button(t.gettext("Add to calendar"), callbacks.meeting(meeting_id, "ics"))
+    second: tuple[Button, ...] = (calendar,)
+    if with_suggest:
+        # «Co-ownership»: members put topics on the table from the invitation itself.
+        suggest = Button(t.gettext("Suggest a topic"), callbacks.meeting(meeting_id, "suggest"))
+        second = (calendar, suggest)
     rows: list[tuple[Button, ...]] = [
         (
             Button(t.gettext("Going"), callbacks.meeting(meeting_id, "going")),
             Button(t.gettext("Maybe"), callbacks.meeting(meeting_id, "maybe")),
             Button(t.gettext("Not going"), callbacks.meeting(meeting_id, "no")),
         ),
-        (Button(t.gettext("Add to calendar"), callbacks.meeting(meeting_id, "ics")),),
+        second,
     ]
     if with_input:
         rows.append((Button(t.gettext("Give input"), callbacks.meeting(meeting_id, "input")),))
@@ -138,7 +144,7 @@ async def render_invitation(
         text=f"{header}\n\n{body}",
         entities=tuple(TextEntity(e.type, e.offset + shift, e.length) for e in entities),
         # Give input stays on the invitation; after the deadline it says input has closed.
-        buttons=invitation_buttons(t, meeting.id, with_input=with_input),
+        buttons=invitation_buttons(t, meeting.id, with_input=with_input, with_suggest=True),
     )
 
 

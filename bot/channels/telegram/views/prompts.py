@@ -69,7 +69,7 @@ async def language(
 
 
 def notice_text(t: Translator) -> str:
-    return t.gettext(
+    text = t.gettext(
         "Before we go on, this is how Samen handles your information.\n"
         "\n"
         "• What we keep: your language, the community you joined, and what you choose to "
@@ -87,6 +87,17 @@ def notice_text(t: Translator) -> str:
         "Do you agree that Samen keeps this information?",
         months=t.fmt_number(retention.MAX_MONTHS),
     )
+    # The proposals bullet is its own msgid, placed after the other bullets, before the
+    # closing question (the blank line before it is in every translation).
+    bullets, gap, question = text.rpartition("\n\n")
+    return f"{bullets}\n{t.gettext(PROPOSALS_BULLET)}{gap}{question}"
+
+
+PROPOSALS_BULLET = N_(
+    "• Topics you propose for a meeting, and which topics you support: kept like your "
+    "answers and deleted with them. A topic that reached an agenda keeps its text without "
+    "your name when you delete your data."
+)
 
 
 async def consent(

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
+from bot.channels.telegram.handlers.meetings import proposals as proposal_handlers
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards
@@ -30,7 +31,7 @@ from bot.db.models import (
     RsvpStatus,
 )
 from bot.i18n import Translator
-from bot.services import dialogs, meetings
+from bot.services import dialogs, meetings, proposals
 from bot.services.dialogs import Dialog
 from bot.services.meetings import changes, invitations
 from bot.services.meetings import edits as meeting_edits
@@ -163,7 +164,17 @@ async def _show_meeting(
     t = access.t
     async with context.work() as session:
         seen = await overview_service.of_meeting(session, meeting, locale=t.tag)
+        topics = await proposals.counts(session, meeting.id)
     rows = []
+    if topics.total:
+        # «Co-ownership»: the members' proposed topics, the ranking and the decisions.
+        label = t.ngettext(
+            "Topics ({count} new)",
+            "Topics ({count} new)",
+            topics.new,
+            count=t.fmt_number(topics.new),
+        )
+        rows.append([keyboards.step_button(PICK, dialog, label, f"p{meeting.id}")])
     if meeting.status == MeetingStatus.SCHEDULED:
         rows += [
             [
@@ -220,6 +231,9 @@ async def on_pick(update: Update, context: SamenContext) -> None:
     now = runtime.clock()
     if action == "s":
         await _show_meeting(context, access, dialog, meeting)
+        return
+    if action == "p":
+        await proposal_handlers.show(context, access, meeting)
         return
     if action == "r":
         async with context.work() as session:
