@@ -25,7 +25,9 @@ These shapes cover every button:
   (accept, merge, into, decline, reason, agenda, text, lang, listen), re-checked against
   their role, the proposal's community and its version on every tap;
 - `mkp:<conversation message id>` — a member makes their message a proposal; re-checked
-  against the member's own conversation.
+  against the member's own conversation;
+- `out:<outcome id>:useful|not_useful|show` — a member's reaction to a meeting's outcome (or
+  showing it again); valid only for a member it was sent to.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -41,10 +43,11 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "sup", "prp", "mkp"}
+_RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "sup", "prp", "mkp", "out"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
 SUPPORT_ACTIONS = frozenset({"support", "listen"})
+OUTCOME_ACTIONS = frozenset({"useful", "not_useful", "show"})
 PROPOSAL_ACTIONS = frozenset(
     {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}
 )
@@ -131,6 +134,12 @@ class MessageToProposal:
     message_id: int
 
 
+@dataclass(frozen=True)
+class OutcomeAction:
+    outcome_id: int
+    action: str
+
+
 Callback = (
     LanguageChoice
     | ConsentAnswer
@@ -143,6 +152,7 @@ Callback = (
     | SupportAction
     | ProposalAction
     | MessageToProposal
+    | OutcomeAction
 )
 
 
@@ -179,6 +189,10 @@ def encode(callback: Callback) -> str:
                 parts.append(argument)
         case MessageToProposal(message_id):
             parts = ["mkp", str(message_id)]
+        case OutcomeAction(outcome_id, action):
+            if action not in OUTCOME_ACTIONS:
+                raise ValueError(f"unknown outcome action {action!r}")
+            parts = ["out", str(outcome_id), action]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -234,6 +248,8 @@ def decode(data: str | None) -> Callback | None:
             return ProposalAction(int(proposal), action, int(version), rest[0] if rest else None)
         case ["mkp", message] if _ID.fullmatch(message):
             return MessageToProposal(int(message))
+        case ["out", outcome, action] if _ID.fullmatch(outcome) and action in OUTCOME_ACTIONS:
+            return OutcomeAction(int(outcome), action)
         case ["lang", tag]:
             return LanguageChoice(tag)
         case ["consent", version, ("yes" | "no") as answer] if _VERSION.fullmatch(version):
@@ -317,3 +333,7 @@ def proposal(proposal_id: int, action: str, version: int, argument: str | None =
 
 def message_to_proposal(message_id: int) -> str:
     return encode(MessageToProposal(message_id))
+
+
+def outcome(outcome_id: int, action: str) -> str:
+    return encode(OutcomeAction(outcome_id, action))

@@ -11,10 +11,11 @@ from bot.channels.telegram.views import announcements as announcement_views
 from bot.channels.telegram.views import checkins as checkin_views
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import meetings as meeting_views
+from bot.channels.telegram.views import outcomes as outcome_views
 from bot.channels.telegram.views import proposals as proposal_views
 from bot.services import checkins
 from bot.services.conversations import notices, replies
-from bot.services.meetings import changes, invitations
+from bot.services.meetings import changes, invitations, outcomes
 from bot.services.outbox import announcements
 from bot.services.proposals import KIND_DECISION, digests
 from bot.services.proposals import notices as proposal_notices
@@ -29,6 +30,7 @@ def build_renderers() -> Renderers:
     renderers.register(checkins.KIND, checkin_views.render_checkin)
     renderers.register(replies.KIND, conversation_views.render_reply)
     renderers.register(notices.KIND, conversation_views.render_notice)
+    renderers.register(outcomes.KIND, outcome_views.render_outcome)
     renderers.register(KIND_DECISION, proposal_views.render_decision)
     renderers.register(digests.KIND, proposal_views.render_digest)
     renderers.register(proposal_notices.KIND, proposal_views.render_notice)

@@ -26,6 +26,7 @@ from bot.db.models import (
 from bot.services import meetings
 from bot.services.intake.questions import Asked, asked
 from bot.services.meetings import agenda, invitations, rsvps
+from bot.services.proposals import Shown
 
 # The dialogue behind /meeting, /invite and /translate: which meetings the buttons show.
 FLOW = "meetings"
@@ -61,6 +62,9 @@ class MeetingOverview:
     topics: list[tuple[str, int]]  # from the agenda questions only (`agenda`)
     delivery: Delivery
     agenda_voice_notes: int = 0  # voice notes answering an agenda question, to listen to
+    # «Co-ownership»: the proposals on the agenda, in the organiser's language; when there are
+    # any they are the agenda (`agenda.items`), and `topics` is not shown.
+    agenda_items: list[Shown] = field(default_factory=list)
 
 
 async def of_meeting(
@@ -108,6 +112,7 @@ async def of_meeting(
         topics=agenda.topics([a.text for a in agenda_answers if a.text and not a.voice_file_id]),
         agenda_voice_notes=sum(1 for a in agenda_answers if a.voice_file_id),
         delivery=await delivery(session, meeting.id),
+        agenda_items=await agenda.shown_items(session, meeting, locale),
     )
 
 

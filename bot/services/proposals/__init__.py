@@ -587,3 +587,7 @@ async def counts(session: AsyncSession, meeting_id: int) -> Counts:
     """How many proposals the meeting has, and how many wait for a decision."""
     found = await of_meeting(session, meeting_id)
     return Counts(len(found), sum(1 for p in found if p.status == ProposalStatus.NEW))
+
+
+async def get(session: AsyncSession, proposal_id: int) -> Proposal | None:
+    return await session.get(Proposal, proposal_id)

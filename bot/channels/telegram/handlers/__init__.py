@@ -24,6 +24,7 @@ from bot.channels.telegram.handlers import (
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
 from bot.channels.telegram.handlers.meetings import drafts, edits, intake, overview, rsvps
+from bot.channels.telegram.handlers.meetings import outcomes as meeting_outcomes
 from bot.channels.telegram.handlers.meetings import proposals as meeting_proposals
 from bot.channels.telegram.handlers.newcomers import (
     consent,
@@ -73,6 +74,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     drafts.register(app, table)
     overview.register(app, table)
     meeting_proposals.register(app, table)
+    meeting_outcomes.register(app, table)
     edits.register(app, table)
     roles.register(app)
     checkins.register(app, table)

@@ -3,7 +3,7 @@ the invitation (sent through the outbox), change notices, and one question of an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,12 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import Meeting, MeetingStatus, MeetingText, QuestionKind, RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.intake import FLOW, Step
 from bot.services.intake.questions import MAX_TEXT, SCALE, Problem
+from bot.services.meetings import agenda
 from bot.services.outbox.dispatcher import RenderError
+from bot.services.proposals import Shown
 
 DATE_EXAMPLE = date(2027, 3, 14)
 
@@ -31,8 +34,11 @@ def when(t: Translator, meeting: Meeting) -> str:
     )
 
 
-def card(t: Translator, meeting: Meeting, text: MeetingText) -> tuple[str, tuple[TextEntity, ...]]:
-    """The meeting as text: the title in bold, then description, time and place."""
+def card(
+    t: Translator, meeting: Meeting, text: MeetingText, agenda: Sequence[Shown] = ()
+) -> tuple[str, tuple[TextEntity, ...]]:
+    """The meeting as text: the title in bold, then description, time and place, and the
+    agenda when members' proposals make it."""
     lines = [text.title]
     if text.description:
         lines += ["", text.description]
@@ -41,6 +47,9 @@ def card(t: Translator, meeting: Meeting, text: MeetingText) -> tuple[str, tuple
         lines.append(t.gettext("Where: {place}", place=t.isolate(text.place)))
     if meeting.online_url:
         lines.append(t.gettext("Online: {link}", link=t.isolate(meeting.online_url)))
+    if agenda:
+        lines += ["", t.gettext("On the agenda:")]
+        lines += [f"• {proposal_views.line(t, item)}" for item in agenda]
     body = "\n".join(lines)
     return body, (TextEntity("bold", 0, utf16_len(text.title)),)
 
@@ -73,11 +82,12 @@ def reminder(
     text: MeetingText,
     community_name: str,
     status: RsvpStatus | None,
+    agenda: Sequence[Shown] = (),
 ) -> Outgoing:
     """A reminder: the card once (its bold title is the only title), the answer the member
     already gave, and one button to change it instead of asking the three again."""
     header = t.gettext("Reminder from {community}", community=t.isolate(community_name))
-    body, entities = card(t, meeting, text)
+    body, entities = card(t, meeting, text, agenda)
     lines = [header, "", body]
     if status == RsvpStatus.GOING:
         lines += ["", t.gettext("You said you are coming.")]
@@ -138,7 +148,8 @@ async def render_invitation(
         raise RenderError("the meeting was cancelled")
     text = meetings.text_for(meeting, ctx.row.locale, community_locale)
     header = t.gettext("Invitation from {community}", community=community_name)
-    body, entities = card(t, meeting, text)
+    agenda_items = await agenda.shown_items(ctx.session, meeting, ctx.row.locale)
+    body, entities = card(t, meeting, text, agenda_items)
     shift = utf16_len(header) + 2
     return Outgoing(
         text=f"{header}\n\n{body}",

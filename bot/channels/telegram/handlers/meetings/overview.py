@@ -16,11 +16,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
+from bot.channels.telegram.handlers.meetings import outcomes as outcome_handlers
 from bot.channels.telegram.handlers.meetings import proposals as proposal_handlers
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import (
     InputStatus,
     Meeting,
@@ -124,7 +126,11 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
                 f"   – {_label(t, figures, label)}: {t.fmt_number(n)}"
                 for label, n in figures.tally
             ]
-    if seen.topics or seen.agenda_voice_notes:
+    if seen.agenda_items:
+        # Members' proposals make the agenda («Co-ownership»).
+        lines += ["", t.gettext("On the agenda:")]
+        lines += [f"• {proposal_views.line(t, item)}" for item in seen.agenda_items]
+    elif seen.topics or seen.agenda_voice_notes:
         lines += ["", t.gettext("Most mentioned for the agenda:")]
         lines += [f"• {topic} ({t.fmt_number(n)})" for topic, n in seen.topics]
         if seen.agenda_voice_notes:
@@ -190,6 +196,10 @@ async def _show_meeting(
                 ),
             ],
         ]
+    if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at <= context.runtime.clock():
+        # «Co-ownership»: after the meeting, what came of it goes back to the members.
+        share = t.gettext("Share the outcome")
+        rows.append([keyboards.step_button(PICK, dialog, share, f"o{meeting.id}")])
     if seen.delivery.failed:
         label = t.gettext(
             "Resend to failed only ({count})", count=t.fmt_number(seen.delivery.failed)
@@ -234,6 +244,10 @@ async def on_pick(update: Update, context: SamenContext) -> None:
         return
     if action == "p":
         await proposal_handlers.show(context, access, meeting)
+        return
+    if action == "o":
+        await retire_buttons(query)
+        await outcome_handlers.start(context, access, meeting)
         return
     if action == "r":
         async with context.work() as session:
