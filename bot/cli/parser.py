@@ -16,7 +16,7 @@ from typing import Any
 # they stay equal (tests/cli/test_help.py).
 ROLES = ("organiser", "coordinator")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
-EXPORT_TABLES = ("answers", "rsvps", "conversations")
+EXPORT_TABLES = ("answers", "rsvps", "conversations", "proposals", "supports", "outcomes")
 
 
 # The playground's defaults, here so that `--help` imports nothing of the playground.
@@ -366,7 +366,8 @@ def _export(commands: Any) -> None:
         choices=EXPORT_TABLES,
         default="answers",
         help="for CSV: the answers (default), the RSVP list or the conversations; XLSX and "
-        "JSONL hold answers and RSVPs (and conversations with --conversations)",
+        "JSONL hold answers and RSVPs (and conversations with --conversations); proposals, "
+        "supports or outcomes: members' proposals (CSV one table, JSONL all three)",
     )
     parser.add_argument(
         "--conversations",

@@ -11,6 +11,7 @@ from bot.db.engine import create_session_factory
 from bot.i18n import Catalogs, find_language
 from bot.runtime import system_clock
 from bot.services import reports
+from bot.services.reports import proposals as report_proposals
 
 
 def make_report(args: argparse.Namespace) -> int:
@@ -33,6 +34,13 @@ def make_report(args: argparse.Namespace) -> int:
             except reports.ReportError as exc:
                 raise CommandError(str(exc)) from None
             files = reports.write(report, catalogs, args.out)
+            # «Co-ownership»: proposals per meeting and per language group, in summary.md.
+            topics = await report_proposals.figures(
+                session, report.community_id, report.locale, report.meeting_id
+            )
+            summary = next(f for f in files if f.name == reports.SUMMARY_FILE)
+            t = catalogs.translator(report.locale, report.time_zone)
+            report_proposals.append_to(summary, topics, t)
             await reports.record(session, report, via="cli", now=system_clock())
             await session.commit()
             return files

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -523,38 +523,6 @@ async def refuse(
 
 async def new_count(session: AsyncSession, meeting_id: int) -> int:
     return len(await of_meeting(session, meeting_id, [ProposalStatus.NEW]))
-
-
-# --- erasure -----------------------------------------------------------------------------------
-
-
-async def erase_member(session: AsyncSession, member_id: int) -> int:
-    """A member's proposals go with their data, except those already on an agenda: they keep
-    their text and lose every link to the person. Supports are deleted. Returns the rows
-    deleted or unlinked."""
-    kept = await session.execute(
-        update(Proposal)
-        .where(Proposal.member_id == member_id, Proposal.on_agenda.is_(True))
-        # The recording is the person's voice: it goes too; the written text stays.
-        .values(
-            member_id=None,
-            dedupe_key=None,
-            conversation_message_id=None,
-            voice_file_id=None,
-            voice_duration=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    rows: Sequence[Proposal] = list(
-        await session.scalars(select(Proposal).where(Proposal.member_id == member_id))
-    )
-    for proposal in rows:
-        await session.delete(proposal)
-    supports = list(await session.scalars(select(Support).where(Support.member_id == member_id)))
-    for support in supports:
-        await session.delete(support)
-    await session.flush()
-    return int(kept.rowcount or 0) + len(rows) + len(supports)
 
 
 async def community_locale(session: AsyncSession, meeting: Meeting) -> str:

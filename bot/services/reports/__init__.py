@@ -12,7 +12,16 @@ from bot.services import audit
 from bot.services.reports.charts import SUMMARY_FILE, Labels, draw_all, draw_main, summary
 from bot.services.reports.data import Report, ReportError, build
 
-__all__ = ["Labels", "Report", "ReportError", "build", "main_chart", "record", "write"]
+__all__ = [
+    "SUMMARY_FILE",
+    "Labels",
+    "Report",
+    "ReportError",
+    "build",
+    "main_chart",
+    "record",
+    "write",
+]
 
 
 def labels_for(report: Report, catalogs: Catalogs) -> Labels:

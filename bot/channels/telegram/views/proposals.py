@@ -5,7 +5,7 @@ organiser's cards and ranking."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -18,6 +18,9 @@ from bot.services.dialogs import Dialog
 from bot.services.outbox.dispatcher import RenderError
 from bot.services.proposals import FLOW, MAX_TEXT, Shown, supports
 from bot.services.proposals.supports import Ballot, Ranking
+
+if TYPE_CHECKING:
+    from bot.services.members.data_rights import StoredProposal
 
 STAR, SUPPORTED = "☆", "★"
 
@@ -411,3 +414,32 @@ def ranking_text(t: Translator, meeting: Meeting, title: str, ranking: Ranking) 
                 )
             )
     return "\n".join(lines)
+
+
+# --- /mydata -----------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "new": N_("waiting for the organisers"),
+    "accepted": N_("accepted"),
+    "merged": N_("joined with a similar topic"),
+    "declined": N_("not taken up"),
+}
+
+
+def mydata_lines(
+    t: Translator, proposed: Sequence[StoredProposal], supported: Sequence[int]
+) -> list[str]:
+    """The member's proposals and supports in /mydata (nothing when there are none)."""
+    if not proposed and not supported:
+        return []
+    lines = [
+        t.ngettext("{count} topic you proposed:", "{count} topics you proposed:", len(proposed))
+    ]
+    for stored in proposed[-5:]:
+        text = next(iter(stored.texts.values()), None) or t.gettext("(voice message)")
+        status = t.gettext(STATUS_LABELS.get(stored.status, STATUS_LABELS["new"]))
+        lines.append(f"• {proposals.first_words(text, 80)} — {status}")
+    lines.append(
+        t.ngettext("You support {count} topic.", "You support {count} topics.", len(supported))
+    )
+    return lines

@@ -16,6 +16,7 @@ from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.outbox.splitting import split_text
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import identity, prompts
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import QuestionKind
 from bot.i18n import N_, Translator, find_language
 from bot.services import dialogs, members
@@ -102,6 +103,7 @@ def render(t: Translator, data: MemberData) -> str:
         t.ngettext("You shared {count} story.", "You shared {count} stories.", len(data.stories))
     )
     lines += conversation_views.mydata_lines(t, data.conversations)
+    lines += proposal_views.mydata_lines(t, data.proposals, data.supports)
     lines.append(
         t.ngettext(
             "{count} answer to questions.", "{count} answers to questions.", len(data.answers)
