@@ -16,6 +16,7 @@ COMMAND_NAMES = [
     "input",
     "propose",
     "topics",
+    "question",
     "language",
     "mydata",
     "whoami",
@@ -95,6 +96,7 @@ async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) 
         "/input — " + t.gettext("Give input for a meeting") + "\n"
         "/propose — " + t.gettext("Propose a topic for a meeting") + "\n"
         "/topics — " + t.gettext("Support the topics proposed for a meeting") + "\n"
+        "/question — " + t.gettext("Propose a question for the check-ins") + "\n"
         "/language — Taal wijzigen\n"
         "/mydata — Zien wat Samen over jou bewaart\n"
         "/whoami — Je Telegram-nummer en rollen\n"

@@ -376,7 +376,7 @@ async def decide(
             if proposal.status != ProposalStatus.NEW:
                 raise ProposalError("stale")
             proposal.status = ProposalStatus.ACCEPTED
-            notified = await _tell(session, proposal)
+            notified = await tell(session, proposal)
         case Decision.DECLINE:
             if proposal.status != ProposalStatus.NEW:
                 raise ProposalError("stale")
@@ -384,7 +384,7 @@ async def decide(
                 raise ProposalError("bad_reason")
             proposal.status, proposal.decline_reason = ProposalStatus.DECLINED, reason
             details["reason"] = reason
-            notified = await _tell(session, proposal)
+            notified = await tell(session, proposal)
         case Decision.MERGE:
             target = await for_staff(session, into_id or 0, community_ids)
             if (
@@ -399,7 +399,7 @@ async def decide(
             proposal.status, proposal.merged_into_id = ProposalStatus.MERGED, target.id
             proposal.on_agenda, proposal.agenda_position = False, None
             details["into"] = target.id
-            notified = await _tell(session, proposal)
+            notified = await tell(session, proposal)
         case Decision.AGENDA:
             if proposal.status != ProposalStatus.ACCEPTED:
                 raise ProposalError("not_accepted")
@@ -451,7 +451,7 @@ async def _move_supports(session: AsyncSession, source: Proposal, target: Propos
     await session.flush()
 
 
-async def _tell(session: AsyncSession, proposal: Proposal) -> bool:
+async def tell(session: AsyncSession, proposal: Proposal) -> bool:
     """Queue the decision for the proposer (one message per proposal and decision)."""
     if proposal.member_id is None:
         return False
@@ -559,3 +559,8 @@ async def counts(session: AsyncSession, meeting_id: int) -> Counts:
 
 async def get(session: AsyncSession, proposal_id: int) -> Proposal | None:
     return await session.get(Proposal, proposal_id)
+
+
+async def community_locale_of(session: AsyncSession, proposal: Proposal) -> str:
+    community = await session.get(Community, proposal.community_id)
+    return community.default_locale if community is not None else proposal.source_locale

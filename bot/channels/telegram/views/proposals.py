@@ -78,6 +78,22 @@ def thanks(t: Translator, title: str, *, duplicate: bool) -> str:
     )
 
 
+def ask_question(t: Translator, community: str) -> str:
+    return t.gettext(
+        "Which question should {community} ask its members in the check-in, besides where "
+        "they stand, what they learned and how we could help each other? Type it.",
+        community=t.isolate(community),
+    )
+
+
+def question_thanks(t: Translator, *, duplicate: bool) -> str:
+    if duplicate:
+        return t.gettext("You proposed this question already; it is counted once.")
+    return t.gettext(
+        "Thank you! The organisers will read your question and may choose it for the check-in."
+    )
+
+
 def problem(t: Translator, code: str) -> str:
     """Why a topic or a tap was refused, in the member's language."""
     match code:
@@ -103,6 +119,8 @@ def problem(t: Translator, code: str) -> str:
             )
         case "no_meeting":
             return t.gettext("There is no upcoming meeting to propose a topic for.")
+        case "question_text":
+            return t.gettext("Please type the question, so everyone can read it.")
         case "no_topics":
             return _no_topics(t)
         case "not_a_topic":
@@ -217,8 +235,10 @@ async def render_decision(
     if not isinstance(proposal_id, int):
         raise RenderError("a decision needs a proposal id")
     proposal = await ctx.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.meeting_id is None:
+    if proposal is None:
         raise RenderError("the proposal is gone")
+    if proposal.meeting_id is None:
+        return await _question_decision(t, proposal, ctx)
     meeting = await meetings.get(ctx.session, proposal.meeting_id)
     community = await communities.get(ctx.session, proposal.community_id)
     if meeting is None or community is None:
@@ -251,6 +271,32 @@ async def render_decision(
         case _:
             raise RenderError("no decision to tell")
     return Outgoing(text=text)
+
+
+async def _question_decision(t: Translator, proposal: Proposal, ctx: RenderContext) -> Outgoing:
+    """What became of a member's question for the check-in."""
+    community = await communities.get(ctx.session, proposal.community_id)
+    if community is None:
+        raise RenderError("the community is gone")
+    topic = line(t, proposals.shown(proposal, ctx.row.locale, community.default_locale))
+    if proposal.status == ProposalStatus.ACCEPTED:
+        return Outgoing(
+            text=t.gettext(
+                "Good news: {community} will ask your question “{topic}” in its check-ins.",
+                community=t.isolate(community.name),
+                topic=topic,
+            )
+        )
+    if proposal.status == ProposalStatus.DECLINED:
+        reason = DECLINE_TEXTS.get(proposal.decline_reason or "")
+        return Outgoing(
+            text=t.gettext(
+                "The organisers will not use your question “{topic}” for the check-in. {reason}",
+                topic=topic,
+                reason=t.gettext(reason) if reason else "",
+            ).strip()
+        )
+    raise RenderError("no decision to tell")
 
 
 # --- the organisers' side ----------------------------------------------------------------------
@@ -289,6 +335,25 @@ def card_text(t: Translator, proposal: Proposal, shown: Shown, *, supports: int 
             details.append(t.gettext("on the agenda"))
     lines.append(" · ".join(details))
     return "\n".join(lines)
+
+
+def question_card_buttons(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup:
+    """A proposed check-in question: ask it from now on, or decline it."""
+    v = proposal.version
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Ask this in the check-in"),
+                    callback_data=callbacks.proposal(proposal.id, "accept", v),
+                ),
+                InlineKeyboardButton(
+                    t.gettext("Decline"),
+                    callback_data=callbacks.proposal(proposal.id, "decline", v),
+                ),
+            ]
+        ]
+    )
 
 
 def new_card_buttons(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup:

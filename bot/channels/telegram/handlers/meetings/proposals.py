@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
@@ -19,10 +19,10 @@ from bot.channels.telegram.handlers.common import neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import proposals as views
-from bot.db.models import Meeting, Proposal, ProposalStatus, Role
+from bot.db.models import Meeting, Proposal, ProposalPurpose, ProposalStatus, Role
 from bot.i18n import find_language
 from bot.services import dialogs, meetings, proposals
-from bot.services.proposals import Decision, ProposalError, supports
+from bot.services.proposals import Decision, ProposalError, questions, supports
 
 # The organiser's dialogue while typing a translation.
 TRANSLATE = "proposal_text"
@@ -63,6 +63,51 @@ async def show(context: SamenContext, access: StaffAccess, meeting: Meeting) -> 
             )
         else:
             await context.bot.send_message(access.user_id, text, reply_markup=markup)
+
+
+async def questions_command(update: Update, context: SamenContext) -> None:
+    """/questions: the check-in questions members proposed, and the one asked now."""
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="questions"
+        )
+        if access is None:
+            return
+        t = access.t
+        waiting = await questions.pending(session, access.community_ids)
+        asked_now = [await questions.current(session, c) for c in access.community_ids]
+        shown = [
+            (p, proposals.shown(p, t.tag, await proposals.community_locale_of(session, p)))
+            for p in waiting
+        ]
+    lines = []
+    for question in asked_now:
+        if question is not None:
+            prompt = next(
+                (x.prompt for x in question.texts if x.locale == t.tag),
+                question.texts[0].prompt if question.texts else "",
+            )
+            lines.append(
+                t.gettext(
+                    "The check-in asks this member question now: {question}",
+                    question=t.isolate(prompt),
+                )
+            )
+    lines.append(
+        t.ngettext(
+            "{count} question proposed by members waits for you.",
+            "{count} questions proposed by members wait for you.",
+            len(waiting),
+            count=t.fmt_number(len(waiting)),
+        )
+    )
+    await context.bot.send_message(access.user_id, "\n".join(lines))
+    for proposal, seen in shown:
+        await context.bot.send_message(
+            access.user_id,
+            views.card_text(t, proposal, seen),
+            reply_markup=views.question_card_buttons(t, proposal),
+        )
 
 
 def _refusal(t: Any, code: str) -> str:
@@ -160,6 +205,8 @@ async def on_button(update: Update, context: SamenContext) -> None:
 
 def _done(t: Any, action: str, proposal: Proposal) -> str:
     match action:
+        case "accept" if proposal.purpose == ProposalPurpose.CHECKIN:
+            return t.gettext("Chosen. The long-term check-in asks it from now on.")
         case "accept":
             return t.gettext("Accepted. Invited members can now support this topic.")
         case "reason":
@@ -181,6 +228,11 @@ async def _act(
     if proposal.version != decoded.version:
         raise ProposalError("stale")
     decisions = {"accept": Decision.ACCEPT, "agenda": Decision.AGENDA}
+    if decoded.action == "accept" and proposal.purpose == ProposalPurpose.CHECKIN:
+        await questions.choose(
+            session, proposal, decoded.version, actor_user_id=access.user_id, now=now
+        )
+        return proposal, []
     match decoded.action:
         case "accept" | "agenda":
             decided = await proposals.decide(
@@ -284,5 +336,6 @@ async def on_message(update: Update, context: SamenContext) -> None:
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
+    app.add_handler(CommandHandler("questions", questions_command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^prp:"))
     router.register(TRANSLATE, on_message, needs_consent=False)

@@ -27,7 +27,7 @@ from bot.channels.telegram.views import proposals as views
 from bot.i18n import Translator
 from bot.services import members, proposals
 from bot.services.members import privacy
-from bot.services.proposals import Begun, ProposalError, Topic, notices, supports
+from bot.services.proposals import Begun, ProposalError, Topic, notices, questions, supports
 
 
 def topic_of(message: Message) -> Topic:
@@ -160,6 +160,9 @@ async def on_message(update: Update, context: SamenContext) -> None:
     message, dialog, t = update.effective_message, context.dialog, context.t
     assert message is not None
     assert dialog is not None
+    if dialog.step == questions.QUESTION:
+        await _question_message(update, context)
+        return
     if dialog.step != proposals.TOPIC:
         await message.reply_text(t.gettext("Please choose with the buttons."))
         return
@@ -182,6 +185,59 @@ async def on_message(update: Update, context: SamenContext) -> None:
         await message.reply_text(views.problem(t, problem))
         return
     await message.reply_text(views.thanks(t, proposed.title, duplicate=proposed.duplicate))
+
+
+# --- a question for the community's check-in ----------------------------------------------------
+
+
+async def question_command(update: Update, context: SamenContext) -> None:
+    """/question: propose a question the community asks itself in the long-term check-in."""
+    message, member = update.effective_message, context.member
+    if message is None:
+        return
+    if not members.consent_is_current(member, privacy.current_notice_version()):
+        await require_consent(update, context, member)
+        return
+    async with context.work() as session:
+        assert context.member is not None
+        asked = await questions.begin(session, context.member, now=context.runtime.clock())
+    t = context.t
+    if asked.community is None:
+        await message.reply_text(
+            t.gettext(
+                "You have not joined a community yet. Open the link or scan the QR code you "
+                "got from your organisation."
+            )
+        )
+        return
+    await message.reply_text(views.ask_question(t, asked.community.name))
+
+
+async def _question_message(update: Update, context: SamenContext) -> None:
+    message, dialog, t = update.effective_message, context.dialog, context.t
+    assert message is not None
+    assert dialog is not None
+    now = context.runtime.clock()
+    problem = None
+    async with context.work() as session:
+        assert context.member is not None
+        try:
+            kept = await questions.submit(
+                session, context.member, dialog, topic_of(message), now=now
+            )
+        except ProposalError as error:
+            problem = error.code
+        else:
+            if not kept.duplicate:
+                await notices.queue_due(
+                    session, now=now, community_ids=[kept.proposal.community_id]
+                )
+    if problem is not None:
+        await message.reply_text(
+            views.problem(t, "question_text" if problem == "not_text" else problem)
+        )
+        return
+    await message.reply_text(views.question_thanks(t, duplicate=kept.duplicate))
 
 
 # --- supporting ---------------------------------------------------------------------------------
@@ -267,6 +323,7 @@ async def on_support(update: Update, context: SamenContext) -> None:
 def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("propose", propose_command, filters=PRIVATE_MESSAGES))
     app.add_handler(CommandHandler("topics", topics_command, filters=PRIVATE_MESSAGES))
+    app.add_handler(CommandHandler("question", question_command, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(choose, pattern=rf"^{proposals.FLOW}:"))
     app.add_handler(CallbackQueryHandler(make, pattern=r"^mkp:"))
     app.add_handler(CallbackQueryHandler(on_support, pattern=r"^sup:"))

@@ -135,6 +135,7 @@ STAFF_COMMANDS = (
     "stats",
     "inbox",
     "signature",
+    "questions",
 )
 
 
