@@ -3,10 +3,13 @@ decide, and invited members support them in their own language."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from bot.db.models import AuditEvent, Proposal, ProposalStatus, Support
+from bot.db.models import AuditEvent, Outcome, Proposal, ProposalStatus, Support
 from bot.services import meetings
+from bot.services.meetings import changes
 from bot.services.proposals import supports
 from tests.coownership_support import (
     button_on,
@@ -272,3 +275,78 @@ async def test_only_organisers_decide_and_a_stale_decision_changes_nothing(
     told = bot.api.texts(group.olena.id)[-1]
     assert uk.gettext("It is already planned for this or another meeting.") in told
     assert "Житло" in told
+
+
+async def test_the_digest_comes_at_most_once_a_day_with_late_topics(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    group = await invited_community(bot, 981_500_001)
+    await _accepted_topics(bot, group, ["Житло"])
+    assert await run_digests(bot) == 4
+    # A late topic, accepted an hour later: nobody hears again the same day.
+    runtime.clock.advance(hours=1)
+    await bot.say(group.olena, "/propose")
+    await bot.say(group.olena, "Робота")
+    nl = runtime.catalogs.translator("nl")
+    await bot.say(SANNE, "/meeting")
+    await bot.tap(SANNE, f"Samen koken · {nl.fmt_date(group.meeting.starts_at, 'medium')}")
+    await bot.tap(SANNE, nl.ngettext("Topics ({count} new)", "Topics ({count} new)", 1, count="1"))
+    await bot.tap(SANNE, nl.gettext("Accept"))
+    assert await run_digests(bot) == 0
+    # A day later the late topic joins the same list, in one message.
+    runtime.clock.advance(hours=24)
+    assert await run_digests(bot) == 4
+    digest = bot.api.texts(group.dawit.id)[-1]
+    assert "Житло" in digest
+    assert "Робота" in digest
+    assert await run_digests(bot) == 0
+
+
+async def test_an_outcome_for_a_cancelled_meeting_is_refused(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    group = await invited_community(bot, 981_600_001)
+    nl = runtime.catalogs.translator("nl")
+    async with runtime.sessions() as session:
+        meeting = await meetings.get(session, group.meeting.id)
+        assert meeting is not None
+        await changes.cancel(session, meeting, now=runtime.clock(), actor_user_id=SANNE.id)
+        await session.commit()
+    runtime.clock.now = group.meeting.starts_at + timedelta(hours=2)
+    await bot.say(SANNE, "/meeting")
+    # The overview offers no "Share the outcome"; a forged choice is refused and audited.
+    _message_id, data = button_on(
+        bot, SANNE, "", f"✖ Samen koken · {nl.fmt_date(group.meeting.starts_at, 'medium')}"
+    )
+    flow, version, _choice = data.split(":")
+    calls = await bot.press(SANNE, f"{flow}:{version}:o{group.meeting.id}")
+    assert [c.text for c in calls if c.method == "sendMessage"] == [
+        nl.gettext("This meeting was cancelled, so there is no outcome to share.")
+    ]
+    async with runtime.sessions() as session:
+        refused = list(
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "proposal.refused")
+            )
+        )
+        outcomes_made = await session.scalar(select(func.count(Outcome.id)))
+    assert [e.details["reason"] for e in refused] == ["cancelled"]
+    assert outcomes_made == 0
+
+
+async def test_the_organiser_changes_the_supports_per_member(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    group = await invited_community(bot, 981_700_001)
+    await _accepted_topics(bot, group, ["Житло"])
+    nl = runtime.catalogs.translator("nl")
+    await bot.tap(SANNE, f"Samen koken · {nl.fmt_date(group.meeting.starts_at, 'medium')}")
+    await bot.tap(SANNE, nl.ngettext("Topics ({count} new)", "Topics ({count} new)", 0, count="0"))
+    calls = await bot.tap(SANNE, nl.gettext("Fewer supports"))
+    assert calls[-1].text == nl.ngettext(
+        "Each member can now support {count} topic of this meeting.",
+        "Each member can now support {count} topics of this meeting.",
+        2,
+        count="2",
+    )
+    async with runtime.sessions() as session:
+        meeting = await meetings.get(session, group.meeting.id)
+        assert meeting is not None
+        assert meeting.supports_per_member == 2

@@ -451,10 +451,38 @@ def language_buttons(proposal: Proposal) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
+def limit_buttons(t: Translator, meeting: Meeting, dialog: Dialog) -> InlineKeyboardMarkup:
+    """Fewer or more supports per member (buttons of /meeting's dialogue)."""
+    step = dialog.flow, dialog.version
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Fewer supports"),
+                    callback_data=callbacks.step(*step, f"d{meeting.id}"),
+                ),
+                InlineKeyboardButton(
+                    t.gettext("More supports"),
+                    callback_data=callbacks.step(*step, f"u{meeting.id}"),
+                ),
+            ]
+        ]
+    )
+
+
 def ranking_text(t: Translator, meeting: Meeting, title: str, ranking: Ranking) -> str:
     """The accepted topics, most supported first, with counts per language group, and the
     share of each group's topics on the agenda."""
-    lines = [t.gettext("Topics for {title}, most supported first:", title=t.isolate(title)), ""]
+    lines = [
+        t.gettext("Topics for {title}, most supported first:", title=t.isolate(title)),
+        t.ngettext(
+            "Each member can support {count} topic.",
+            "Each member can support {count} topics.",
+            meeting.supports_per_member,
+            count=t.fmt_number(meeting.supports_per_member),
+        ),
+        "",
+    ]
     if not ranking.items:
         lines.append(t.gettext("No accepted topics yet."))
     for number, item in enumerate(ranking.items, 1):

@@ -40,6 +40,7 @@ from bot.services.meetings import edits as meeting_edits
 from bot.services.meetings import overview as overview_service
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE
 from bot.services.outbox import reports as outbox_reports
+from bot.services.proposals import ProposalError, supports
 
 PICK = overview_service.FLOW
 
@@ -243,7 +244,29 @@ async def on_pick(update: Update, context: SamenContext) -> None:
         await _show_meeting(context, access, dialog, meeting)
         return
     if action == "p":
-        await proposal_handlers.show(context, access, meeting)
+        await proposal_handlers.show(context, access, meeting, dialog)
+        return
+    if action in ("d", "u"):
+        # Fewer or more supports per member for this meeting («Co-ownership»).
+        async with context.work() as session:
+            fresh = await meetings.get(session, meeting.id)
+            assert fresh is not None
+            wanted = fresh.supports_per_member + (1 if action == "u" else -1)
+            try:
+                await supports.set_limit(
+                    session, fresh, wanted, now=now, actor_user_id=access.user_id
+                )
+            except ProposalError:
+                wanted = fresh.supports_per_member
+        await context.bot.send_message(
+            access.user_id,
+            t.ngettext(
+                "Each member can now support {count} topic of this meeting.",
+                "Each member can now support {count} topics of this meeting.",
+                wanted,
+                count=t.fmt_number(wanted),
+            ),
+        )
         return
     if action == "o":
         await retire_buttons(query)

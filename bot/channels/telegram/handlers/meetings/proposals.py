@@ -22,13 +22,16 @@ from bot.channels.telegram.views import proposals as views
 from bot.db.models import Meeting, Proposal, ProposalPurpose, ProposalStatus, Role
 from bot.i18n import find_language
 from bot.services import dialogs, meetings, proposals
+from bot.services.dialogs import Dialog
 from bot.services.proposals import Decision, ProposalError, questions, supports
 
 # The organiser's dialogue while typing a translation.
 TRANSLATE = "proposal_text"
 
 
-async def show(context: SamenContext, access: StaffAccess, meeting: Meeting) -> None:
+async def show(
+    context: SamenContext, access: StaffAccess, meeting: Meeting, dialog: Dialog
+) -> None:
     """The meeting's topics: the ranking, then each new proposal and each accepted one as a
     card with its buttons (a voice proposal is sent as the voice note itself)."""
     t = access.t
@@ -37,7 +40,11 @@ async def show(context: SamenContext, access: StaffAccess, meeting: Meeting) -> 
         ranking = await supports.ranking(session, meeting, locale=t.tag)
         new = await proposals.of_meeting(session, meeting.id, [ProposalStatus.NEW])
         community_locale = await proposals.community_locale(session, meeting)
-    await context.bot.send_message(access.user_id, views.ranking_text(t, meeting, title, ranking))
+    await context.bot.send_message(
+        access.user_id,
+        views.ranking_text(t, meeting, title, ranking),
+        reply_markup=views.limit_buttons(t, meeting, dialog),
+    )
     cards = [(p, proposals.shown(p, t.tag, community_locale), 0, True) for p in new]
     cards += [(r.proposal, r.shown, r.supports, False) for r in ranking.items]
     if new:
