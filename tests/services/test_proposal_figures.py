@@ -9,9 +9,12 @@ import io
 import json
 from datetime import timedelta
 
-from bot.db.models import Member, OutcomeAudience
+from sqlalchemy import func, select
+
+from bot.db.models import Member, OutcomeAudience, Proposal, Support
 from bot.runtime import Runtime
 from bot.services import dialogs, exports, meetings, proposals
+from bot.services.communities import retention as retention_service
 from bot.services.exports import ExportSpec
 from bot.services.meetings import invitations, outcomes
 from bot.services.meetings.invitations import Audience
@@ -149,3 +152,20 @@ async def test_the_report_counts_proposals_and_the_share_per_language_group(
     text = report_proposals.section(found, runtime.catalogs.translator("en"))
     assert "| العربية (ar) | 2 | 1 | 50 |" in text
     assert "| Українська (uk) | 1 | 1 | 100 |" in text
+
+
+async def test_retention_deletes_old_proposals_and_unlinks_agenda_topics(
+    runtime: Runtime,
+) -> None:
+    community_id, _meeting_id, _ = await _world(runtime)
+    later = runtime.clock() + timedelta(days=31 * 25)  # past the default 24 months
+    async with runtime.sessions() as session:
+        results = await retention_service.purge(session, now=later)
+    (done,) = [r for r in results if r.community_id == community_id]
+    assert done.proposals == 4 + 1 + 2  # four supports, one deleted topic, two unlinked
+    async with runtime.sessions() as session:
+        kept = list(await session.scalars(select(Proposal).order_by(Proposal.id)))
+        supports_left = await session.scalar(select(func.count(Support.id)))
+    assert [(p.on_agenda, p.member_id) for p in kept] == [(True, None), (True, None)]
+    assert [p.texts[0].text for p in kept] == ["العمل", "Мова"]
+    assert supports_left == 0

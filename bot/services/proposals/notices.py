@@ -16,6 +16,7 @@ from bot.db.models import (
     Community,
     InboxOrganiser,
     Proposal,
+    ProposalPurpose,
     ProposalStatus,
     Role,
     RoleAssignment,
@@ -50,6 +51,8 @@ async def queue_due(
             await session.execute(
                 select(func.count(Proposal.id), func.max(Proposal.id)).where(
                     Proposal.community_id.in_(scope),
+                    # Topics for meetings; check-in questions wait in /questions.
+                    Proposal.purpose == ProposalPurpose.AGENDA,
                     Proposal.status == ProposalStatus.NEW,
                     Proposal.id > mark.last_proposal_id,
                 )
