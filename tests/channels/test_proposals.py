@@ -350,3 +350,26 @@ async def test_the_organiser_changes_the_supports_per_member(bot: BotHarness) ->
         meeting = await meetings.get(session, group.meeting.id)
         assert meeting is not None
         assert meeting.supports_per_member == 2
+
+
+async def test_the_proposer_adds_a_translation_of_their_accepted_topic(bot: BotHarness) -> None:
+    runtime = bot.runtime
+    group = await invited_community(bot, 981_800_001)
+    await _accepted_topics(bot, group, ["Мовне кафе"])
+    await deliver(runtime, bot.api)
+    uk = runtime.catalogs.translator("uk")
+    await bot.tap(group.olena, uk.gettext("Add a translation"))
+    (asked,) = await bot.act(group.olena, Tap("Nederlands"))
+    assert asked.text == uk.gettext("Type the topic in {language}.", language="Nederlands")
+    assert await bot.say(group.olena, "Taalcafé") == [
+        uk.gettext("Saved. Members who read that language will see it.")
+    ]
+    async with runtime.sessions() as session:
+        proposal = await session.scalar(select(Proposal))
+        assert proposal is not None
+        assert {t.locale: t.text for t in proposal.texts} == {"uk": "Мовне кафе", "nl": "Taalcafé"}
+        pid = proposal.id
+    # Someone else's topic cannot be translated by Noor: refused, audited.
+    await bot.press(group.noor, f"sup:{pid}:translate")
+    nl = runtime.catalogs.translator("nl")
+    assert bot.last_callback_answer() == nl.gettext("This is no longer available.")

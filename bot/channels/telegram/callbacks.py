@@ -18,9 +18,9 @@ These shapes cover every button:
 - `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
   inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
   against their role, the conversation's community and its version on every tap;
-- `sup:<proposal id>:support|listen` — a member supports (or stops supporting) a proposal,
-  or listens to a voice proposal; re-checked against the invitation, the meeting's start and
-  the member's supports left;
+- `sup:<proposal id>:support|listen|translate` — a member supports (or stops supporting) a
+  proposal, listens to a voice proposal, or translates their own; re-checked against the
+  invitation (the proposer), the meeting's start and the member's supports left;
 - `prp:<proposal id>:<action>:<proposal version>[:<argument>]` — an organiser's decision
   (accept, merge, into, decline, reason, agenda, text, lang, listen), re-checked against
   their role, the proposal's community and its version on every tap;
@@ -46,7 +46,7 @@ _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
 _RESERVED = {"lang", "consent", "mtg", "chk", "exp", "cnv", "inb", "sup", "prp", "mkp", "out"}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
-SUPPORT_ACTIONS = frozenset({"support", "listen"})
+SUPPORT_ACTIONS = frozenset({"support", "listen", "translate"})
 OUTCOME_ACTIONS = frozenset({"useful", "not_useful", "show"})
 PROPOSAL_ACTIONS = frozenset(
     {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}

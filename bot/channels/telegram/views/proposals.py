@@ -253,6 +253,11 @@ async def render_decision(
                 topic=topic,
                 title=title,
             )
+            # The proposer can write it in the other languages they know.
+            translate = Button(
+                t.gettext("Add a translation"), callbacks.support(proposal.id, "translate")
+            )
+            return Outgoing(text=text, buttons=((translate,),))
         case ProposalStatus.MERGED:
             text = t.gettext(
                 "Your topic “{topic}” for {title} was joined with a similar topic, so that "
@@ -435,6 +440,20 @@ def merge_buttons(
             for target, shown in targets
         ]
     )
+
+
+def own_language_buttons(proposal: Proposal, dialog: Dialog) -> InlineKeyboardMarkup:
+    """The proposer's choice of language for a translation of their topic (dialogue step)."""
+    have = {text.locale for text in proposal.texts}
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if language.tag in have else "") + language.native_name,
+            callback_data=callbacks.step(FLOW, dialog.version, f"l{language.tag}"),
+        )
+        for language in LANGUAGES
+        if language.tag != proposal.source_locale
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def language_buttons(proposal: Proposal) -> InlineKeyboardMarkup:

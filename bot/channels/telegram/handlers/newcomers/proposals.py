@@ -7,7 +7,7 @@ the database on each tap; a refusal changes nothing and is audited.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -24,10 +24,22 @@ from bot.channels.telegram.handlers.common import (
 )
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.views import proposals as views
-from bot.i18n import Translator
+from bot.i18n import Translator, find_language
 from bot.services import members, proposals
+from bot.services.dialogs import Dialog
 from bot.services.members import privacy
-from bot.services.proposals import Begun, ProposalError, Topic, notices, questions, supports
+from bot.services.proposals import (
+    Begun,
+    ProposalError,
+    Topic,
+    notices,
+    questions,
+    supports,
+    translations,
+)
+
+if TYPE_CHECKING:
+    from bot.db.models import Member
 
 
 def topic_of(message: Message) -> Topic:
@@ -129,6 +141,9 @@ async def choose(update: Update, context: SamenContext) -> None:
     if query is None:
         return
     found = step_choice(context, query.data, proposals.FLOW)
+    if found is not None and found[1].step == translations.LANGUAGE:
+        await _translation_language(update, context, *found)
+        return
     if found is None or not found[2][1:].isdigit() or len(found[2]) > 20:
         await neutral(query, context.t)
         return
@@ -162,6 +177,9 @@ async def on_message(update: Update, context: SamenContext) -> None:
     assert dialog is not None
     if dialog.step == questions.QUESTION:
         await _question_message(update, context)
+        return
+    if dialog.step == translations.TEXT:
+        await _translation_message(update, context)
         return
     if dialog.step != proposals.TOPIC:
         await message.reply_text(t.gettext("Please choose with the buttons."))
@@ -240,6 +258,61 @@ async def _question_message(update: Update, context: SamenContext) -> None:
     await message.reply_text(views.question_thanks(t, duplicate=kept.duplicate))
 
 
+# --- the proposer translates their topic --------------------------------------------------------
+
+
+async def _translation_language(
+    update: Update, context: SamenContext, member: Member, dialog: Dialog, choice: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    now = context.runtime.clock()
+    t = context.t
+    problem = None
+    async with context.work() as session:
+        try:
+            dialog = await translations.choose_language(
+                session, member, dialog, choice[1:], now=now
+            )
+        except ProposalError as error:
+            problem = error.code
+            await proposals.refuse(
+                session, problem, now=now, actor_user_id=query.from_user.id, target=choice
+            )
+    if problem is not None:
+        await neutral(query, t)
+        return
+    await query.answer()
+    await retire_buttons(query)
+    language = find_language(str(dialog.data["locale"]))
+    await context.bot.send_message(
+        query.from_user.id,
+        t.gettext(
+            "Type the topic in {language}.",
+            language=t.isolate(language.native_name if language else ""),
+        ),
+    )
+
+
+async def _translation_message(update: Update, context: SamenContext) -> None:
+    message, dialog, t = update.effective_message, context.dialog, context.t
+    assert message is not None
+    assert dialog is not None
+    problem = None
+    async with context.work() as session:
+        assert context.member is not None
+        try:
+            await translations.save(
+                session, context.member, dialog, topic_of(message), now=context.runtime.clock()
+            )
+        except ProposalError as error:
+            problem = error.code
+    if problem is not None:
+        await message.reply_text(views.problem(t, problem))
+        return
+    await message.reply_text(t.gettext("Saved. Members who read that language will see it."))
+
+
 # --- supporting ---------------------------------------------------------------------------------
 
 
@@ -288,7 +361,11 @@ async def on_support(update: Update, context: SamenContext) -> None:
     async with context.work() as session:
         assert context.member is not None
         try:
-            if decoded.action == "listen":
+            if decoded.action == "translate":
+                dialog, own = await translations.begin(
+                    session, context.member, decoded.proposal_id, now=now
+                )
+            elif decoded.action == "listen":
                 voice = await supports.voice_of(session, context.member, decoded.proposal_id)
             else:
                 toggled = await supports.toggle(
@@ -308,6 +385,14 @@ async def on_support(update: Update, context: SamenContext) -> None:
             )
     if problem is not None:
         await query.answer(views.problem(t, problem), show_alert=True)
+        return
+    if decoded.action == "translate":
+        await query.answer()
+        await context.bot.send_message(
+            query.from_user.id,
+            t.gettext("Which language do you want to add?"),
+            reply_markup=views.own_language_buttons(own, dialog),
+        )
         return
     await query.answer(t.gettext("Saved.") if ballot is not None else None)
     if voice is not None:
