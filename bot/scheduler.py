@@ -29,6 +29,8 @@ from bot.services.communities import retention
 from bot.services.conversations import notices as inbox_notices_service
 from bot.services.members import data_rights
 from bot.services.outbox.dispatcher import Dispatcher
+from bot.services.proposals import digests as proposal_digests
+from bot.services.proposals import notices as proposal_notices
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ RETENTION_JOB = "retention"
 INBOX_NOTICES_JOB = "inbox-notices"
 SCRUB_JOB = "scrub-disk"
 COHOSTED_JOB = "contributions-cohosted"
+PROPOSAL_DIGESTS_JOB = "proposal-digests"
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,8 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
         # Messages held back by the interval or the organisers' quiet hours are told here.
         async with runtime.sessions() as session:
             await inbox_notices_service.queue_due(session, now=runtime.clock())
+            # New proposals are told to organisers the same way, batched the same way.
+            await proposal_notices.queue_due(session, now=runtime.clock())
             await session.commit()
 
     scheduler.add(PeriodicJob(INBOX_NOTICES_JOB, inbox_notices, timedelta(minutes=1)))
@@ -220,6 +225,14 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await session.commit()
 
     scheduler.add(PeriodicJob(COHOSTED_JOB, record_cohosted, timedelta(minutes=15)))
+
+    async def digests() -> None:
+        # Members hear about newly accepted proposals at most once a day.
+        async with runtime.sessions() as session:
+            await proposal_digests.queue_due(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(PROPOSAL_DIGESTS_JOB, digests, timedelta(minutes=10)))
 
     # Hourly as well as on each erasure here: erasures by other instances, by the command
     # line, or a checkpoint a busy reader held up, reach the disk within the hour.

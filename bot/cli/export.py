@@ -28,6 +28,9 @@ def export_command(args: argparse.Namespace) -> int:
     if args.language is not None and find_language(args.language) is None:
         raise CommandError(f"Samen has no catalog for the language {args.language!r}")
     with_conversations = args.conversations or args.table == "conversations"
+    co_ownership = args.table in ("proposals", "supports", "outcomes")
+    if co_ownership and args.format == "xlsx":
+        raise CommandError("--table proposals, supports and outcomes export as csv or jsonl")
     if with_conversations and args.meeting is not None:
         raise CommandError("conversations belong to no meeting: export them without --meeting")
     now = system_clock()
@@ -55,7 +58,7 @@ def export_command(args: argparse.Namespace) -> int:
                 conversations=with_conversations,
             )
             info = await exports.community_info(session, community.id)
-            with_answers = args.format != "csv" or args.table == "answers"
+            with_answers = not co_ownership and (args.format != "csv" or args.table == "answers")
             total = await exports.count_answers(session, spec, info) if with_answers else 0
         target = args.out
         if target.is_dir():
@@ -106,6 +109,9 @@ def export_command(args: argparse.Namespace) -> int:
     talks = (
         f", {result.conversation_messages} messages in conversations" if with_conversations else ""
     )
+    if co_ownership:
+        print(f"wrote {target}: {result.proposals} rows of {args.table} (audited)")
+        return 0
     told = result.told  # answers and stories apart, as `samen report` counts them
     print(
         f"wrote {target}: {told.answers} answers, {told.stories} stories, "

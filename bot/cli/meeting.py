@@ -17,6 +17,7 @@ from bot.services import communities, fallback, meetings
 from bot.services.meetings import file as meeting_file
 from bot.services.meetings import invitations, overview
 from bot.services.meetings.invitations import Audience, AudienceKind
+from bot.services.proposals import supports
 
 
 def parse_audience(raw: str) -> Audience:
@@ -140,15 +141,16 @@ def list_meetings(args: argparse.Namespace) -> int:
 def show_meeting(args: argparse.Namespace) -> int:
     config = settings()
 
-    async def work(engine: Any) -> overview.MeetingOverview:
+    async def work(engine: Any) -> tuple[overview.MeetingOverview, supports.Ranking]:
         await check_connection(engine, config.safe_database_url())
         async with create_session_factory(engine)() as session:
             meeting = await meetings.get(session, args.meeting_id)
             if meeting is None:
                 raise CommandError(f"no meeting #{args.meeting_id}")
-            return await overview.of_meeting(session, meeting, locale=args.language)
+            seen = await overview.of_meeting(session, meeting, locale=args.language)
+            return seen, await supports.ranking(session, meeting, locale=args.language)
 
-    seen = with_engine(config, work)
+    seen, ranking = with_engine(config, work)
     meeting = seen.meeting
     print(f"#{meeting.id} {seen.title} — {meeting.status.value}")
     print(f"starts: {when(meeting.starts_at, meeting.time_zone, utc=args.utc)}")
@@ -162,8 +164,24 @@ def show_meeting(args: argparse.Namespace) -> int:
         print(f"- {figures.question.prompt}: {figures.answers} answer(s)")
         for label, n in figures.tally:
             print(f"    {label}: {n}")
-    if seen.topics:
+    if seen.agenda_items:
+        print("agenda (members' proposals):")
+        for item in seen.agenda_items:
+            print(f"    {item.text or f'(voice message, {item.locale})'}")
+    elif seen.topics:
         print("agenda topics: " + "; ".join(f"{topic} ({n})" for topic, n in seen.topics))
+    if ranking.items:
+        print("proposals, most supported first (supports per language group):")
+        for number, item in enumerate(ranking.items, 1):
+            groups = ", ".join(f"{tag} {n}" for tag, n in item.by_language.items()) or "none"
+            mark = " [agenda]" if item.proposal.on_agenda else ""
+            shown = item.shown.text or f"(voice message, {item.shown.locale})"
+            print(f"  {number}. {shown}{mark} — {item.supports} ({groups})")
+        shares = ", ".join(
+            f"{tag} {ranking.on_agenda_by_language.get(tag, 0)}/{n}"
+            for tag, n in ranking.proposed_by_language.items()
+        )
+        print(f"on the agenda per proposer's language: {shares}")
     if seen.agenda_voice_notes:
         print(f"agenda voice notes: {seen.agenda_voice_notes}")
     delivery = ", ".join(f"{s.value} {n}" for s, n in seen.delivery.counts.items())

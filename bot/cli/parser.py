@@ -16,7 +16,7 @@ from typing import Any
 # they stay equal (tests/cli/test_help.py).
 ROLES = ("organiser", "coordinator", "ambassador")
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
-EXPORT_TABLES = ("answers", "rsvps", "conversations")
+EXPORT_TABLES = ("answers", "rsvps", "conversations", "proposals", "supports", "outcomes")
 ALLOWANCE_MODES = ("none", "fee", "hourly")
 STATEMENT_FORMATS = ("csv", "xlsx")
 # `samen report`'s own choice (bot/cli/report.py), not a service's.
@@ -440,7 +440,8 @@ def _export(commands: Any) -> None:
         choices=EXPORT_TABLES,
         default="answers",
         help="for CSV: the answers (default), the RSVP list or the conversations; XLSX and "
-        "JSONL hold answers and RSVPs (and conversations with --conversations)",
+        "JSONL hold answers and RSVPs (and conversations with --conversations); proposals, "
+        "supports or outcomes: members' proposals (CSV one table, JSONL all three)",
     )
     parser.add_argument(
         "--conversations",

@@ -13,6 +13,7 @@ from bot.i18n import Catalogs, find_language
 from bot.runtime import system_clock
 from bot.services import communities, reports
 from bot.services.contributions import figures as contribution_figures
+from bot.services.reports import proposals as report_proposals
 
 CONTRIBUTIONS_FILE = "contributions.md"
 
@@ -40,6 +41,13 @@ def make_report(args: argparse.Namespace) -> int:
                 files = [reports.printed(report, catalogs, args.out)]
             else:
                 files = reports.write(report, catalogs, args.out)
+                # «Co-ownership»: proposals per meeting and per language group, in summary.md.
+                topics = await report_proposals.figures(
+                    session, report.community_id, report.locale, report.meeting_id
+                )
+                summary = next(f for f in files if f.name == reports.SUMMARY_FILE)
+                t = catalogs.translator(report.locale, report.time_zone)
+                report_proposals.append_to(summary, topics, t)
                 contributed = await _contributions(session, report, catalogs, args.out)
                 files += [contributed] if contributed is not None else []
             await reports.record(session, report, via="cli", now=system_clock())

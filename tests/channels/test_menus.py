@@ -14,6 +14,9 @@ from tests.harness import BotHarness
 COMMAND_NAMES = [
     "share",
     "input",
+    "propose",
+    "topics",
+    "question",
     "language",
     "mydata",
     "whoami",
@@ -91,6 +94,9 @@ async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) 
         "Dit kun je doen:\n"
         "/share — Je verhaal delen\n"
         "/input — " + t.gettext("Give input for a meeting") + "\n"
+        "/propose — " + t.gettext("Propose a topic for a meeting") + "\n"
+        "/topics — " + t.gettext("Support the topics proposed for a meeting") + "\n"
+        "/question — " + t.gettext("Propose a question for the check-ins") + "\n"
         "/language — Taal wijzigen\n"
         "/mydata — Zien wat Samen over jou bewaart\n"
         "/whoami — Je Telegram-nummer en rollen\n"

@@ -25,7 +25,17 @@ These shapes cover every button:
 - `hst:<co-host id>:yes|no` — an ambassador says whether to be named as a meeting's host,
   re-checked against their role and that the co-host row is theirs;
 - `ctb:<contribution id>:yes|no` — an organiser confirms or declines an activity a member
-  reported, re-checked against their role and the contribution's community and state.
+  reported, re-checked against their role and the contribution's community and state;
+- `sup:<proposal id>:support|listen|translate` — a member supports (or stops supporting) a
+  proposal, listens to a voice proposal, or translates their own; re-checked against the
+  invitation (the proposer), the meeting's start and the member's supports left;
+- `prp:<proposal id>:<action>:<proposal version>[:<argument>]` — an organiser's decision
+  (accept, merge, into, decline, reason, agenda, text, lang, listen), re-checked against
+  their role, the proposal's community and its version on every tap;
+- `mkp:<conversation message id>` — a member makes their message a proposal; re-checked
+  against the member's own conversation;
+- `out:<outcome id>:useful|not_useful|show` — a member's reaction to a meeting's outcome (or
+  showing it again); valid only for a member it was sent to.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -41,9 +51,30 @@ MAX_BYTES = 64
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 _FLOW = re.compile(r"^[a-z][a-z_]{0,15}$")
 _VERSION = re.compile(r"^[1-9][0-9]{0,9}$")
-_RESERVED = {"lang", "reads", "consent", "mtg", "chk", "exp", "cnv", "inb", "trn", "ctb", "hst"}
+_RESERVED = {
+    "lang",
+    "reads",
+    "consent",
+    "mtg",
+    "chk",
+    "exp",
+    "cnv",
+    "inb",
+    "trn",
+    "ctb",
+    "hst",
+    "sup",
+    "prp",
+    "mkp",
+    "out",
+}
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
-MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input"})
+MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
+SUPPORT_ACTIONS = frozenset({"support", "listen", "translate"})
+OUTCOME_ACTIONS = frozenset({"useful", "not_useful", "show"})
+PROPOSAL_ACTIONS = frozenset(
+    {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}
+)
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 INBOX_ACTIONS = frozenset(
     {"open", "reply", "take", "close", "reopen", "note", "saved", "send", "cancel"}
@@ -130,6 +161,31 @@ class HostAnswer:
     named: bool
 
 
+@dataclass(frozen=True)
+class SupportAction:
+    proposal_id: int
+    action: str
+
+
+@dataclass(frozen=True)
+class ProposalAction:
+    proposal_id: int
+    action: str
+    version: int
+    argument: str | None = None  # a target proposal id, a reason code or a language tag
+
+
+@dataclass(frozen=True)
+class MessageToProposal:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class OutcomeAction:
+    outcome_id: int
+    action: str
+
+
 Callback = (
     LanguageChoice
     | ReadsChoice
@@ -143,6 +199,10 @@ Callback = (
     | TranslatorSwitch
     | ContributionDecision
     | HostAnswer
+    | SupportAction
+    | ProposalAction
+    | MessageToProposal
+    | OutcomeAction
 )
 
 
@@ -175,6 +235,22 @@ def encode(callback: Callback) -> str:
                 parts.append(str(saved_reply_id))
         case TranslatorSwitch(on):
             parts = ["trn", "on" if on else "off"]
+        case SupportAction(proposal_id, action):
+            if action not in SUPPORT_ACTIONS:
+                raise ValueError(f"unknown support action {action!r}")
+            parts = ["sup", str(proposal_id), action]
+        case ProposalAction(proposal_id, action, version, argument):
+            if action not in PROPOSAL_ACTIONS:
+                raise ValueError(f"unknown proposal action {action!r}")
+            parts = ["prp", str(proposal_id), action, str(version)]
+            if argument is not None:
+                parts.append(argument)
+        case MessageToProposal(message_id):
+            parts = ["mkp", str(message_id)]
+        case OutcomeAction(outcome_id, action):
+            if action not in OUTCOME_ACTIONS:
+                raise ValueError(f"unknown outcome action {action!r}")
+            parts = ["out", str(outcome_id), action]
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -219,6 +295,19 @@ def decode(data: str | None) -> Callback | None:
             return InboxAction(
                 int(conversation), action, int(version), int(rest[0]) if rest else None
             )
+        case ["sup", proposal, action] if _ID.fullmatch(proposal) and action in SUPPORT_ACTIONS:
+            return SupportAction(int(proposal), action)
+        case ["prp", proposal, action, version, *rest] if (
+            _ID.fullmatch(proposal)
+            and action in PROPOSAL_ACTIONS
+            and _VERSION.fullmatch(version)
+            and len(rest) <= 1
+        ):
+            return ProposalAction(int(proposal), action, int(version), rest[0] if rest else None)
+        case ["mkp", message] if _ID.fullmatch(message):
+            return MessageToProposal(int(message))
+        case ["out", outcome, action] if _ID.fullmatch(outcome) and action in OUTCOME_ACTIONS:
+            return OutcomeAction(int(outcome), action)
         case ["lang", tag]:
             return LanguageChoice(tag)
         case ["reads", "choose"]:
@@ -314,3 +403,19 @@ def contribution(contribution_id: int, confirm: bool) -> str:
 
 def host_answer(host_id: int, named: bool) -> str:
     return encode(HostAnswer(host_id, named))
+
+
+def support(proposal_id: int, action: str = "support") -> str:
+    return encode(SupportAction(proposal_id, action))
+
+
+def proposal(proposal_id: int, action: str, version: int, argument: str | None = None) -> str:
+    return encode(ProposalAction(proposal_id, action, version, argument))
+
+
+def message_to_proposal(message_id: int) -> str:
+    return encode(MessageToProposal(message_id))
+
+
+def outcome(outcome_id: int, action: str) -> str:
+    return encode(OutcomeAction(outcome_id, action))

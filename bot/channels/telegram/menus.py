@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 COMMANDS = (
     ("share", N_("Share your story")),
     ("input", N_("Give input for a meeting")),
+    ("propose", N_("Propose a topic for a meeting")),
+    ("topics", N_("Support the topics proposed for a meeting")),
+    ("question", N_("Propose a question for the check-ins")),
     ("language", N_("Change the language")),
     ("mydata", N_("See what Samen stores about you")),
     ("whoami", N_("Your Telegram number and roles")),

@@ -13,11 +13,15 @@ from bot.channels.telegram.views import contributions as contribution_views
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import hosts as host_views
 from bot.channels.telegram.views import meetings as meeting_views
+from bot.channels.telegram.views import outcomes as outcome_views
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.services import checkins, contributions
 from bot.services.contributions import statements
 from bot.services.conversations import notices, replies
-from bot.services.meetings import changes, hosts, invitations
+from bot.services.meetings import changes, hosts, invitations, outcomes
 from bot.services.outbox import announcements
+from bot.services.proposals import KIND_DECISION, digests
+from bot.services.proposals import notices as proposal_notices
 
 
 def build_renderers() -> Renderers:
@@ -33,4 +37,8 @@ def build_renderers() -> Renderers:
     renderers.register(contributions.KIND_DECIDED, contribution_views.render_decided)
     renderers.register(statements.KIND, contribution_views.render_statement)
     renderers.register(hosts.KIND_ASK, host_views.render_ask)
+    renderers.register(outcomes.KIND, outcome_views.render_outcome)
+    renderers.register(KIND_DECISION, proposal_views.render_decision)
+    renderers.register(digests.KIND, proposal_views.render_digest)
+    renderers.register(proposal_notices.KIND, proposal_views.render_notice)
     return renderers

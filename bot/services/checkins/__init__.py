@@ -29,6 +29,7 @@ from bot.db.models import (
     MeetingStatus,
     Member,
     Membership,
+    Proposal,
     Question,
     QuestionStage,
     QuestionText,
@@ -290,6 +291,8 @@ async def ensure_longterm_questions(
             Question.community_id == community_id,
             Question.meeting_id.is_(None),
             Question.stage == QuestionStage.AFTER,
+            # A member-proposed question («Co-ownership») does not stand in for the defaults.
+            ~select(Proposal.id).where(Proposal.question_id == Question.id).exists(),
         )
     )
     if exists is not None:

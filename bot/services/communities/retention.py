@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -22,6 +22,8 @@ from bot.db.models import (
     Conversation,
     ConversationMessage,
     InputRun,
+    Proposal,
+    Support,
 )
 from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit
@@ -59,10 +61,18 @@ class CommunityPurge:
     oldest: datetime | None
     # Messages in conversations (members', organisers' answers and internal notes).
     conversation_messages: int = 0
+    # Proposals and supports («Co-ownership»): deleted, or for a topic on an agenda unlinked.
+    proposals: int = 0
 
     @property
     def total(self) -> int:
-        return self.answers + self.stories + self.input_runs + self.conversation_messages
+        return (
+            self.answers
+            + self.stories
+            + self.input_runs
+            + self.conversation_messages
+            + self.proposals
+        )
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -179,6 +189,36 @@ async def purge(
                 .execution_options(synchronize_session=False)
             )
         ).rowcount or 0
+        # Proposals are kept like answers: old supports and proposals go; a topic that reached
+        # an agenda keeps its text without its proposer (or their voice).
+        mine = (Proposal.community_id == community.id, Proposal.created_at < cutoff)
+        topics = (
+            await session.execute(
+                delete(Support)
+                .where(
+                    Support.created_at < cutoff,
+                    Support.proposal_id.in_(
+                        select(Proposal.id).where(Proposal.community_id == community.id)
+                    ),
+                )
+                .execution_options(synchronize_session=False)
+            )
+        ).rowcount or 0
+        topics += (
+            await session.execute(
+                update(Proposal)
+                .where(*mine, Proposal.on_agenda.is_(True), Proposal.member_id.is_not(None))
+                .values(member_id=None, dedupe_key=None, voice_file_id=None, voice_duration=None)
+                .execution_options(synchronize_session=False)
+            )
+        ).rowcount or 0
+        topics += (
+            await session.execute(
+                delete(Proposal)
+                .where(*mine, Proposal.on_agenda.is_(False))
+                .execution_options(synchronize_session=False)
+            )
+        ).rowcount or 0
         # A conversation with nothing left in it goes too (who wrote to whom, and when).
         await session.execute(
             delete(Conversation)
@@ -202,6 +242,7 @@ async def purge(
             input_runs=runs,
             oldest=planned.oldest if answers + stories else None,
             conversation_messages=said,
+            proposals=topics,
         )
         if result.total:
             await audit.record(
@@ -217,6 +258,7 @@ async def purge(
                     "voice_notes": result.voice_notes,
                     "input_runs": runs,
                     "conversation_messages": said,
+                    "proposals": topics,
                     "retention_months": community.retention_months,
                     "cutoff": cutoff.isoformat(),
                 },

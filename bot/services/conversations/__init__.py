@@ -73,6 +73,8 @@ class Received:
     conversation_id: int | None = None
     community: Community | None = None
     options: Sequence[Community] = field(default_factory=tuple)
+    # The message kept, so the member can make it a proposal («Co-ownership»).
+    message_id: int | None = None
 
 
 class Outcome(StrEnum):
@@ -176,7 +178,7 @@ async def receive(
     if conversation is None:
         only = joined[0].id if len(joined) == 1 else None
         conversation = await _new(session, member, only, now)
-    _add(
+    kept = _add(
         session,
         conversation,
         author=Author.MEMBER,
@@ -186,10 +188,10 @@ async def receive(
     )
     await session.flush()
     if community is not None:
-        return Received(ReceivedKind.ADDED, conversation.id, community)
+        return Received(ReceivedKind.ADDED, conversation.id, community, message_id=kept.id)
     if conversation.status == ConversationStatus.CHOOSING:
         return Received(ReceivedKind.CHOOSE, conversation.id, options=tuple(joined))
-    return Received(ReceivedKind.NEW, conversation.id, joined[0])
+    return Received(ReceivedKind.NEW, conversation.id, joined[0], message_id=kept.id)
 
 
 async def choose(

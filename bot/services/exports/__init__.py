@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from bot.db.models import Community, Meeting, MeetingText
 from bot.i18n import Translator
 from bot.services import audit
+from bot.services.exports import proposals as proposal_exports
 from bot.services.exports.columns import (
     ANSWER_COLUMNS,
     CONVERSATION_COLUMNS,
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 FORMATS = ("csv", "xlsx", "jsonl")
-TABLES = ("answers", "rsvps", "conversations")
+TABLES = ("answers", "rsvps", "conversations", *proposal_exports.TABLES)
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,11 @@ class ExportResult:
     conversation_messages: int = 0
     # The figures (`reports.figures`) of what the export holds: answers and stories apart.
     told: Told = field(default_factory=lambda: Told(0, 0, 0))
+    proposals: int = 0  # proposals, supports and outcomes rows («Co-ownership»)
 
     @property
     def rows(self) -> int:
-        return self.answers + self.rsvps + self.conversation_messages
+        return self.answers + self.rsvps + self.conversation_messages + self.proposals
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,10 @@ async def export(
         raise ValueError(f"unknown table {table!r}")
     if table == "conversations" and not spec.conversations:
         raise ValueError("the conversations table needs spec.conversations")
+    if table in proposal_exports.TABLES:
+        return await _export_proposals(
+            sessions, spec, fmt, out, translator, codes, now, actor_user_id, channel, table
+        )
     summary = Summary()
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
@@ -261,3 +267,49 @@ async def meeting_in_community(session: AsyncSession, meeting_id: int, community
         select(Meeting.id).where(Meeting.id == meeting_id, Meeting.community_id == community_id)
     )
     return found is not None
+
+
+async def _export_proposals(
+    sessions: async_sessionmaker[AsyncSession],
+    spec: ExportSpec,
+    fmt: str,
+    out: BinaryIO,
+    translator: Translator,
+    codes: MemberCodes,
+    now: datetime,
+    actor_user_id: int | None,
+    channel: str,
+    table: str,
+) -> ExportResult:
+    """Proposals, supports and outcomes: one table per CSV file, all three in JSONL."""
+    if fmt not in ("csv", "jsonl"):
+        raise ValueError("proposals, supports and outcomes export as csv or jsonl")
+    async with sessions() as session:
+        community = await community_info(session, spec.community_id)
+        found = await proposal_exports.tables(session, community.id, spec.meeting_id, codes)
+    if fmt == "csv":
+        proposal_exports.write_csv(out, translator, table, found.rows(table))
+        count = len(found.rows(table))
+    else:
+        proposal_exports.write_jsonl(out, found)
+        count = sum(len(found.rows(name)) for name in proposal_exports.TABLES)
+    async with sessions() as session:
+        await audit.record(
+            session,
+            "export",
+            now=now,
+            actor_user_id=actor_user_id,
+            community_id=community.id,
+            target=f"meeting:{spec.meeting_id}"
+            if spec.meeting_id
+            else f"community:{community.code}",
+            row_count=count,
+            details={
+                "channel": channel,
+                "format": fmt,
+                "table": table if fmt == "csv" else "proposals+supports+outcomes",
+                "meeting_id": spec.meeting_id,
+            },
+        )
+        await session.commit()
+    return ExportResult(answers=0, rsvps=0, proposals=count)

@@ -311,7 +311,12 @@ async def _questions(
     if meeting_id is not None:
         query = query.where(Question.meeting_id == meeting_id)
     else:  # a long-term check-in: the community's own check-in questions
-        query = query.where(Question.community_id == community_id, Question.meeting_id.is_(None))
+        query = query.where(
+            Question.community_id == community_id,
+            Question.meeting_id.is_(None),
+            # A member-proposed question the organiser replaced is no longer asked.
+            Question.retired_at.is_(None),
+        )
     return list(await session.scalars(query.order_by(Question.position, Question.id)))
 
 

@@ -13,7 +13,9 @@ A meeting with neither keeps the older rule — the first free-text or voice que
 organisers used to put what they want on the agenda — and says so (`Rule.FIRST_FREE`), so the
 overview can tell the organiser the topics were guessed from it.
 
-With proposals («Co-ownership») `decide` is the function that changes.
+With proposals («Co-ownership»): when the organiser put members' proposals on a meeting's
+agenda, those proposals are the agenda, in the order they were put there (`items`); a meeting
+without any keeps the answers-based topics above.
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.db.models import Question, QuestionStage
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Meeting, Proposal, ProposalStatus, Question, QuestionStage
+from bot.services import proposals
 from bot.services.intake.questions import DEFAULT_BEFORE, FREE_KINDS
+from bot.services.proposals import Shown
 
 # The default agenda question's msgid, stored as its English text (`default_drafts`).
 AGENDA_PROMPT = DEFAULT_BEFORE[0]
@@ -88,3 +94,28 @@ def topics(texts: Sequence[str], limit: int = TOP_TOPICS) -> list[tuple[str, int
             counts[key] += 1
             shown.setdefault(key, part.strip())
     return [(shown[key], n) for key, n in counts.most_common(limit)]
+
+
+# --- the proposals path («Co-ownership») --------------------------------------------------------
+
+
+def on_agenda(candidates: Sequence[Proposal]) -> list[Proposal]:
+    """The accepted proposals the organiser put on the agenda, in their agenda order."""
+    chosen = [p for p in candidates if p.on_agenda and p.status == ProposalStatus.ACCEPTED]
+    return sorted(chosen, key=lambda p: (p.agenda_position or 0, p.id))
+
+
+async def items(session: AsyncSession, meeting: Meeting) -> list[Proposal]:
+    """The meeting's agenda when it is made of proposals; empty otherwise."""
+    return on_agenda(await proposals.of_meeting(session, meeting.id, [ProposalStatus.ACCEPTED]))
+
+
+async def shown_items(
+    session: AsyncSession, meeting: Meeting, reader_locale: str | None
+) -> list[Shown]:
+    """The agenda of proposals as one reader sees it (their language along the chain)."""
+    chosen = await items(session, meeting)
+    if not chosen:
+        return []
+    default = await proposals.community_locale(session, meeting)
+    return [proposals.shown(p, reader_locale, default) for p in chosen]

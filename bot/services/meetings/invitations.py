@@ -199,3 +199,16 @@ async def broadcast_ids(session: AsyncSession, meeting_id: int) -> list[int]:
         .distinct()
     )
     return [b for b in found if b is not None]
+
+
+async def invited_ids(session: AsyncSession, meeting_id: int) -> list[int]:
+    """The members invited to the meeting (whatever became of the delivery)."""
+    return await _invited_ids(session, meeting_id)
+
+
+async def is_invited(session: AsyncSession, meeting_id: int, member_id: int) -> bool:
+    key = f"{meetings.invitation_prefix(meeting_id)}{member_id}"
+    found = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key).limit(1)
+    )
+    return found is not None

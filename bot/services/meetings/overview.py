@@ -26,6 +26,7 @@ from bot.db.models import (
 from bot.services import meetings
 from bot.services.intake.questions import Asked, asked
 from bot.services.meetings import agenda, invitations, rsvps
+from bot.services.proposals import Shown
 
 # The dialogue behind /meeting, /invite and /translate: which meetings the buttons show.
 FLOW = "meetings"
@@ -63,6 +64,9 @@ class MeetingOverview:
     agenda_voice_notes: int = 0  # voice notes answering an agenda question, to listen to
     # No question is marked for the agenda: the topics come from the first free-text one.
     agenda_guessed: bool = False
+    # «Co-ownership»: the proposals on the agenda, in the organiser's language; when there are
+    # any they are the agenda (`agenda.items`), and `topics` is not shown.
+    agenda_items: list[Shown] = field(default_factory=list)
 
 
 async def of_meeting(
@@ -112,6 +116,7 @@ async def of_meeting(
         agenda_voice_notes=sum(1 for a in agenda_answers if a.voice_file_id),
         agenda_guessed=source.rule == agenda.Rule.FIRST_FREE,
         delivery=await delivery(session, meeting.id),
+        agenda_items=await agenda.shown_items(session, meeting, locale),
     )
 
 

@@ -35,10 +35,16 @@ from bot.db.models import (
     Membership,
     OutboxMessage,
     OutboxState,
+    Outcome,
+    OutcomeReaction,
+    Proposal,
+    ProposalDigest,
+    ProposalText,
     Question,
     RoleAssignment,
     Rsvp,
     Statement,
+    Support,
     TextReview,
 )
 from bot.db.notices import ROWS_ERASED, notify_after_commit
@@ -68,6 +74,12 @@ ERASED_TABLES: tuple[str, ...] = tuple(
         Contribution,
         MeetingHost,
         Statement,
+        Proposal,
+        ProposalText,
+        Support,
+        OutcomeReaction,
+        ProposalDigest,
+        Outcome,
         Member,
     )
 )
@@ -120,6 +132,19 @@ class StoredConversation:
     status: str
     opened_at: datetime
     messages: list[StoredConversationMessage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredProposal:
+    """A topic the member proposed («Co-ownership»), with its texts per language."""
+
+    meeting_id: int | None
+    status: str
+    kind: str
+    texts: dict[str, str]
+    voice_file_id: str | None
+    on_agenda: bool
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -183,6 +208,10 @@ class MemberData:
     roles: list[StoredRole] = field(default_factory=list)
     conversations: list[StoredConversation] = field(default_factory=list)
     contributions: list[StoredContribution] = field(default_factory=list)
+    proposals: list[StoredProposal] = field(default_factory=list)
+    # The proposals the member supports (by id), and their reactions to meetings' outcomes.
+    supports: list[int] = field(default_factory=list)
+    outcome_reactions: list[dict[str, Any]] = field(default_factory=list)
     dialog: dict[str, str] | None = None
     translator: bool = False  # volunteered as a community translator (/translator)
     text_reviews: list[StoredTextReview] = field(default_factory=list)
@@ -273,6 +302,24 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
                 )
             )
 
+    proposed = (
+        await session.scalars(
+            select(Proposal).where(Proposal.member_id == member_id).order_by(Proposal.id)
+        )
+    ).all()
+    supported = (
+        await session.scalars(
+            select(Support.proposal_id).where(Support.member_id == member_id).order_by(Support.id)
+        )
+    ).all()
+    reacted = (
+        await session.scalars(
+            select(OutcomeReaction)
+            .where(OutcomeReaction.member_id == member_id)
+            .order_by(OutcomeReaction.id)
+        )
+    ).all()
+
     def stored(answer: Answer) -> StoredAnswer:
         return StoredAnswer(
             community=names.get(answer.community_id, ""),
@@ -329,6 +376,23 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
                 c.status.value,
             )
             for c in logged
+        ],
+        proposals=[
+            StoredProposal(
+                p.meeting_id,
+                p.status.value,
+                p.kind.value,
+                {t.locale: t.text for t in p.texts},
+                p.voice_file_id,
+                p.on_agenda,
+                p.created_at,
+            )
+            for p in proposed
+        ],
+        supports=list(supported),
+        outcome_reactions=[
+            {"outcome_id": r.outcome_id, "reaction": r.reaction.value, "at": r.updated_at}
+            for r in reacted
         ],
         dialog={"flow": dialog.flow, "step": dialog.step} if dialog else None,
         translator=bool(member.translator),
@@ -449,6 +513,26 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
     await run("rsvps", delete(Rsvp).where(Rsvp.member_id == member_id))
     await run("input_runs", delete(InputRun).where(InputRun.member_id == member_id))
     await run("checkins", delete(CheckIn).where(CheckIn.member_id == member_id))
+    # «Co-ownership»: proposals and supports go; a proposal already on an agenda stays,
+    # with its text and without any link to the person (or their voice).
+    await run("proposal_supports", delete(Support).where(Support.member_id == member_id))
+    await run(
+        "proposals_unlinked",
+        update(Proposal)
+        .where(Proposal.member_id == member_id, Proposal.on_agenda.is_(True))
+        .values(
+            member_id=None,
+            dedupe_key=None,
+            conversation_message_id=None,
+            voice_file_id=None,
+            voice_duration=None,
+        ),
+    )
+    await run("proposals", delete(Proposal).where(Proposal.member_id == member_id))
+    await run(
+        "outcome_reactions", delete(OutcomeReaction).where(OutcomeReaction.member_id == member_id)
+    )
+    await session.execute(delete(ProposalDigest).where(ProposalDigest.member_id == member_id))
     # Conversations with their file ids and the organisers' internal notes about the person.
     threads = select(Conversation.id).where(Conversation.member_id == member_id)
     await run(
@@ -493,6 +577,8 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
         Meeting.created_by_user_id,
         Broadcast.created_by_user_id,
         AuditEvent.actor_user_id,
+        Proposal.decided_by_user_id,
+        Outcome.created_by_user_id,
     ):
         await session.execute(
             update(column.class_).where(column == telegram_id).values({column.key: None})

@@ -11,7 +11,9 @@ from __future__ import annotations
 # 3: the notice says that organisers read the messages members write, and answer them.
 # 4: the notice names the Telegram user id among what is kept (and says it point by point).
 # 5: the notice says what the contributions log keeps, and that statements keep their totals.
-NOTICE_VERSION = 5
+# 6: the notice says that members' proposed topics are kept, and that a topic that reached an
+#    agenda keeps its text without the proposer's name after /delete («Co-ownership»).
+NOTICE_VERSION = 6
 
 
 def current_notice_version() -> int:

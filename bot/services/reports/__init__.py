@@ -18,6 +18,7 @@ from bot.services.reports.data import Report, ReportError, build
 from bot.services.reports.printable import PDF_FILE, write_pdf
 
 __all__ = [
+    "SUMMARY_FILE",
     "FontsMissing",
     "Labels",
     "Report",

@@ -36,12 +36,15 @@ from bot.channels.telegram.handlers.meetings import (
     overview,
     rsvps,
 )
+from bot.channels.telegram.handlers.meetings import outcomes as meeting_outcomes
+from bot.channels.telegram.handlers.meetings import proposals as meeting_proposals
 from bot.channels.telegram.handlers.newcomers import (
     consent,
     data_rights,
     help,
     language,
     profiles,
+    proposals,
     start,
     stories,
     whoami,
@@ -76,6 +79,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     consent.register(app, table)
     profiles.register(app, table)
     stories.register(app, table)
+    proposals.register(app, table)
     data_rights.register(app, table)
     help.register(app)
     whoami.register(app)
@@ -86,6 +90,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rsvps.register(app)
     drafts.register(app, table)
     overview.register(app, table)
+    meeting_proposals.register(app, table)
+    meeting_outcomes.register(app, table)
     edits.register(app, table)
     hosts.register(app, table)
     roles.register(app)

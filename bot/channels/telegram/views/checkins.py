@@ -13,7 +13,7 @@ from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import CheckIn, CheckInKind, MeetingStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
-from bot.services.meetings import rsvps
+from bot.services.meetings import agenda, outcomes, rsvps
 from bot.services.outbox.dispatcher import RenderError
 
 UPCOMING_SHOWN = 3
@@ -49,13 +49,20 @@ async def render_checkin(
     )
     if row.kind == CheckInKind.REMINDER:
         status = await rsvps.of_member(ctx.session, row.member_id, meeting.id)
-        return meeting_views.reminder(t, meeting, text_of, community.name, status)
+        items = await agenda.shown_items(ctx.session, meeting, ctx.row.locale)
+        return meeting_views.reminder(t, meeting, text_of, community.name, status, items)
     text = t.gettext(
         "How was {title}? Thank you for coming. Would you tell us what you learned and how we "
         "could help each other?",
         title=t.isolate(text_of.title),
     )
-    return Outgoing(text=text, buttons=(answer,))
+    buttons: tuple[tuple[Button, ...], ...] = (answer,)
+    shared = await outcomes.latest_for_meeting(ctx.session, meeting.id)
+    if shared is not None and await outcomes.received(ctx.session, shared.id, row.member_id):
+        # «Co-ownership»: the follow-up links to what came of the meeting.
+        see = Button(t.gettext("See what came of it"), callbacks.outcome(shared.id, "show"))
+        buttons = (answer, (see,))
+    return Outgoing(text=text, buttons=buttons)
 
 
 async def _reengage(

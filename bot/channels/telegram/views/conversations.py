@@ -80,6 +80,18 @@ def acknowledgement(t: Translator, community: Community, *, new: bool) -> str:
     )
 
 
+def make_proposal(
+    t: Translator, message_id: int | None, kind: MessageKind
+) -> InlineKeyboardMarkup | None:
+    """«Co-ownership»: a text or voice message to the community can become a proposed topic."""
+    if message_id is None or kind not in (MessageKind.TEXT, MessageKind.VOICE):
+        return None
+    label = t.gettext("Make this a topic for a meeting")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=callbacks.message_to_proposal(message_id))]]
+    )
+
+
 def choose_community(
     t: Translator, conversation_id: int, options: Sequence[Community]
 ) -> tuple[str, InlineKeyboardMarkup]:

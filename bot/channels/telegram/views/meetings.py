@@ -3,7 +3,7 @@ the invitation (sent through the outbox), change notices, and one question of an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,13 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import Meeting, MeetingStatus, QuestionKind, RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.intake import FLOW, Step
 from bot.services.intake.questions import MAX_TEXT, SCALE, Problem
-from bot.services.meetings import hosts
+from bot.services.meetings import agenda, hosts
 from bot.services.outbox.dispatcher import RenderError
+from bot.services.proposals import Shown
 
 DATE_EXAMPLE = date(2027, 3, 14)
 
@@ -33,9 +35,10 @@ def when(t: Translator, meeting: Meeting) -> str:
 
 
 def card(
-    t: Translator, meeting: Meeting, text: meetings.ShownText
+    t: Translator, meeting: Meeting, text: meetings.ShownText, agenda: Sequence[Shown] = ()
 ) -> tuple[str, tuple[TextEntity, ...]]:
-    """The meeting as text: the title in bold, then description, time and place."""
+    """The meeting as text: the title in bold, then description, time and place, and the
+    agenda when members' proposals make it."""
     lines = [text.title]
     if text.description:
         lines += ["", text.description]
@@ -44,20 +47,29 @@ def card(
         lines.append(t.gettext("Where: {place}", place=t.isolate(text.place)))
     if meeting.online_url:
         lines.append(t.gettext("Online: {link}", link=t.isolate(meeting.online_url)))
+    if agenda:
+        lines += ["", t.gettext("On the agenda:")]
+        lines += [f"• {proposal_views.line(t, item)}" for item in agenda]
     body = "\n".join(lines)
     return body, (TextEntity("bold", 0, utf16_len(text.title)),)
 
 
 def invitation_buttons(
-    t: Translator, meeting_id: int, *, with_input: bool
+    t: Translator, meeting_id: int, *, with_input: bool, with_suggest: bool = False
 ) -> tuple[tuple[Button, ...], ...]:
+    calendar = Button(t.gettext("Add to calendar"), callbacks.meeting(meeting_id, "ics"))
+    second: tuple[Button, ...] = (calendar,)
+    if with_suggest:
+        # «Co-ownership»: members put topics on the table from the invitation itself.
+        suggest = Button(t.gettext("Suggest a topic"), callbacks.meeting(meeting_id, "suggest"))
+        second = (calendar, suggest)
     rows: list[tuple[Button, ...]] = [
         (
             Button(t.gettext("Going"), callbacks.meeting(meeting_id, "going")),
             Button(t.gettext("Maybe"), callbacks.meeting(meeting_id, "maybe")),
             Button(t.gettext("Not going"), callbacks.meeting(meeting_id, "no")),
         ),
-        (Button(t.gettext("Add to calendar"), callbacks.meeting(meeting_id, "ics")),),
+        second,
     ]
     if with_input:
         rows.append((Button(t.gettext("Give input"), callbacks.meeting(meeting_id, "input")),))
@@ -70,11 +82,12 @@ def reminder(
     text: meetings.ShownText,
     community_name: str,
     status: RsvpStatus | None,
+    agenda: Sequence[Shown] = (),
 ) -> Outgoing:
     """A reminder: the card once (its bold title is the only title), the answer the member
     already gave, and one button to change it instead of asking the three again."""
     header = t.gettext("Reminder from {community}", community=t.isolate(community_name))
-    body, entities = card(t, meeting, text)
+    body, entities = card(t, meeting, text, agenda)
     lines = [header, "", body]
     if status == RsvpStatus.GOING:
         lines += ["", t.gettext("You said you are coming.")]
@@ -137,7 +150,8 @@ async def render_invitation(
         meeting, ctx.row.locale, community_locale, reads=ctx.row.reads_locales
     )
     header = t.gettext("Invitation from {community}", community=community_name)
-    body, entities = card(t, meeting, text)
+    agenda_items = await agenda.shown_items(ctx.session, meeting, ctx.row.locale)
+    body, entities = card(t, meeting, text, agenda_items)
     # Ambassadors who agreed to be named, in the reader's language (their names as given).
     named = await ctx.cached(("hosts", meeting.id), lambda: hosts.named(ctx.session, meeting.id))
     if named:
@@ -147,7 +161,7 @@ async def render_invitation(
         text=f"{header}\n\n{body}",
         entities=tuple(TextEntity(e.type, e.offset + shift, e.length) for e in entities),
         # Give input stays on the invitation; after the deadline it says input has closed.
-        buttons=invitation_buttons(t, meeting.id, with_input=with_input),
+        buttons=invitation_buttons(t, meeting.id, with_input=with_input, with_suggest=True),
     )
 
 

@@ -94,6 +94,11 @@ def notice_points(t: Translator) -> list[str]:
             retention.MAX_MONTHS,
         ),
         t.gettext(
+            "Topics you propose for a meeting, and which topics you support: kept like your "
+            "answers and deleted with them. A topic that reached an agenda keeps its text "
+            "without your name when you delete your data."
+        ),
+        t.gettext(
             "Contributions: if you are an ambassador, what you do for your community is logged, "
             "so that it can thank or pay you. /delete removes your log too; a monthly statement "
             "already made for the finance administrator keeps its totals, without your name or "

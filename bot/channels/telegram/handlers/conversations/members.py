@@ -51,7 +51,8 @@ async def on_message(update: Update, context: SamenContext) -> None:
     async with context.work() as session:
         member = context.member
         assert member is not None  # the router checked consent
-        received = await conversations.receive(session, member, incoming_of(message), now=now)
+        kept = incoming_of(message)
+        received = await conversations.receive(session, member, kept, now=now)
         if received.community is not None:
             await notices.queue_due(session, now=now, community_ids=[received.community.id])
     t = context.t
@@ -70,7 +71,8 @@ async def on_message(update: Update, context: SamenContext) -> None:
         return
     assert received.community is not None
     await message.reply_text(
-        views.acknowledgement(t, received.community, new=received.kind is ReceivedKind.NEW)
+        views.acknowledgement(t, received.community, new=received.kind is ReceivedKind.NEW),
+        reply_markup=views.make_proposal(t, received.message_id, kept.kind),
     )
 
 

@@ -17,10 +17,13 @@ from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.meetings import edits as meeting_changes
 from bot.channels.telegram.handlers.meetings import hosts as meeting_hosts
+from bot.channels.telegram.handlers.meetings import outcomes as outcome_handlers
+from bot.channels.telegram.handlers.meetings import proposals as proposal_handlers
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import (
     InputStatus,
     Meeting,
@@ -31,13 +34,14 @@ from bot.db.models import (
     RsvpStatus,
 )
 from bot.i18n import Translator
-from bot.services import dialogs, meetings
+from bot.services import dialogs, meetings, proposals
 from bot.services.dialogs import Dialog
 from bot.services.meetings import changes, invitations
 from bot.services.meetings import edits as meeting_edits
 from bot.services.meetings import overview as overview_service
 from bot.services.meetings.edits import INVITE, MOVE, TRANSLATE
 from bot.services.outbox import reports as outbox_reports
+from bot.services.proposals import ProposalError, supports
 
 PICK = overview_service.FLOW
 
@@ -126,7 +130,11 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
                 f"   – {_label(t, figures, label)}: {t.fmt_number(n)}"
                 for label, n in figures.tally
             ]
-    if seen.topics or seen.agenda_voice_notes:
+    if seen.agenda_items:
+        # Members' proposals make the agenda («Co-ownership»).
+        lines += ["", t.gettext("On the agenda:")]
+        lines += [f"• {proposal_views.line(t, item)}" for item in seen.agenda_items]
+    elif seen.topics or seen.agenda_voice_notes:
         lines += ["", t.gettext("Most mentioned for the agenda:")]
         lines += [f"• {topic} ({t.fmt_number(n)})" for topic, n in seen.topics]
         if seen.agenda_voice_notes:
@@ -175,7 +183,17 @@ async def _show_meeting(
     t = access.t
     async with context.work() as session:
         seen = await overview_service.of_meeting(session, meeting, locale=t.tag)
+        topics = await proposals.counts(session, meeting.id)
     rows = []
+    if topics.total:
+        # «Co-ownership»: the members' proposed topics, the ranking and the decisions.
+        label = t.ngettext(
+            "Topics ({count} new)",
+            "Topics ({count} new)",
+            topics.new,
+            count=t.fmt_number(topics.new),
+        )
+        rows.append([keyboards.step_button(PICK, dialog, label, f"p{meeting.id}")])
     if meeting.status == MeetingStatus.SCHEDULED:
         rows += [
             [
@@ -192,6 +210,10 @@ async def _show_meeting(
             ],
             [keyboards.step_button(PICK, dialog, t.gettext("Add a co-host"), f"a{meeting.id}")],
         ]
+    if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at <= context.runtime.clock():
+        # «Co-ownership»: after the meeting, what came of it goes back to the members.
+        share = t.gettext("Share the outcome")
+        rows.append([keyboards.step_button(PICK, dialog, share, f"o{meeting.id}")])
     if seen.delivery.failed:
         label = t.gettext(
             "Resend to failed only ({count})", count=t.fmt_number(seen.delivery.failed)
@@ -237,6 +259,35 @@ async def on_pick(update: Update, context: SamenContext) -> None:
     if action == "a":
         await retire_buttons(query)
         await meeting_hosts.offer(context, access, meeting)
+        return
+    if action == "p":
+        await proposal_handlers.show(context, access, meeting, dialog)
+        return
+    if action in ("d", "u"):
+        # Fewer or more supports per member for this meeting («Co-ownership»).
+        async with context.work() as session:
+            fresh = await meetings.get(session, meeting.id)
+            assert fresh is not None
+            wanted = fresh.supports_per_member + (1 if action == "u" else -1)
+            try:
+                await supports.set_limit(
+                    session, fresh, wanted, now=now, actor_user_id=access.user_id
+                )
+            except ProposalError:
+                wanted = fresh.supports_per_member
+        await context.bot.send_message(
+            access.user_id,
+            t.ngettext(
+                "Each member can now support {count} topic of this meeting.",
+                "Each member can now support {count} topics of this meeting.",
+                wanted,
+                count=t.fmt_number(wanted),
+            ),
+        )
+        return
+    if action == "o":
+        await retire_buttons(query)
+        await outcome_handlers.start(context, access, meeting)
         return
     if action == "r":
         async with context.work() as session:

@@ -16,6 +16,7 @@ from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, require_consent
 from bot.channels.telegram.handlers.meetings import intake as input_handlers
+from bot.channels.telegram.handlers.newcomers import proposals as proposal_handlers
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.db.models import RsvpStatus
 from bot.i18n import Translator
@@ -60,6 +61,10 @@ async def on_button(update: Update, context: SamenContext) -> None:
     if decoded.action == "input":
         await query.answer()
         await input_handlers.begin(context, chat_id, meeting_id=decoded.meeting_id)
+        return
+    if decoded.action == "suggest":
+        await query.answer()
+        await proposal_handlers.suggest(context, update, chat_id, decoded.meeting_id)
         return
     if decoded.action == "change":
         # A reminder's "Change my answer": the three answers in its place; each is checked

@@ -17,6 +17,7 @@ from bot.channels.telegram.outbox.splitting import split_text
 from bot.channels.telegram.views import contributions as contribution_views
 from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import identity, prompts
+from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import QuestionKind
 from bot.i18n import N_, Translator, find_language
 from bot.services import dialogs, members
@@ -122,6 +123,7 @@ def render(t: Translator, data: MemberData) -> str:
             )
         )
     lines += contribution_views.mydata_lines(t, len(data.contributions))
+    lines += proposal_views.mydata_lines(t, data.proposals, data.supports)
     lines.append(
         t.ngettext(
             "{count} answer to questions.", "{count} answers to questions.", len(data.answers)

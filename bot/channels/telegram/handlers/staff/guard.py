@@ -150,6 +150,7 @@ STAFF_COMMANDS = (
     "signature",
     "contribute",
     "hosting",
+    "questions",
 )
 
 
