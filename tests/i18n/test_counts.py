@@ -24,14 +24,14 @@ def plain(text: str) -> str:
 
 
 @pytest.mark.parametrize("tag", [lang.tag for lang in LANGUAGES])
-def test_the_notice_is_an_opening_six_points_and_the_question(
+def test_the_notice_is_an_opening_seven_points_and_the_question(
     catalogs: Catalogs, tag: str
 ) -> None:
     t = catalogs.translator(tag)
     opening, points, question = prompts.notice_text(t).split("\n\n")
     assert opening == t.gettext("Before we go on, this is how Samen handles your information.")
     assert points.split("\n") == [f"• {point}" for point in prompts.notice_points(t)]
-    assert len(points.split("\n")) == 6
+    assert len(points.split("\n")) == 7
     assert question == t.gettext("Do you agree that Samen keeps this information?")
     for command in ("/mydata", "/delete", "/stop"):
         assert command in points
