@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.db.models import ConversationMessage, OutcomeReaction, Reaction
 from bot.services.checkins import firing as checkin_firing
+from bot.services.meetings import outcomes
 from tests.coownership_support import invited_community, run_digests, tap_on
 from tests.factories import SANNE
 from tests.harness import BotHarness
@@ -108,6 +109,14 @@ async def test_members_propose_support_and_hear_back_in_their_language(bot: BotH
     await bot.tap(SANNE, nl.gettext("Share the outcome"))
     await bot.tap(SANNE, nl.gettext("A text per agenda item"))
     await bot.tap(SANNE, "Nederlands")
+    # Too long a text is refused with the limit, counted in Dutch; the step waits for another.
+    [too_long] = await bot.say(SANNE, "lang verslag " * 250)
+    assert too_long == nl.ngettext(
+        "That is too long. Please keep it under {count} character.",
+        "That is too long. Please keep it under {count} characters.",
+        outcomes.MAX_TEXT,
+    )
+    assert too_long.endswith("3.000 tekens.")
     await bot.say(SANNE, "De gemeente helpt met een banenmarkt in maart.")
     await bot.tap(SANNE, nl.gettext("Add another language"))
     await bot.tap(SANNE, "العربية")

@@ -114,9 +114,10 @@ async def test_bad_topics_are_reprompted_and_a_duplicate_counts_once(bot: BotHar
         "A topic can be a text or a voice message. Please type it or record one."
     )
     too_short = uk.gettext("Please type your topic in a few words, or record a voice message.")
-    too_long = uk.gettext(
-        "That is too long for a topic. Please keep it under {limit} characters.",
-        limit=uk.fmt_number(500),
+    too_long = uk.ngettext(
+        "That is too long for a topic. Please keep it under {count} character.",
+        "That is too long for a topic. Please keep it under {count} characters.",
+        500,
     )
     thanks = uk.gettext(
         "Thank you! Your topic for {title} is with the organisers. You will hear what they "

@@ -83,9 +83,10 @@ def problem(t: Translator, code: str) -> str:
         case "empty":
             return t.gettext("Please type some text.")
         case "too_long":
-            return t.gettext(
-                "That is too long. Please keep it under {limit} characters.",
-                limit=t.fmt_number(outcomes.MAX_TEXT),
+            return t.ngettext(
+                "That is too long. Please keep it under {count} character.",
+                "That is too long. Please keep it under {count} characters.",
+                outcomes.MAX_TEXT,
             )
     return t.gettext("This is no longer available.")
 

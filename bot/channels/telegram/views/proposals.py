@@ -100,9 +100,10 @@ def problem(t: Translator, code: str) -> str:
         case "empty" | "too_short":
             return t.gettext("Please type your topic in a few words, or record a voice message.")
         case "too_long":
-            return t.gettext(
-                "That is too long for a topic. Please keep it under {limit} characters.",
-                limit=t.fmt_number(MAX_TEXT),
+            return t.ngettext(
+                "That is too long for a topic. Please keep it under {count} character.",
+                "That is too long for a topic. Please keep it under {count} characters.",
+                MAX_TEXT,
             )
         case "not_text":
             return t.gettext(
