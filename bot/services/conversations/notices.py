@@ -46,7 +46,8 @@ class NoticeRun:
     deferred: int = 0  # something new, but the interval or the quiet hours hold it back
 
 
-async def _watermark(session: AsyncSession, user_id: int) -> InboxOrganiser:
+async def watermark(session: AsyncSession, user_id: int) -> InboxOrganiser:
+    """The organiser's watermarks (created at zero the first time)."""
     insert = _insert_for(session)
     await session.execute(
         insert(InboxOrganiser)
@@ -71,15 +72,15 @@ async def _recipient(session: AsyncSession, user_id: int, locale: str, now: date
     return member
 
 
-async def queue_due(
-    session: AsyncSession, *, now: datetime, community_ids: Collection[int] | None = None
-) -> NoticeRun:
-    """Queue the notices that are due now; the caller commits."""
+async def organiser_scopes(
+    session: AsyncSession, community_ids: Collection[int] | None
+) -> dict[int, set[int]]:
+    """Each organiser's (and coordinator's) communities, by Telegram user id; with
+    `community_ids`, everyone who organises one of them (and their other ones too)."""
     organisers = select(RoleAssignment.telegram_user_id, RoleAssignment.community_id).where(
         RoleAssignment.role.in_([Role.ORGANISER, Role.COORDINATOR])
     )
     if community_ids is not None:
-        # Everyone who organises one of these communities (and their other ones too).
         users = select(RoleAssignment.telegram_user_id).where(
             RoleAssignment.community_id.in_(list(community_ids))
         )
@@ -87,9 +88,38 @@ async def queue_due(
     scopes: dict[int, set[int]] = {}
     for user_id, community_id in (await session.execute(organisers)).all():
         scopes.setdefault(user_id, set()).add(community_id)
+    return scopes
+
+
+async def due_recipient(
+    session: AsyncSession,
+    user_id: int,
+    scope: Collection[int],
+    last_notice_at: datetime | None,
+    *,
+    now: datetime,
+) -> Member | None:
+    """The organiser's member row when a notice may go now; None while the interval since
+    the last one (`last_notice_at`) or their quiet hours hold it back."""
+    community = await session.scalar(
+        select(Community).where(Community.id.in_(scope)).order_by(Community.id).limit(1)
+    )
+    assert community is not None
+    member = await _recipient(session, user_id, community.default_locale, now)
+    zone = ZoneInfo(member.time_zone or community.time_zone)
+    recent = last_notice_at is not None and now - last_notice_at < EVERY
+    if recent or QUIET.contains(now.astimezone(zone).time()):
+        return None
+    return member
+
+
+async def queue_due(
+    session: AsyncSession, *, now: datetime, community_ids: Collection[int] | None = None
+) -> NoticeRun:
+    """Queue the notices that are due now; the caller commits."""
     queued = deferred = 0
-    for user_id, scope in sorted(scopes.items()):
-        mark = await _watermark(session, user_id)
+    for user_id, scope in sorted((await organiser_scopes(session, community_ids)).items()):
+        mark = await watermark(session, user_id)
         new = (
             await session.execute(
                 select(
@@ -109,14 +139,8 @@ async def queue_due(
         count, threads, newest = int(new[0] or 0), int(new[1] or 0), new[2]
         if not count:
             continue
-        community = await session.scalar(
-            select(Community).where(Community.id.in_(scope)).order_by(Community.id).limit(1)
-        )
-        assert community is not None
-        member = await _recipient(session, user_id, community.default_locale, now)
-        zone = ZoneInfo(member.time_zone or community.time_zone)
-        recent = mark.last_notice_at is not None and now - mark.last_notice_at < EVERY
-        if recent or QUIET.contains(now.astimezone(zone).time()):
+        member = await due_recipient(session, user_id, scope, mark.last_notice_at, now=now)
+        if member is None:
             deferred += 1
             continue
         moved = await session.execute(

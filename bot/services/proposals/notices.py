@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
-    Community,
     InboxOrganiser,
     Proposal,
     ProposalPurpose,
     ProposalStatus,
-    Role,
-    RoleAssignment,
 )
 from bot.services import outbox
-from bot.services.conversations.notices import EVERY, QUIET, NoticeRun, _recipient, _watermark
+from bot.services.conversations.notices import (
+    NoticeRun,
+    due_recipient,
+    organiser_scopes,
+    watermark,
+)
 
 # Outbox purposes that start with "staff." go to staff: no member consent is asked of them.
 PURPOSE = "staff.proposals"
@@ -33,20 +34,9 @@ async def queue_due(
     session: AsyncSession, *, now: datetime, community_ids: Collection[int] | None = None
 ) -> NoticeRun:
     """Queue the proposal notices that are due now; the caller commits."""
-    organisers = select(RoleAssignment.telegram_user_id, RoleAssignment.community_id).where(
-        RoleAssignment.role.in_([Role.ORGANISER, Role.COORDINATOR])
-    )
-    if community_ids is not None:
-        users = select(RoleAssignment.telegram_user_id).where(
-            RoleAssignment.community_id.in_(list(community_ids))
-        )
-        organisers = organisers.where(RoleAssignment.telegram_user_id.in_(users))
-    scopes: dict[int, set[int]] = {}
-    for user_id, community_id in (await session.execute(organisers)).all():
-        scopes.setdefault(user_id, set()).add(community_id)
     queued = deferred = 0
-    for user_id, scope in sorted(scopes.items()):
-        mark = await _watermark(session, user_id)
+    for user_id, scope in sorted((await organiser_scopes(session, community_ids)).items()):
+        mark = await watermark(session, user_id)
         count, newest = (
             await session.execute(
                 select(func.count(Proposal.id), func.max(Proposal.id)).where(
@@ -60,16 +50,10 @@ async def queue_due(
         ).one()
         if not count:
             continue
-        community = await session.scalar(
-            select(Community).where(Community.id.in_(scope)).order_by(Community.id).limit(1)
+        member = await due_recipient(
+            session, user_id, scope, mark.last_proposal_notice_at, now=now
         )
-        assert community is not None
-        member = await _recipient(session, user_id, community.default_locale, now)
-        zone = ZoneInfo(member.time_zone or community.time_zone)
-        last = mark.last_proposal_notice_at
-        if (last is not None and now - last < EVERY) or QUIET.contains(
-            now.astimezone(zone).time()
-        ):
+        if member is None:
             deferred += 1
             continue
         moved = await session.execute(
