@@ -12,7 +12,7 @@ from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
-from bot.db.models import InputStatus, Member, RsvpStatus
+from bot.db.models import Member
 from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.dialogs import Dialog
@@ -87,22 +87,7 @@ async def render_ask(t: Translator, payload: Mapping[str, Any], ctx: RenderConte
 def figures_text(t: Translator, seen: MeetingOverview) -> str:
     """Counts only: who is coming, how much input came in, how many answers per question."""
     lines = [seen.title, meeting_views.when(t, seen.meeting), ""]
-    lines.append(
-        t.gettext(
-            "Going: {going} · Maybe: {maybe} · Not going: {no}",
-            going=t.fmt_number(seen.rsvps.get(RsvpStatus.GOING, 0)),
-            maybe=t.fmt_number(seen.rsvps.get(RsvpStatus.MAYBE, 0)),
-            no=t.fmt_number(seen.rsvps.get(RsvpStatus.NOT_GOING, 0)),
-        )
-    )
-    lines.append(
-        t.gettext(
-            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
-            completed=t.fmt_number(seen.inputs.get(InputStatus.COMPLETED, 0)),
-            partial=t.fmt_number(seen.inputs.get(InputStatus.PARTIAL, 0)),
-            expired=t.fmt_number(seen.inputs.get(InputStatus.EXPIRED, 0)),
-        )
-    )
+    lines += meeting_views.attendance_lines(t, seen)
     if seen.questions:
         lines += ["", t.gettext("Answers per question:")]
         lines += [f"• {f.question.prompt}: {t.fmt_number(f.answers)}" for f in seen.questions]

@@ -13,12 +13,13 @@ from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.outbox.splitting import TextEntity, utf16_len
 from bot.channels.telegram.views import proposals as proposal_views
-from bot.db.models import Meeting, MeetingStatus, QuestionKind, RsvpStatus
+from bot.db.models import InputStatus, Meeting, MeetingStatus, QuestionKind, RsvpStatus
 from bot.i18n import Translator
 from bot.services import communities, meetings
 from bot.services.intake import FLOW, Step
 from bot.services.intake.questions import MAX_TEXT, SCALE, Problem
 from bot.services.meetings import agenda, hosts
+from bot.services.meetings.overview import MeetingOverview
 from bot.services.outbox.dispatcher import RenderError
 from bot.services.proposals import Shown
 
@@ -370,3 +371,23 @@ def closed_text(t: Translator, reason: str) -> str:
         case "no_questions":
             return t.gettext("There are no questions for this meeting.")
     return t.gettext("This is no longer available.")
+
+
+def attendance_lines(t: Translator, seen: MeetingOverview) -> list[str]:
+    """Who is coming and how much input came in: counts only, for organisers and co-hosts."""
+    return [
+        t.gettext(
+            "Going: {going} · Maybe: {maybe} · Not going: {no}",
+            going=t.fmt_number(seen.rsvps.get(RsvpStatus.GOING, 0)),
+            maybe=t.fmt_number(seen.rsvps.get(RsvpStatus.MAYBE, 0)),
+            no=t.fmt_number(seen.rsvps.get(RsvpStatus.NOT_GOING, 0)),
+        ),
+        t.gettext(
+            # "label: number" needs no plural form in any language (a bare number cannot
+            # make a participle agree).
+            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
+            completed=t.fmt_number(seen.inputs.get(InputStatus.COMPLETED, 0)),
+            partial=t.fmt_number(seen.inputs.get(InputStatus.PARTIAL, 0)),
+            expired=t.fmt_number(seen.inputs.get(InputStatus.EXPIRED, 0)),
+        ),
+    ]

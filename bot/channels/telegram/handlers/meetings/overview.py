@@ -25,13 +25,11 @@ from bot.channels.telegram.views import keyboards
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.channels.telegram.views import proposals as proposal_views
 from bot.db.models import (
-    InputStatus,
     Meeting,
     MeetingStatus,
     OutboxState,
     QuestionKind,
     Role,
-    RsvpStatus,
 )
 from bot.i18n import Translator
 from bot.services import dialogs, meetings, proposals
@@ -103,25 +101,7 @@ def overview_text(t: Translator, seen: overview_service.MeetingOverview) -> str:
     lines = [seen.title, meeting_views.when(t, meeting)]
     if meeting.status == MeetingStatus.CANCELLED:
         lines.append(t.gettext("This meeting was cancelled."))
-    lines += [
-        "",
-        t.gettext(
-            "Going: {going} · Maybe: {maybe} · Not going: {no}",
-            going=t.fmt_number(seen.rsvps.get(RsvpStatus.GOING, 0)),
-            maybe=t.fmt_number(seen.rsvps.get(RsvpStatus.MAYBE, 0)),
-            no=t.fmt_number(seen.rsvps.get(RsvpStatus.NOT_GOING, 0)),
-        ),
-    ]
-    lines.append(
-        t.gettext(
-            # "label: number" needs no plural form in any language (a bare number cannot
-            # make a participle agree).
-            "Input — completed: {completed} · partly answered: {partial} · expired: {expired}",
-            completed=t.fmt_number(seen.inputs.get(InputStatus.COMPLETED, 0)),
-            partial=t.fmt_number(seen.inputs.get(InputStatus.PARTIAL, 0)),
-            expired=t.fmt_number(seen.inputs.get(InputStatus.EXPIRED, 0)),
-        )
-    )
+    lines += ["", *meeting_views.attendance_lines(t, seen)]
     if seen.questions:
         lines += ["", t.gettext("Answers per question:")]
         for figures in seen.questions:
