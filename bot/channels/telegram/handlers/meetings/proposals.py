@@ -1,6 +1,8 @@
 """Organisers decide about members' proposals from /meeting: the ranking with counts per
 language group, accept / merge / decline (with a reason the member reads in their language),
-put on the agenda, add a translation.
+put on the agenda, add a translation. An ambassador of the proposal's community may accept a
+topic and add translations (they accept proposals with the organiser); merging, declining and
+the agenda stay with organisers.
 
 Every button names the proposal and its version: the role, the proposal's community and the
 version are re-checked on each tap, so a stale or forged button changes nothing.
@@ -27,6 +29,8 @@ from bot.services.proposals import Decision, ProposalError, questions, supports
 
 # The organiser's dialogue while typing a translation.
 TRANSLATE = "proposal_text"
+# What an ambassador (`StaffAccess.also_ids`) may do with a topic of their community.
+AMBASSADOR_ACTIONS = frozenset({"accept", "text", "lang"})
 
 
 async def show(
@@ -125,6 +129,10 @@ def _refusal(t: Any, code: str) -> str:
             return t.gettext("Only an accepted topic can go on the agenda.")
         case "started":
             return t.gettext("This meeting has already started; its topics can no longer change.")
+        case "organisers_only":
+            return t.gettext(
+                "Only organisers can do this. Ambassadors can accept topics and add translations."
+            )
     return t.gettext("This button is no longer active.")
 
 
@@ -140,7 +148,7 @@ async def on_button(update: Update, context: SamenContext) -> None:
     targets: list[Any] = []
     async with context.work() as session:
         access = await require_staff(
-            update, context, session, role=Role.ORGANISER, action="proposal"
+            update, context, session, role=Role.ORGANISER, action="proposal", also=Role.AMBASSADOR
         )
         if access is None:
             return
@@ -229,9 +237,16 @@ async def _act(
     session: Any, access: StaffAccess, decoded: callbacks.ProposalAction, now: Any
 ) -> tuple[Proposal, list[Any]]:
     """Carry out one button; what the view needs to show next."""
-    proposal = await proposals.for_staff(session, decoded.proposal_id, access.community_ids)
+    proposal = await proposals.for_staff(session, decoded.proposal_id, access.any_community_ids)
     if proposal is None:
         raise ProposalError("gone")
+    if proposal.community_id not in access.community_ids and (
+        # An ambassador there: a meeting topic's acceptance and translations only (choosing
+        # the community's check-in question is the organisers').
+        decoded.action not in AMBASSADOR_ACTIONS
+        or (decoded.action == "accept" and proposal.purpose == ProposalPurpose.CHECKIN)
+    ):
+        raise ProposalError("organisers_only")
     if proposal.version != decoded.version:
         raise ProposalError("stale")
     decisions = {"accept": Decision.ACCEPT, "agenda": Decision.AGENDA}
@@ -247,7 +262,7 @@ async def _act(
                 proposal.id,
                 decoded.version,
                 decisions[decoded.action],
-                community_ids=access.community_ids,
+                community_ids=access.any_community_ids,
                 actor_user_id=access.user_id,
                 now=now,
             )
@@ -300,7 +315,7 @@ async def _act(
 
 
 async def on_message(update: Update, context: SamenContext) -> None:
-    """The organiser's translation of a topic."""
+    """The organiser's (or ambassador's) translation of a topic."""
     message, dialog = update.effective_message, context.dialog
     assert message is not None
     assert dialog is not None
@@ -308,13 +323,13 @@ async def on_message(update: Update, context: SamenContext) -> None:
     problem = None
     async with context.work() as session:
         access = await require_staff(
-            update, context, session, role=Role.ORGANISER, action="proposal"
+            update, context, session, role=Role.ORGANISER, action="proposal", also=Role.AMBASSADOR
         )
         if access is None:
             return
         t = access.t
         proposal = await proposals.for_staff(
-            session, int(dialog.data.get("proposal", 0)), access.community_ids
+            session, int(dialog.data.get("proposal", 0)), access.any_community_ids
         )
         if proposal is None:
             await dialogs.clear(session, access.member.id, now=now)
