@@ -396,20 +396,26 @@ async def test_an_ambassador_accepts_and_translates_but_declining_stays_with_org
         cafe, housing = list(await session.scalars(select(Proposal.id).order_by(Proposal.id)))
     ti = runtime.catalogs.translator("ti")
 
-    # Dawit accepts the first topic with the organiser.
-    calls = await bot.press(group.dawit, f"prp:{cafe}:accept:{await _version(bot, cafe)}")
-    assert ti.gettext("Accepted. Invited members can now support this topic.") in [
-        c.params.get("text") for c in calls
-    ]
-    # He adds its Tigrinya translation.
-    await bot.press(group.dawit, f"prp:{cafe}:text:{await _version(bot, cafe)}")
+    # Dawit sees the new topics with /proposals and accepts the first with the organiser:
+    # only the buttons an ambassador may use.
+    await bot.say(group.dawit, "/proposals")
+    for _message_id, text, keyboard in bot.screen(group.dawit)[-2:]:
+        assert [b["text"] for row in keyboard for b in row] == [ti.gettext("Accept")], text
+    assert await tap_on(bot, group.dawit, "Мовне кафе", ti.gettext("Accept"))
+    assert bot.api.texts(group.dawit.id)[-1] == ti.gettext(
+        "Accepted. Invited members can now support this topic."
+    )
+    # He adds its Tigrinya translation, from the accepted topic's card.
+    await bot.say(group.dawit, "/proposals")
+    await tap_on(bot, group.dawit, "Мовне кафе", ti.gettext("Add a translation"))
     (asked,) = await bot.act(group.dawit, Tap("ትግርኛ"))
     assert asked.text == ti.gettext("Type the topic in {language}.", language=ti.isolate("ትግርኛ"))
     assert await bot.say(group.dawit, "ቤት ቋንቋ") == [
         ti.gettext("Saved. Members who read that language will see it.")
     ]
 
-    # Declining stays with organisers: refused, translated, audited; nothing changes.
+    # Declining stays with organisers (a forged button): refused, translated, audited; nothing
+    # changes.
     version = await _version(bot, housing)
     for data in (f"prp:{housing}:decline:{version}", f"prp:{housing}:reason:{version}:planned"):
         await bot.press(group.dawit, data)

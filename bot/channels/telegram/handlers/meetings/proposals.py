@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import proposals as views
@@ -34,10 +34,12 @@ AMBASSADOR_ACTIONS = frozenset({"accept", "text", "lang"})
 
 
 async def show(
-    context: SamenContext, access: StaffAccess, meeting: Meeting, dialog: Dialog
+    context: SamenContext, access: StaffAccess, meeting: Meeting, dialog: Dialog | None
 ) -> None:
     """The meeting's topics: the ranking, then each new proposal and each accepted one as a
-    card with its buttons (a voice proposal is sent as the voice note itself)."""
+    card with its buttons (a voice proposal is sent as the voice note itself). Without the
+    organiser's /meeting dialogue (`dialog` None) it is an ambassador's view: no limit
+    buttons, and only the buttons an ambassador may use."""
     t = access.t
     async with context.work() as session:
         title = (await meetings.text_in(session, meeting, t.tag)).title
@@ -47,7 +49,7 @@ async def show(
     await context.bot.send_message(
         access.user_id,
         views.ranking_text(t, meeting, title, ranking),
-        reply_markup=views.limit_buttons(t, meeting, dialog),
+        reply_markup=views.limit_buttons(t, meeting, dialog) if dialog is not None else None,
     )
     cards = [(p, proposals.shown(p, t.tag, community_locale), 0, True) for p in new]
     cards += [(r.proposal, r.shown, r.supports, False) for r in ranking.items]
@@ -64,7 +66,9 @@ async def show(
     for proposal, shown, count, is_new in cards:
         text = views.card_text(t, proposal, shown, supports=count)
         markup = (
-            views.new_card_buttons(t, proposal)
+            views.ambassador_card_buttons(t, proposal)
+            if dialog is None
+            else views.new_card_buttons(t, proposal)
             if is_new
             else views.accepted_card_buttons(t, proposal)
         )
@@ -74,6 +78,26 @@ async def show(
             )
         else:
             await context.bot.send_message(access.user_id, text, reply_markup=markup)
+
+
+async def proposals_command(update: Update, context: SamenContext) -> None:
+    """/proposals (ambassadors): the topics of their community's upcoming meetings, to accept
+    with the organisers and to translate."""
+    now = context.runtime.clock()
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.AMBASSADOR, action="proposals"
+        )
+        if access is None:
+            return
+        upcoming = await meetings.upcoming(session, access.community_ids, now=now)
+    if not upcoming:
+        await context.bot.send_message(
+            access.user_id,
+            access.t.gettext("There is no upcoming meeting to propose a topic for."),
+        )
+    for meeting in upcoming:
+        await show(context, access, meeting, None)
 
 
 async def questions_command(update: Update, context: SamenContext) -> None:
@@ -359,5 +383,6 @@ async def on_message(update: Update, context: SamenContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("questions", questions_command))
+    app.add_handler(CommandHandler("proposals", proposals_command, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^prp:"))
     router.register(TRANSLATE, on_message, needs_consent=False)

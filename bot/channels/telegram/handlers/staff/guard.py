@@ -176,6 +176,7 @@ STAFF_COMMANDS = (
     "contribute",
     "hosting",
     "questions",
+    "proposals",
 )
 
 
