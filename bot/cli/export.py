@@ -29,8 +29,6 @@ def export_command(args: argparse.Namespace) -> int:
         raise CommandError(f"Samen has no catalog for the language {args.language!r}")
     with_conversations = args.conversations or args.table == "conversations"
     co_ownership = args.table in ("proposals", "supports", "outcomes")
-    if co_ownership and args.format == "xlsx":
-        raise CommandError("--table proposals, supports and outcomes export as csv or jsonl")
     if with_conversations and args.meeting is not None:
         raise CommandError("conversations belong to no meeting: export them without --meeting")
     now = system_clock()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.db.models import AuditEvent, Outcome, Proposal, ProposalStatus, Support
+from bot.db.models import AuditEvent, Outcome, Proposal, ProposalStatus, Role, Support
 from bot.services import meetings
 from bot.services.meetings import changes
 from bot.services.proposals import supports
@@ -20,7 +20,7 @@ from tests.coownership_support import (
 )
 from tests.factories import SANNE
 from tests.harness import BotHarness, Reply, Say, Send, Tap, Turn, Voice
-from tests.meeting_support import deliver
+from tests.meeting_support import deliver, make_organiser
 
 
 async def test_a_voice_and_a_text_proposal_are_accepted_translated_and_supported(
@@ -374,3 +374,80 @@ async def test_the_proposer_adds_a_translation_of_their_accepted_topic(bot: BotH
     await bot.press(group.noor, f"sup:{pid}:translate")
     nl = runtime.catalogs.translator("nl")
     assert bot.last_callback_answer() == nl.gettext("This is no longer available.")
+
+
+async def _version(bot: BotHarness, proposal_id: int) -> int:
+    async with bot.runtime.sessions() as session:
+        proposal = await session.get(Proposal, proposal_id)
+        assert proposal is not None
+        return proposal.version
+
+
+async def test_an_ambassador_accepts_and_translates_but_declining_stays_with_organisers(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    group = await invited_community(bot, 981_900_001)
+    # Dawit, a Tigrinya-speaking member, is an ambassador of the community.
+    await make_organiser(runtime, group.community_id, group.dawit.id, Role.AMBASSADOR)
+    for text in ("Мовне кафе", "Житло"):
+        await bot.say(group.olena, "/propose")
+        await bot.say(group.olena, text)
+    async with runtime.sessions() as session:
+        cafe, housing = list(await session.scalars(select(Proposal.id).order_by(Proposal.id)))
+    ti = runtime.catalogs.translator("ti")
+
+    # Dawit sees the new topics with /proposals and accepts the first with the organiser:
+    # only the buttons an ambassador may use.
+    await bot.say(group.dawit, "/proposals")
+    for _message_id, text, keyboard in bot.screen(group.dawit)[-2:]:
+        assert [b["text"] for row in keyboard for b in row] == [ti.gettext("Accept")], text
+    assert await tap_on(bot, group.dawit, "Мовне кафе", ti.gettext("Accept"))
+    assert bot.api.texts(group.dawit.id)[-1] == ti.gettext(
+        "Accepted. Invited members can now support this topic."
+    )
+    # He adds its Tigrinya translation, from the accepted topic's card.
+    await bot.say(group.dawit, "/proposals")
+    await tap_on(bot, group.dawit, "Мовне кафе", ti.gettext("Add a translation"))
+    (asked,) = await bot.act(group.dawit, Tap("ትግርኛ"))
+    assert asked.text == ti.gettext("Type the topic in {language}.", language=ti.isolate("ትግርኛ"))
+    assert await bot.say(group.dawit, "ቤት ቋንቋ") == [
+        ti.gettext("Saved. Members who read that language will see it.")
+    ]
+
+    # Declining stays with organisers (a forged button): refused, translated, audited; nothing
+    # changes.
+    version = await _version(bot, housing)
+    for data in (f"prp:{housing}:decline:{version}", f"prp:{housing}:reason:{version}:planned"):
+        await bot.press(group.dawit, data)
+        assert bot.last_callback_answer() == ti.gettext(
+            "Only organisers can do this. Ambassadors can accept topics and add translations."
+        )
+    async with runtime.sessions() as session:
+        statuses = list(await session.scalars(select(Proposal.status).order_by(Proposal.id)))
+        refused = list(
+            await session.scalars(
+                select(AuditEvent.details).where(
+                    AuditEvent.action == "proposal.refused",
+                    AuditEvent.actor_user_id == group.dawit.id,
+                )
+            )
+        )
+        accepted_by = await session.scalar(
+            select(AuditEvent.actor_user_id).where(
+                AuditEvent.action == "proposal.accept", AuditEvent.target == f"proposal:{cafe}"
+            )
+        )
+    assert statuses == [ProposalStatus.ACCEPTED, ProposalStatus.NEW]
+    assert refused == [{"reason": "organisers_only"}] * 2
+    assert accepted_by == group.dawit.id
+
+    # A Tigrinya member sees the topic in Tigrinya, not marked as untranslated.
+    await bot.say(group.dawit, "/topics")
+    listed = bot.api.texts(group.dawit.id)[-1]
+    assert "ቤት ቋንቋ" in listed
+    assert "Мовне кафе" not in listed
+    assert (
+        ti.gettext("(in {language}, not translated yet)", language=ti.isolate("Українська"))
+        not in listed
+    )

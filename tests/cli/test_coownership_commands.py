@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.db.engine import create_engine, create_session_factory
@@ -135,5 +136,12 @@ def test_report_and_export_carry_the_proposals(
     rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
     assert [r[7] for r in rows[1:]] == ["العمل", "Мова"]
     assert (
-        main([*args[:-2], "--format", "xlsx", "--out", str(tmp_path), "--table", "supports"]) == 2
+        main([*args[:-2], "--format", "xlsx", "--out", str(tmp_path), "--table", "supports"]) == 0
     )
+    (written,) = tmp_path.glob("samen-buurthuis-oost-all-supports-*.xlsx")
+    book = load_workbook(written)
+    assert book.active.title == "Steun"  # the community's language: Dutch
+    assert book.sheetnames[0] != book.active.title
+    supported = list(book.active.iter_rows(min_row=2, values_only=True))
+    assert len(supported) == 3
+    assert all(str(row[2]).startswith("M-") and isinstance(row[4], datetime) for row in supported)

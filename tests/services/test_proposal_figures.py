@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.db.models import Member, OutcomeAudience, Proposal, Support
@@ -87,15 +88,17 @@ async def _world(runtime: Runtime) -> tuple[int, int, list[int]]:
     return people.community_id, meeting.id, people.member_ids
 
 
-async def _export(runtime: Runtime, community_id: int, fmt: str, table: str) -> bytes:
+async def _export(
+    runtime: Runtime, community_id: int, fmt: str, table: str, language: str = "en"
+) -> bytes:
     out = io.BytesIO()
     codes = await exports.member_codes(runtime.sessions, None, now=runtime.clock())
     result = await exports.export(
         runtime.sessions,
-        ExportSpec(community_id=community_id, language="en"),
+        ExportSpec(community_id=community_id, language=language),
         fmt,
         out,
-        translator=runtime.catalogs.translator("en"),
+        translator=runtime.catalogs.translator(language),
         codes=codes,
         now=runtime.clock(),
         actor_user_id=None,
@@ -137,6 +140,58 @@ async def test_exports_hold_proposals_supports_and_outcomes_pseudonymously(
     assert outcome["audience"] == "everyone"
     # No Telegram id anywhere.
     assert "984000001" not in json.dumps(records)
+
+
+async def test_the_xlsx_export_has_a_typed_printable_sheet_per_table(runtime: Runtime) -> None:
+    community_id, meeting_id, _ = await _world(runtime)
+    data = await _export(runtime, community_id, "xlsx", "supports")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Proposals", "Supports", "Outcomes"]
+    assert book.active.title == "Supports"  # the table asked for
+    csv_header = next(
+        csv.reader(
+            io.StringIO(
+                (await _export(runtime, community_id, "csv", "proposals")).decode("utf-8-sig")
+            )
+        )
+    )
+    proposals_sheet = book["Proposals"]
+    assert [c.value for c in proposals_sheet[1]] == csv_header
+    rows = list(proposals_sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0].__class__, r[1], r[7], r[9], r[11]) for r in rows] == [
+        (int, meeting_id, "العمل", 2, True),
+        (int, meeting_id, "السكن", 0, False),
+        (int, meeting_id, "Мова", 2, True),
+    ]
+    assert all(isinstance(r[2], str) and r[2].startswith("M-") for r in rows)
+    proposed = proposals_sheet["M2"]
+    assert isinstance(proposed.value, datetime)
+    assert proposed.number_format == "yyyy-mm-dd hh:mm"
+    assert proposals_sheet["H2"].alignment.readingOrder == 2  # Arabic words, right to left
+    supports_sheet = book["Supports"]
+    assert supports_sheet.max_row == 1 + 4
+    assert all(
+        isinstance(row[4], datetime)
+        for row in supports_sheet.iter_rows(min_row=2, values_only=True)
+    )
+    (outcome,) = book["Outcomes"].iter_rows(min_row=2, values_only=True)
+    assert (outcome[1], outcome[2], outcome[3], outcome[4]) == (meeting_id, "everyone", "nl", 1)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.paperSize == 9, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.page_setup.fitToWidth in (None, 1), sheet.title
+        assert sheet.page_setup.fitToHeight == 0, sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        assert all(c.alignment.wrap_text and c.font.bold for c in sheet[1]), sheet.title
+        assert not sheet.sheet_view.rightToLeft
+    assert b"984000001" not in data  # no Telegram id, not even in the zipped XML
+
+    arabic = load_workbook(
+        io.BytesIO(await _export(runtime, community_id, "xlsx", "outcomes", "ar"))
+    )
+    assert all(sheet.sheet_view.rightToLeft for sheet in arabic.worksheets)
+    assert arabic.active.title == arabic.sheetnames[2]
 
 
 async def test_the_report_counts_proposals_and_the_share_per_language_group(

@@ -281,9 +281,9 @@ async def _export_proposals(
     channel: str,
     table: str,
 ) -> ExportResult:
-    """Proposals, supports and outcomes: one table per CSV file, all three in JSONL."""
-    if fmt not in ("csv", "jsonl"):
-        raise ValueError("proposals, supports and outcomes export as csv or jsonl")
+    """Proposals, supports and outcomes: one table per CSV file, all three in JSONL and XLSX."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
     async with sessions() as session:
         community = await community_info(session, spec.community_id)
         found = await proposal_exports.tables(session, community.id, spec.meeting_id, codes)
@@ -291,7 +291,10 @@ async def _export_proposals(
         proposal_exports.write_csv(out, translator, table, found.rows(table))
         count = len(found.rows(table))
     else:
-        proposal_exports.write_jsonl(out, found)
+        if fmt == "jsonl":
+            proposal_exports.write_jsonl(out, found)
+        else:
+            proposal_exports.write_xlsx(out, translator, found, table)
         count = sum(len(found.rows(name)) for name in proposal_exports.TABLES)
     async with sessions() as session:
         await audit.record(

@@ -1,7 +1,7 @@
 """«Co-ownership» in exports: the proposals of a community's meetings, the supports
 (pseudonymous member codes, in the export only — /meeting never says who supported what) and
 the outcomes shared with their reactions. Tables of their own: one per CSV file, all three in
-JSONL (each record says its table)."""
+JSONL (each record says its table) and in XLSX (a sheet each, opened on the one asked for)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from bot.i18n import N_, Translator
 from bot.services.exports.cells import safe_text
 from bot.services.exports.columns import Column
 from bot.services.exports.pseudonyms import MemberCodes
+from bot.services.exports.xlsx import XlsxBook
 
 TABLES = ("proposals", "supports", "outcomes")
 
@@ -58,10 +60,12 @@ OUTCOME_COLUMNS: tuple[Column, ...] = (
     Column("sent_at_utc", N_("Sent at (UTC)"), 18),
 )
 COLUMNS = {"proposals": PROPOSAL_COLUMNS, "supports": SUPPORT_COLUMNS, "outcomes": OUTCOME_COLUMNS}
+SHEETS = {"proposals": N_("Proposals"), "supports": N_("Supports"), "outcomes": N_("Outcomes")}
 
 
-def _utc(moment: Any) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment is not None else None
+def _text(value: Any) -> Any:
+    """A value as CSV and JSONL hold it: times in ISO 8601 (XLSX keeps them date cells)."""
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class Tables:
 async def tables(
     session: AsyncSession, community_id: int, meeting_id: int | None, codes: MemberCodes
 ) -> Tables:
-    """The three tables as rows of values in their columns' order."""
+    """The three tables as rows of values in their columns' order (times as datetimes)."""
     meetings = select(Meeting.id).where(Meeting.community_id == community_id)
     if meeting_id is not None:
         meetings = meetings.where(Meeting.id == meeting_id)
@@ -115,12 +119,12 @@ async def tables(
                 sum(counted.values()),
                 ", ".join(f"{tag}: {n}" for tag, n in sorted(counted.items())),
                 p.on_agenda,
-                _utc(p.created_at),
-                _utc(p.decided_at),
+                p.created_at,
+                p.decided_at,
             ]
         )
     supports = [
-        [s.proposal_id, s.meeting_id, codes.code(s.member_id), locale, _utc(s.created_at)]
+        [s.proposal_id, s.meeting_id, codes.code(s.member_id), locale, s.created_at]
         for s, locale in support_rows
     ]
     outcomes = list(
@@ -145,7 +149,7 @@ async def tables(
             len({t.position for t in o.texts}),
             reactions.get(o.id, Counter())["useful"],
             reactions.get(o.id, Counter())["not_useful"],
-            _utc(o.sent_at),
+            o.sent_at,
         ]
         for o in outcomes
     ]
@@ -158,7 +162,7 @@ def write_csv(out: BinaryIO, t: Translator, table: str, rows: Sequence[Sequence[
     writer = csv.writer(text)
     writer.writerow([safe_text(t.gettext(c.label)) for c in COLUMNS[table]])
     for row in rows:
-        writer.writerow([safe_text(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([safe_text(v) if isinstance(v, str) else _text(v) for v in row])
     text.flush()
     text.detach()
 
@@ -167,5 +171,20 @@ def write_jsonl(out: BinaryIO, found: Tables) -> None:
     for table in TABLES:
         keys = [c.key for c in COLUMNS[table]]
         for row in found.rows(table):
-            record = {"table": table, **dict(zip(keys, row, strict=True))}
+            record = {"table": table, **dict(zip(keys, map(_text, row), strict=True))}
             out.write((json.dumps(record, ensure_ascii=False) + "\n").encode())
+
+
+def write_xlsx(out: BinaryIO, t: Translator, found: Tables, table: str) -> None:
+    """All three tables, a sheet each with the CSV's columns and the print set-up and
+    direction of every export sheet; numbers stay numbers, times are date cells (UTC, as the
+    headers say), members' words formula-safe. The file opens on `table`'s sheet."""
+    book = XlsxBook(out, t)
+    for name in TABLES:
+        rows = [
+            [safe_text(v) if isinstance(v, str) else v for v in row] for row in found.rows(name)
+        ]
+        book.table(t.gettext(SHEETS[name]), COLUMNS[name], rows)
+        if name == table:
+            book.activate()
+    book.close()

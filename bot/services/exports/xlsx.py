@@ -32,6 +32,7 @@ SUMMARY_WIDTHS = (30, 40, 18, 10, 12, 10, 10, 10)
 _WORDS = frozenset(
     {"community", "meeting", "source", "question", "question_as_asked", "answer", "answer_type"}
     | {"rsvp", "input_status", "status", "author", "message_type", "message"}
+    | {"text", "decline_reason"}  # a member's proposal and the organiser's reason
 )
 
 SUMMARY_SHEET = N_("Summary")
@@ -43,26 +44,12 @@ RSVP_SHEET = N_("RSVPs")
 CONVERSATIONS_SHEET = N_("Conversations")
 
 
-class XlsxExport:
-    wants_answers = True
-    wants_rsvps = True
-    wants_conversations = True
-    wants_summary = True
+class XlsxBook:
+    """The workbook and what every sheet of every export gets: typed cells, the print set-up,
+    right-to-left where the export language runs so, a wrapped header row repeated on paper."""
 
-    def __init__(
-        self,
-        out: BinaryIO,
-        t: Translator,
-        *,
-        community: CommunityInfo,
-        spec: ExportSpec,
-        generated_at: datetime,
-    ) -> None:
-        self.style = translated(SHEET_STYLE, t.gettext)
+    def __init__(self, out: BinaryIO, t: Translator) -> None:
         self._t = t
-        self._community = community
-        self._spec = spec
-        self._generated_at = generated_at
         self._book = xlsxwriter.Workbook(
             out,
             {
@@ -85,14 +72,9 @@ class XlsxExport:
         # right order and aligned to the right, whatever the sheet's own direction.
         self._rtl = self._book.add_format({"reading_order": 2, "align": "right", "valign": "top"})
         self._names: set[str] = set()
-        # Created first so it is the first tab; filled in at the end, when the figures are known.
-        self._summary = self._sheet(t.gettext(SUMMARY_SHEET), SUMMARY_WIDTHS)
-        self._columns: tuple[Column, ...] = ()
-        self._meetings: dict[int, MeetingFacts] = {}
         self._words: tuple[int, ...] = ()
         self._answer: int | None = None  # the answer column, whose cells may be dates
         self._current: Worksheet | None = None
-        self._current_meeting: int | None = -1
         self._row = 0
 
     # --- sheets -----------------------------------------------------------------------------
@@ -130,6 +112,23 @@ class XlsxExport:
         self._answer = next((i for i, c in enumerate(columns) if c.key == "answer"), None)
         self._row = 1
 
+    def table(self, name: str, columns: tuple[Column, ...], rows: Sequence[Sequence[Any]]) -> None:
+        """A whole sheet at once: a table small enough to hold in memory (the co-ownership
+        tables), its values already what the cells should hold."""
+        self._table(name, columns)
+        sheet = self._current
+        assert sheet is not None
+        for number, row in enumerate(rows, start=1):
+            self._write(sheet, number, list(row))
+
+    def activate(self) -> None:
+        """Open the file on the current sheet."""
+        assert self._current is not None
+        self._current.activate()
+
+    def close(self) -> None:
+        self._book.close()
+
     def _write(self, sheet: Worksheet, row: int, values: list[Value]) -> None:
         sheet.write_row(row, 0, values)
         # The few cells in a right-to-left script again, aligned: cheaper than a call per cell.
@@ -142,6 +141,35 @@ class XlsxExport:
         answer = self._answer
         if answer is not None and values[answer].__class__ is date:
             sheet.write_datetime(row, answer, values[answer], self._day)
+
+
+class XlsxExport(XlsxBook):
+    """Answers, stories, check-in answers, RSVPs (and conversations) after a summary sheet."""
+
+    wants_answers = True
+    wants_rsvps = True
+    wants_conversations = True
+    wants_summary = True
+
+    def __init__(
+        self,
+        out: BinaryIO,
+        t: Translator,
+        *,
+        community: CommunityInfo,
+        spec: ExportSpec,
+        generated_at: datetime,
+    ) -> None:
+        super().__init__(out, t)
+        self.style = translated(SHEET_STYLE, t.gettext)
+        self._community = community
+        self._spec = spec
+        self._generated_at = generated_at
+        # Created first so it is the first tab; filled in at the end, when the figures are known.
+        self._summary = self._sheet(t.gettext(SUMMARY_SHEET), SUMMARY_WIDTHS)
+        self._columns: tuple[Column, ...] = ()
+        self._meetings: dict[int, MeetingFacts] = {}
+        self._current_meeting: int | None = -1
 
     # --- rows -------------------------------------------------------------------------------
 
@@ -245,4 +273,4 @@ class XlsxExport:
                 line.rsvps.not_going,
             ]
             self._write(sheet, number, values)
-        self._book.close()
+        self.close()

@@ -409,6 +409,18 @@ def accepted_card_buttons(t: Translator, proposal: Proposal) -> InlineKeyboardMa
     )
 
 
+def ambassador_card_buttons(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup:
+    """What an ambassador may do with a topic: accept a new one, translate an accepted one."""
+    v = proposal.version
+    if proposal.status == ProposalStatus.NEW:
+        label, action = t.gettext("Accept"), "accept"
+    else:
+        label, action = t.gettext("Add a translation"), "text"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=callbacks.proposal(proposal.id, action, v))]]
+    )
+
+
 def decline_buttons(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [

@@ -1,6 +1,8 @@
 """Organisers decide about members' proposals from /meeting: the ranking with counts per
 language group, accept / merge / decline (with a reason the member reads in their language),
-put on the agenda, add a translation.
+put on the agenda, add a translation. An ambassador of the proposal's community may accept a
+topic and add translations (they accept proposals with the organiser); merging, declining and
+the agenda stay with organisers.
 
 Every button names the proposal and its version: the role, the proposal's community and the
 version are re-checked on each tap, so a stale or forged button changes nothing.
@@ -15,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.context import SamenContext
-from bot.channels.telegram.handlers.common import neutral, retire_buttons
+from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, retire_buttons
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import proposals as views
@@ -27,13 +29,17 @@ from bot.services.proposals import Decision, ProposalError, questions, supports
 
 # The organiser's dialogue while typing a translation.
 TRANSLATE = "proposal_text"
+# What an ambassador (`StaffAccess.also_ids`) may do with a topic of their community.
+AMBASSADOR_ACTIONS = frozenset({"accept", "text", "lang"})
 
 
 async def show(
-    context: SamenContext, access: StaffAccess, meeting: Meeting, dialog: Dialog
+    context: SamenContext, access: StaffAccess, meeting: Meeting, dialog: Dialog | None
 ) -> None:
     """The meeting's topics: the ranking, then each new proposal and each accepted one as a
-    card with its buttons (a voice proposal is sent as the voice note itself)."""
+    card with its buttons (a voice proposal is sent as the voice note itself). Without the
+    organiser's /meeting dialogue (`dialog` None) it is an ambassador's view: no limit
+    buttons, and only the buttons an ambassador may use."""
     t = access.t
     async with context.work() as session:
         title = (await meetings.text_in(session, meeting, t.tag)).title
@@ -43,7 +49,7 @@ async def show(
     await context.bot.send_message(
         access.user_id,
         views.ranking_text(t, meeting, title, ranking),
-        reply_markup=views.limit_buttons(t, meeting, dialog),
+        reply_markup=views.limit_buttons(t, meeting, dialog) if dialog is not None else None,
     )
     cards = [(p, proposals.shown(p, t.tag, community_locale), 0, True) for p in new]
     cards += [(r.proposal, r.shown, r.supports, False) for r in ranking.items]
@@ -60,7 +66,9 @@ async def show(
     for proposal, shown, count, is_new in cards:
         text = views.card_text(t, proposal, shown, supports=count)
         markup = (
-            views.new_card_buttons(t, proposal)
+            views.ambassador_card_buttons(t, proposal)
+            if dialog is None
+            else views.new_card_buttons(t, proposal)
             if is_new
             else views.accepted_card_buttons(t, proposal)
         )
@@ -70,6 +78,26 @@ async def show(
             )
         else:
             await context.bot.send_message(access.user_id, text, reply_markup=markup)
+
+
+async def proposals_command(update: Update, context: SamenContext) -> None:
+    """/proposals (ambassadors): the topics of their community's upcoming meetings, to accept
+    with the organisers and to translate."""
+    now = context.runtime.clock()
+    async with context.work() as session:
+        access = await require_staff(
+            update, context, session, role=Role.AMBASSADOR, action="proposals"
+        )
+        if access is None:
+            return
+        upcoming = await meetings.upcoming(session, access.community_ids, now=now)
+    if not upcoming:
+        await context.bot.send_message(
+            access.user_id,
+            access.t.gettext("There is no upcoming meeting to propose a topic for."),
+        )
+    for meeting in upcoming:
+        await show(context, access, meeting, None)
 
 
 async def questions_command(update: Update, context: SamenContext) -> None:
@@ -125,6 +153,10 @@ def _refusal(t: Any, code: str) -> str:
             return t.gettext("Only an accepted topic can go on the agenda.")
         case "started":
             return t.gettext("This meeting has already started; its topics can no longer change.")
+        case "organisers_only":
+            return t.gettext(
+                "Only organisers can do this. Ambassadors can accept topics and add translations."
+            )
     return t.gettext("This button is no longer active.")
 
 
@@ -140,7 +172,7 @@ async def on_button(update: Update, context: SamenContext) -> None:
     targets: list[Any] = []
     async with context.work() as session:
         access = await require_staff(
-            update, context, session, role=Role.ORGANISER, action="proposal"
+            update, context, session, role=Role.ORGANISER, action="proposal", also=Role.AMBASSADOR
         )
         if access is None:
             return
@@ -229,9 +261,16 @@ async def _act(
     session: Any, access: StaffAccess, decoded: callbacks.ProposalAction, now: Any
 ) -> tuple[Proposal, list[Any]]:
     """Carry out one button; what the view needs to show next."""
-    proposal = await proposals.for_staff(session, decoded.proposal_id, access.community_ids)
+    proposal = await proposals.for_staff(session, decoded.proposal_id, access.any_community_ids)
     if proposal is None:
         raise ProposalError("gone")
+    if proposal.community_id not in access.community_ids and (
+        # An ambassador there: a meeting topic's acceptance and translations only (choosing
+        # the community's check-in question is the organisers').
+        decoded.action not in AMBASSADOR_ACTIONS
+        or (decoded.action == "accept" and proposal.purpose == ProposalPurpose.CHECKIN)
+    ):
+        raise ProposalError("organisers_only")
     if proposal.version != decoded.version:
         raise ProposalError("stale")
     decisions = {"accept": Decision.ACCEPT, "agenda": Decision.AGENDA}
@@ -247,7 +286,7 @@ async def _act(
                 proposal.id,
                 decoded.version,
                 decisions[decoded.action],
-                community_ids=access.community_ids,
+                community_ids=access.any_community_ids,
                 actor_user_id=access.user_id,
                 now=now,
             )
@@ -300,7 +339,7 @@ async def _act(
 
 
 async def on_message(update: Update, context: SamenContext) -> None:
-    """The organiser's translation of a topic."""
+    """The organiser's (or ambassador's) translation of a topic."""
     message, dialog = update.effective_message, context.dialog
     assert message is not None
     assert dialog is not None
@@ -308,13 +347,13 @@ async def on_message(update: Update, context: SamenContext) -> None:
     problem = None
     async with context.work() as session:
         access = await require_staff(
-            update, context, session, role=Role.ORGANISER, action="proposal"
+            update, context, session, role=Role.ORGANISER, action="proposal", also=Role.AMBASSADOR
         )
         if access is None:
             return
         t = access.t
         proposal = await proposals.for_staff(
-            session, int(dialog.data.get("proposal", 0)), access.community_ids
+            session, int(dialog.data.get("proposal", 0)), access.any_community_ids
         )
         if proposal is None:
             await dialogs.clear(session, access.member.id, now=now)
@@ -344,5 +383,6 @@ async def on_message(update: Update, context: SamenContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
     app.add_handler(CommandHandler("questions", questions_command))
+    app.add_handler(CommandHandler("proposals", proposals_command, filters=PRIVATE_MESSAGES))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^prp:"))
     router.register(TRANSLATE, on_message, needs_consent=False)

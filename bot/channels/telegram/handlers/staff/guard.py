@@ -36,13 +36,29 @@ class StaffAccess:
     t: Translator
     community_ids: tuple[int, ...]  # where the user holds the role (coordinators organise too)
     member: Member  # the organiser's own row, attached to the unit of work: their dialogue
+    # Where the user holds only the guard's `also` role (an ambassador where they do not
+    # organise): the journey decides which of its actions that role may do there.
+    also_ids: tuple[int, ...] = ()
+
+    @property
+    def any_community_ids(self) -> tuple[int, ...]:
+        return self.community_ids + self.also_ids
 
 
 async def require_staff(
-    update: Update, context: SamenContext, session: AsyncSession, *, role: Role, action: str
+    update: Update,
+    context: SamenContext,
+    session: AsyncSession,
+    *,
+    role: Role,
+    action: str,
+    also: Role | None = None,
 ) -> StaffAccess | None:
     """The user's access and member row, in the journey's unit of work (`session`); or None
     after a refusal, which is audited in the unit and answered once the unit has committed.
+
+    With `also`, holding that role instead lets the user in too (`StaffAccess.also_ids`); the
+    refusal for someone with neither is the one for `role`.
 
     Organisers need a member row to keep their dialogue in: it is added here when the
     admission found none (only the Telegram id and language, as for any contact)."""
@@ -53,6 +69,7 @@ async def require_staff(
     runtime = context.runtime
     reason = None
     community_ids: tuple[int, ...] = ()
+    also_ids: tuple[int, ...] = ()
     if chat.type != ChatType.PRIVATE:
         reason = "group_chat"
     else:
@@ -63,7 +80,15 @@ async def require_staff(
             installation_coordinators=runtime.settings.coordinator_ids,
         )
         community_ids = tuple(c.id for c in found)
-        if not community_ids:
+        if also is not None:
+            extra = await roles.communities_for(
+                session,
+                user.id,
+                also,
+                installation_coordinators=runtime.settings.coordinator_ids,
+            )
+            also_ids = tuple(c.id for c in extra if c.id not in community_ids)
+        if not community_ids and not also_ids:
             reason = await roles.why_not(session, user.id, role)
     if reason is None:
         member = context.member
@@ -76,7 +101,7 @@ async def require_staff(
                 runtime.clock(),
             )
             context.member = member
-        return StaffAccess(user.id, t, community_ids, member)
+        return StaffAccess(user.id, t, community_ids, member, also_ids)
     await audit.record(
         session,
         "staff.refused",
@@ -151,6 +176,7 @@ STAFF_COMMANDS = (
     "contribute",
     "hosting",
     "questions",
+    "proposals",
 )
 
 
