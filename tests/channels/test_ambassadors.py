@@ -100,7 +100,9 @@ async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_era
             "name you ambassador."
         )
     ]
-    (named,) = await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    # Olena is told; Dawit's own menu gains the ambassador's commands (tests/channels/test_menus).
+    *menu, named = await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    assert menu == [""]
     assert named == uk.gettext(
         "{user} is now an ambassador of {community}.",
         user=str(DAWIT.id),
