@@ -48,7 +48,9 @@ def make_report(args: argparse.Namespace) -> int:
                 summary = next(f for f in files if f.name == reports.SUMMARY_FILE)
                 t = catalogs.translator(report.locale, report.time_zone)
                 report_proposals.append_to(summary, topics, t)
-                contributed = await _contributions(session, report, catalogs, args.out)
+                contributed = await _contributions(
+                    session, report, catalogs, args.out, config.locales_dir
+                )
                 files += [contributed] if contributed is not None else []
             await reports.record(session, report, via="cli", now=system_clock())
             await session.commit()
@@ -60,13 +62,15 @@ def make_report(args: argparse.Namespace) -> int:
 
 
 async def _contributions(
-    session: Any, report: reports.Report, catalogs: Catalogs, out: Path
+    session: Any, report: reports.Report, catalogs: Catalogs, out: Path, locales_dir: Path
 ) -> Path | None:
     """The ambassadors' and contributions' figures beside the summary; None (no file) for a
     community without ambassadors or contributions."""
     community = await communities.find_by_code(session, report.community_code)
     assert community is not None
-    found = await contribution_figures.of_community(session, community, now=system_clock())
+    found = await contribution_figures.of_community(
+        session, community, now=system_clock(), locales_dir=locales_dir
+    )
     if not found.anything:
         return None
     t = reports.labels_for(report, catalogs).t

@@ -16,7 +16,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from bot.i18n.languages import LANGUAGES, Language, find_language
@@ -67,6 +67,10 @@ class Translator:
 
     def fmt_number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale, numbering_system="default")
+
+    def fmt_percent(self, value: float) -> str:
+        """A share (0.42) as the locale writes a percentage ("42%", "%42", "42 %")."""
+        return format_percent(value, locale=self.locale, numbering_system="default")
 
     def fmt_list(self, items: Iterable[str]) -> str:
         """Items joined as the locale joins a list ("A, B and C"); each one isolated, so a

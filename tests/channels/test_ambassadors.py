@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.channels.telegram.views import contributions as views
 from bot.channels.telegram.views import hosts as host_views
@@ -19,16 +19,20 @@ from bot.db.models import (
     AuditEvent,
     Contribution,
     ContributionStatus,
+    Member,
     Role,
     Statement,
+    TextReview,
+    Verdict,
 )
 from bot.services import communities, contributions, exports, meetings, members
 from bot.services.communities import allowances
 from bot.services.contributions import figures as contribution_figures
 from bot.services.meetings import invitations
 from bot.services.meetings.invitations import Audience
+from bot.services.translations import catalog
 from tests.channels.journeys import CODE, onboard
-from tests.factories import AMIRA, DAWIT, OLENA, SANNE, create_community
+from tests.factories import AMIRA, DAWIT, OLENA, REZA, SANNE, create_community
 from tests.harness import BotHarness
 from tests.meeting_support import ARABIC, DUTCH, deliver, make_meeting, make_organiser
 
@@ -96,7 +100,9 @@ async def test_an_ambassador_s_two_hours_are_confirmed_paid_capped_shown_and_era
             "name you ambassador."
         )
     ]
-    (named,) = await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    # Olena is told; Dawit's own menu gains the ambassador's commands (tests/channels/test_menus).
+    *menu, named = await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    assert menu == [""]
     assert named == uk.gettext(
         "{user} is now an ambassador of {community}.",
         user=str(DAWIT.id),
@@ -316,14 +322,42 @@ async def test_unclear_or_unusual_reports_are_asked_again_and_lose_nothing(
     assert sum(1 for _, text, _ in bot.screen(OLENA) if WHAT in text) == 1
 
 
-async def test_coordinators_see_ambassadors_per_language_and_confirmed_hours(
+async def test_coordinators_see_ambassadors_translators_reviews_and_confirmed_hours(
     bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runtime = bot.runtime
     community = await create_community(runtime, code=CODE, name="Buurthuis Oost")
     await make_organiser(runtime, community.id, OLENA.id, Role.COORDINATOR)
-    await onboard(bot, DAWIT)
+    # Dawit (Tigrinya) becomes an ambassador, so a translator by default; Amira (Arabic, who
+    # also reads Tigrinya) volunteers; Reza (Persian) is a member who does neither.
+    for person in (DAWIT, AMIRA, REZA):
+        await onboard(bot, person)
     await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    async with runtime.sessions() as session:
+        await session.execute(
+            update(Member).where(Member.telegram_user_id == AMIRA.id).values(reads_locales=["ti"])
+        )
+        await session.commit()
+    ar = runtime.catalogs.translator("ar")
+    await bot.say(AMIRA, "/translator")
+    await bot.tap(AMIRA, ar.gettext("Become a translator"))
+    # Two translators (since erased) agreed on the first Tigrinya text waiting for review.
+    waiting = catalog.pending(runtime.settings.locales_dir, "ti")
+    first = waiting[0]
+    async with runtime.sessions() as session:
+        for _ in range(2):
+            session.add(
+                TextReview(
+                    catalog="ti",
+                    entry_key=first.key,
+                    msgid=first.msgid,
+                    msgctxt=first.msgctxt,
+                    reviewer_member_id=None,
+                    verdict=Verdict.GOOD,
+                    created_at=runtime.clock(),
+                )
+            )
+        await session.commit()
     await _report_two_hours(bot)
     async with runtime.sessions() as session:
         row = (await session.scalars(select(Contribution))).one()
@@ -338,18 +372,32 @@ async def test_coordinators_see_ambassadors_per_language_and_confirmed_hours(
         await session.commit()
         found = await communities.get(session, community.id)
         assert found is not None
-        figures = await contribution_figures.of_community(session, found, now=runtime.clock())
+        figures = await contribution_figures.of_community(
+            session, found, now=runtime.clock(), locales_dir=runtime.settings.locales_dir
+        )
     assert figures.ambassadors == [("ti", 1)]
+    assert figures.translators == [("ti", 2), ("ar", 1)]
+    reviewed = {r.catalog: (r.done, r.waiting) for r in figures.reviews}
+    assert reviewed["ti"] == (1, len(waiting) - 1)
+    assert reviewed["so"] == (0, len(catalog.pending(runtime.settings.locales_dir, "so")))
+    shares = {s.catalog: s for s in figures.shares}
+    assert list(shares) == ["nl", "ar", "uk", "ru", "ti", "fa", "tr", "so"]
+    assert shares["ti"] == catalog.reviewed_share(runtime.settings.locales_dir, "ti")
     assert figures.hours[-1] == ("2026-11", 120)
 
     uk = runtime.catalogs.translator("uk")
     (photo,) = await bot.feed(bot.updates.text(OLENA, "/stats"))
     caption = photo.params["caption"]
+    assert len(caption) <= 1024
     assert uk.gettext("Ambassadors per language: {languages}", languages="ti 1") in caption
+    assert uk.gettext("Translators per language: {languages}", languages="ti 2, ar 1") in caption
+    assert f"ti 1/{len(waiting) - 1}" in caption
     assert (
         uk.gettext("Confirmed contribution hours per month: {hours}", hours="2026-11: 2")
         in caption
     )
+    for line in contribution_figures.lines(uk, figures, months=3):
+        assert line in caption
 
     monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
@@ -359,3 +407,39 @@ async def test_coordinators_see_ambassadors_per_language_and_confirmed_hours(
     written = (out / "contributions.md").read_text(encoding="utf-8")
     nl = runtime.catalogs.translator("nl")
     assert nl.gettext("Ambassadors per language: {languages}", languages="ti 1") in written
+    assert nl.gettext("Translators per language: {languages}", languages="ti 2, ar 1") in written
+    assert written == "".join(f"- {line}\n" for line in contribution_figures.lines(nl, figures))
+
+
+def test_a_catalog_s_reviewed_share_counts_vouched_entries_over_all(tmp_path: Path) -> None:
+    po = catalog.po_path(tmp_path, "so")
+    po.parent.mkdir(parents=True)
+    note = "# needs review by a native speaker (machine translation)"
+    po.write_text(
+        "\n".join(
+            [
+                'msgid ""',
+                'msgstr ""',
+                '"Content-Type: text/plain; charset=UTF-8\\n"',
+                "",
+                note,
+                'msgid "Waiting"',
+                'msgstr "Sugaya"',
+                "",
+                note,
+                "# Reviewed-By: 2 community reviewers, 2026-11-28",
+                'msgid "Vouched"',
+                'msgstr "La hubiyay"',
+                "",
+                'msgid "Written by a speaker"',
+                'msgstr "Qoraa"',
+                "",
+                'msgid "Untranslated"',
+                'msgstr ""',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert catalog.reviewed_share(tmp_path, "so") == catalog.Share("so", 2, 4)
+    assert catalog.reviewed_share(tmp_path, "ti") is None

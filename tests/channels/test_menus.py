@@ -5,11 +5,13 @@ from __future__ import annotations
 from bot.channels.telegram import menus
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
+from bot.db.models import Role
 from bot.runtime import Runtime
 from tests.channels.journeys import CODE, onboard
-from tests.factories import AMIRA, SANNE, create_community
+from tests.factories import AMIRA, DAWIT, OLENA, SANNE, create_community
 from tests.fakes.bot_api import Errors, FakeBotAPI, FakeRequest
 from tests.harness import BotHarness
+from tests.meeting_support import make_organiser
 
 COMMAND_NAMES = [
     "share",
@@ -17,6 +19,8 @@ COMMAND_NAMES = [
     "propose",
     "topics",
     "question",
+    "translator",
+    "contributions",
     "language",
     "mydata",
     "whoami",
@@ -97,6 +101,8 @@ async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) 
         "/propose — " + t.gettext("Propose a topic for a meeting") + "\n"
         "/topics — " + t.gettext("Support the topics proposed for a meeting") + "\n"
         "/question — " + t.gettext("Propose a question for the check-ins") + "\n"
+        "/translator — " + t.gettext("Volunteer as a community translator") + "\n"
+        "/contributions — " + t.gettext("See your contributions log") + "\n"
         "/language — Taal wijzigen\n"
         "/mydata — Zien wat Samen over jou bewaart\n"
         "/whoami — Je Telegram-nummer en rollen\n"
@@ -106,3 +112,56 @@ async def test_help_lists_the_commands_in_the_members_language(bot: BotHarness) 
         "/help — Wat je kunt doen"
     ]
     assert (await bot.say(AMIRA, "/help"))[0].splitlines()[3] == "/share — شارك قصتك"
+
+
+def _own_menu(bot: BotHarness, person_id: int) -> list[str]:
+    """The commands of the last menu registered for the person's own chat."""
+    calls = [
+        c
+        for c in bot.api.calls_to("setMyCommands")
+        if c.params["scope"] == {"type": "chat", "chat_id": person_id}
+    ]
+    return [command["command"] for command in calls[-1].params["commands"]]
+
+
+async def test_ambassadors_and_translators_find_their_commands_in_menu_and_help(
+    bot: BotHarness,
+) -> None:
+    community = await create_community(bot.runtime, code=CODE)
+    await make_organiser(bot.runtime, community.id, OLENA.id, Role.COORDINATOR)
+    for person in (DAWIT, SANNE):
+        await onboard(bot, person)
+    ti = bot.runtime.catalogs.translator("ti")
+    role_lines = [
+        ti.gettext("As an ambassador or community translator:"),
+        "/contribute — " + ti.gettext("Report an activity you did for the community"),
+        "/hosting — " + ti.gettext("See the meetings you co-host"),
+        "/reviewtexts — " + ti.gettext("Review the bot's texts in your language"),
+    ]
+    # A member without a role: the member menu only, and /help says nothing of roles.
+    (text,) = await bot.say(DAWIT, "/help")
+    assert role_lines[0] not in text
+    # Named ambassador: their own menu and /help add what the role does, before /help.
+    await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    assert _own_menu(bot, DAWIT.id) == [
+        *COMMAND_NAMES[:-1],
+        "contribute",
+        "hosting",
+        "reviewtexts",
+        "help",
+    ]
+    (text,) = await bot.say(DAWIT, "/help")
+    assert text.splitlines()[-4:] == role_lines
+    # No longer an ambassador: back to the member menu.
+    await bot.say(OLENA, f"/removeambassador {DAWIT.id}")
+    assert _own_menu(bot, DAWIT.id) == COMMAND_NAMES
+    # A volunteer translator gets /reviewtexts only, and loses it when they stop.
+    nl = bot.runtime.catalogs.translator("nl")
+    await bot.say(SANNE, "/translator")
+    await bot.tap(SANNE, nl.gettext("Become a translator"))
+    assert _own_menu(bot, SANNE.id) == [*COMMAND_NAMES[:-1], "reviewtexts", "help"]
+    (text,) = await bot.say(SANNE, "/help")
+    assert text.splitlines()[-2:] == [
+        nl.gettext("As an ambassador or community translator:"),
+        "/reviewtexts — " + nl.gettext("Review the bot's texts in your language"),
+    ]

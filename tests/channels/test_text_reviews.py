@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from sqlalchemy import select
 
+from bot.channels.telegram.views import contributions as views
 from bot.cli import main
 from bot.config import Settings
+from bot.db.models import Contribution, ContributionKind, ContributionStatus
 from bot.services.translations import catalog
 from tests.channels.journeys import onboard
 from tests.factories import Person, create_community
@@ -184,6 +187,44 @@ async def test_two_translators_review_five_somali_texts_and_a_maintainer_applies
     again = tmp_path / "so-again.po"
     assert await samen(["texts", "reviews", "--language", "so", "--out", str(again)]) == 0
     assert _fragment_ids(again) == []
+
+
+async def test_two_agreeing_translators_each_find_the_words_in_their_contributions_log(
+    bot: BotHarness, locales: Path
+) -> None:
+    await create_community(bot.runtime)
+    t = bot.runtime.catalogs.translator("so")
+    first = catalog.pending(locales, "so")[0]
+    words = len(first.translation.split())
+    for person in (HODAN, ABDI):
+        await onboard(bot, person)
+        await volunteer(bot, person)
+        await bot.say(person, "/reviewtexts")
+        await bot.tap(person, t.gettext("Good as it is"))
+    # A verdict given again (Abdi looks once more and says "good" again) logs nothing twice.
+    await bot.say(ABDI, "/reviewtexts")
+    expected = "\n".join(
+        [
+            t.gettext("Your contributions:"),
+            views.row_line(
+                t,
+                Contribution(
+                    kind=ContributionKind.TRANSLATION.value,
+                    status=ContributionStatus.CONFIRMED.value,
+                    occurred_at=bot.runtime.clock(),
+                    words=words,
+                ),
+            ),
+            "",
+            t.gettext("Confirmed time: {length}", length=views.length(t, 0)),
+        ]
+    )
+    for person in (HODAN, ABDI):
+        assert await bot.say(person, "/contributions") == [expected]
+    async with bot.runtime.sessions() as session:
+        rows = (await session.scalars(select(Contribution))).all()
+    assert sorted(r.words or 0 for r in rows) == [words, words]
+    assert all(r.kind == ContributionKind.TRANSLATION for r in rows)
 
 
 async def samen(argv: list[str]) -> int:

@@ -2,7 +2,8 @@
 
 `publish` runs once at start-up (the application's post_init) and registers the list for
 every language Samen speaks, for private chats. A member who picks a language other than
-their app's gets the list in that language for their own chat too.
+their app's gets the list in that language for their own chat too; so does a member who
+becomes an ambassador or a translator, whose own list (and /help) adds what those roles do.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram.ext import Application
 
 from bot.channels.telegram.context import runtime_of
 from bot.i18n import LANGUAGES, N_, Translator
+from bot.services.translations.translators import Standing
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,8 @@ COMMANDS = (
     ("propose", N_("Propose a topic for a meeting")),
     ("topics", N_("Support the topics proposed for a meeting")),
     ("question", N_("Propose a question for the check-ins")),
+    ("translator", N_("Volunteer as a community translator")),
+    ("contributions", N_("See your contributions log")),
     ("language", N_("Change the language")),
     ("mydata", N_("See what Samen stores about you")),
     ("whoami", N_("Your Telegram number and roles")),
@@ -34,13 +38,34 @@ COMMANDS = (
     ("delete", N_("Delete everything about you")),
     ("help", N_("What you can do")),
 )
+# What ambassadors and community translators do besides; only they see these (the handlers
+# refuse everyone else anyway).
+AMBASSADOR_COMMANDS = (
+    ("contribute", N_("Report an activity you did for the community")),
+    ("hosting", N_("See the meetings you co-host")),
+)
+TRANSLATOR_COMMANDS = (("reviewtexts", N_("Review the bot's texts in your language")),)
+
+Commands = tuple[tuple[str, str], ...]
 
 
-def commands(t: Translator) -> list[BotCommand]:
-    return [BotCommand(name, t.gettext(description)) for name, description in COMMANDS]
+def for_standing(standing: Standing) -> Commands:
+    """The role commands of a member with this standing as ambassador and translator."""
+    found: Commands = ()
+    if standing.ambassador:
+        found += AMBASSADOR_COMMANDS
+    if standing.translator:
+        found += TRANSLATOR_COMMANDS
+    return found
 
 
-def help_text(t: Translator) -> str:
+def commands(t: Translator, roles: Commands = ()) -> list[BotCommand]:
+    """The member menu, with the role commands before /help (which stays last)."""
+    listed = (*COMMANDS[:-1], *roles, COMMANDS[-1])
+    return [BotCommand(name, t.gettext(description)) for name, description in listed]
+
+
+def help_text(t: Translator, roles: Commands = ()) -> str:
     lines = [
         t.gettext(
             "You can simply write to me, or send a voice message or a photo: it goes to a "
@@ -50,6 +75,9 @@ def help_text(t: Translator) -> str:
         t.gettext("This is what you can do:"),
     ]
     lines += [f"/{name} — {t.gettext(description)}" for name, description in COMMANDS]
+    if roles:
+        lines += ["", t.gettext("As an ambassador or community translator:")]
+        lines += [f"/{name} — {t.gettext(description)}" for name, description in roles]
     return "\n".join(lines)
 
 
@@ -78,10 +106,10 @@ async def publish(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         log.warning("could not register the command menu: %s", type(exc).__name__)
 
 
-async def publish_for_chat(bot: Bot, chat_id: int, t: Translator) -> None:
-    """Show one member the menu in the language they chose."""
+async def publish_for_chat(bot: Bot, chat_id: int, t: Translator, roles: Commands = ()) -> None:
+    """Show one member the menu in their language, with the commands of their roles."""
     try:
-        await bot.set_my_commands(commands(t), scope=BotCommandScopeChat(chat_id))
+        await bot.set_my_commands(commands(t, roles), scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not set the chat's menu: %s", type(exc).__name__)
 

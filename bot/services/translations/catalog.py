@@ -182,6 +182,47 @@ def _pending(path: str, catalog: str, _mtime_ns: int, _size: int) -> tuple[Entry
     return tuple(entry for _, entry in ranked)
 
 
+@dataclass(frozen=True)
+class Share:
+    """How much of a catalog a native speaker has vouched for."""
+
+    catalog: str
+    reviewed: int  # translated entries without the review note, or with a Reviewed-By note
+    entries: int  # every entry of the catalog (plural ones too)
+
+
+def reviewed_share(locales_dir: Path, catalog: str) -> Share | None:
+    """The catalog's reviewed entries over all its entries; None without a catalog file."""
+    path = source_path(locales_dir, catalog)
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    reviewed, entries = _share(str(path), catalog, stat.st_mtime_ns, stat.st_size)
+    return Share(catalog, reviewed, entries)
+
+
+@functools.lru_cache(maxsize=16)
+def _share(path: str, catalog: str, _mtime_ns: int, _size: int) -> tuple[int, int]:
+    # Cached per version of the file, like `_pending`: /stats must not parse nine catalogs
+    # each time a coordinator asks.
+    with open(path, "rb") as handle:
+        po = read_po(handle, locale=catalog)
+    reviewed = entries = 0
+    for message in po:
+        if not message.id:
+            continue  # the header
+        entries += 1
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(forms):
+            continue  # untranslated or doubtful: nobody vouched for it
+        comments = message.user_comments
+        noted = any(REVIEW_NOTE in comment for comment in comments)
+        vouched = any(comment.startswith(REVIEWED_BY) for comment in comments)
+        if vouched or not noted:
+            reviewed += 1
+    return reviewed, entries
+
+
 # --- checks on a corrected text -----------------------------------------------------------
 
 

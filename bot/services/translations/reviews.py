@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member, TextReview, Verdict
-from bot.services import audit, dialogs
+from bot.services import audit, contributions, dialogs
 from bot.services.dialogs import Dialog
 from bot.services.translations import catalog as catalogs
 from bot.services.translations import translators
@@ -260,9 +260,44 @@ async def _record(
     review.created_at = now
     await session.flush()
     after = await agreed(session, entry.catalog, [entry])
-    # Here the ambassadors' contributions log would count an accepted translation
-    # (`entry.key in after and entry.key not in before`); this branch logs nothing.
-    return entry.key in after and entry.key not in before
+    made = entry.key in after and entry.key not in before
+    if made:
+        await _log_agreement(session, after[entry.key], now=now)
+    return made
+
+
+async def _log_agreement(session: AsyncSession, found: Agreed, *, now: datetime) -> None:
+    """The contributions log counts the reviewed text's words for each translator whose
+    verdict made the agreement (not those who voted for another text). The dedupe key names
+    the catalog entry, so a verdict given again never logs it twice."""
+    entry = found.entry
+    winning = catalogs.normalise(found.text)
+    rows = await session.scalars(
+        select(TextReview).where(
+            TextReview.catalog == entry.catalog,
+            TextReview.entry_key == entry.key,
+            TextReview.verdict != Verdict.SKIPPED,
+            TextReview.reviewer_member_id.is_not(None),
+        )
+    )
+    words = contributions.count_words(found.text)
+    for review in rows:
+        typed = review.text if review.verdict == Verdict.CORRECTED and review.text else None
+        if catalogs.normalise(typed or entry.translation) != winning:
+            continue
+        assert review.reviewer_member_id is not None
+        community_id = await translators.community_of(session, review.reviewer_member_id)
+        if community_id is None:
+            continue  # in no community (any more): there is no log to count it in
+        await contributions.record_translation(
+            session,
+            community_id=community_id,
+            member_id=review.reviewer_member_id,
+            words=words,
+            reference=f"catalog:{entry.catalog}:{entry.key}",
+            approved_by_user_id=None,
+            now=now,
+        )
 
 
 async def choose(

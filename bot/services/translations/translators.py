@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Member, Role, RoleAssignment
+from bot.db.models import Member, Membership, Role, RoleAssignment
 from bot.i18n import find_language
 from bot.services.translations.catalog import review_catalogs
 
@@ -81,3 +81,30 @@ async def volunteer(session: AsyncSession, member: Member, on: bool) -> None:
     old one, sets the same state)."""
     member.translator = on
     await session.flush()
+
+
+async def community_of(session: AsyncSession, member_id: int) -> int | None:
+    """The community a translator's work is logged under: the first one they are an
+    ambassador of, else the first one they joined; None outside every community."""
+    member = await session.get(Member, member_id)
+    if member is None:
+        return None
+    joined = (
+        select(Membership.community_id)
+        .where(Membership.member_id == member_id)
+        .order_by(Membership.joined_at, Membership.id)
+    )
+    ambassador = await session.scalar(
+        select(RoleAssignment.community_id)
+        .where(
+            RoleAssignment.telegram_user_id == member.telegram_user_id,
+            RoleAssignment.role == Role.AMBASSADOR,
+            RoleAssignment.community_id.in_(joined),
+        )
+        .order_by(RoleAssignment.id)
+        .limit(1)
+    )
+    if ambassador is not None:
+        return int(ambassador)
+    found = await session.scalar(joined.limit(1))
+    return int(found) if found is not None else None

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.channels.telegram import callbacks
+from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, require_consent
 from bot.channels.telegram.views import translations as views
@@ -50,6 +50,10 @@ async def switch(update: Update, context: SamenContext) -> None:
     await query.answer(context.t.gettext("Saved."))
     text, markup = views.switch(context.t, standing)
     await query.edit_message_text(text, reply_markup=markup)
+    # /reviewtexts joins (or leaves) their own menu.
+    await menus.publish_for_chat(
+        context.bot, query.from_user.id, context.t, menus.for_standing(standing)
+    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -1,4 +1,4 @@
-"""/help: what a member can do, in their language."""
+"""/help: what a member can do, in their language (and what their roles add)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler
 from bot.channels.telegram import menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES
+from bot.services.translations import translators
 
 
 async def show_help(update: Update, context: SamenContext) -> None:
@@ -17,7 +18,10 @@ async def show_help(update: Update, context: SamenContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_text(menus.help_text(context.t))
+    # Ambassadors and translators also read what their roles let them do.
+    async with context.runtime.reading() as session:
+        standing = await translators.standing(session, context.member)
+    await message.reply_text(menus.help_text(context.t, menus.for_standing(standing)))
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -20,6 +20,7 @@ from bot.channels.telegram.views import prompts
 from bot.i18n import find_language
 from bot.services import members
 from bot.services.members import onboarding, privacy, profiles, stories
+from bot.services.translations import translators
 
 
 async def show_languages(update: Update, context: SamenContext) -> None:
@@ -90,7 +91,9 @@ async def choose(update: Update, context: SamenContext) -> None:
     t = context.translator(update, outcome.member)
     await query.answer()
     await retire_buttons(query)
-    await menus.publish_for_chat(context.bot, user.id, t)
+    async with runtime.reading() as session:
+        standing = await translators.standing(session, outcome.member)
+    await menus.publish_for_chat(context.bot, user.id, t, menus.for_standing(standing))
     language = find_language(outcome.member.locale)
     name = language.native_name if language else ""
     notice_version = privacy.current_notice_version()

@@ -9,14 +9,15 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.channels.telegram import callbacks
+from bot.channels.telegram import callbacks, menus
 from bot.channels.telegram.context import SamenContext
 from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_choice
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.db.models import Role
 from bot.i18n import Translator
-from bot.services import communities, dialogs
+from bot.services import communities, dialogs, members
 from bot.services.communities import roles
+from bot.services.translations import translators
 
 FLOW = roles.FLOW
 # The roles a coordinator gives in chat, and the command names that give and take them.
@@ -145,6 +146,15 @@ async def _apply(
             now=runtime.clock(),
             **kwargs,
         )
+        # The ambassador's own menu gains (or loses) what the role lets them do.
+        menu: tuple[Translator, menus.Commands] | None = None
+        person = await members.find_by_telegram_id(session, target)
+        if role is Role.AMBASSADOR and changed and person is not None and person.has_consented:
+            standing = await translators.standing(session, person)
+            menu_t = runtime.catalogs.translator(person.locale, person.time_zone)
+            menu = (menu_t, menus.for_standing(standing))
+    if menu is not None:
+        await menus.publish_for_chat(context.bot, target, *menu)
     name = community.name if community else "?"
     text = (
         _ambassador_result(access.t, give, changed, target, name)

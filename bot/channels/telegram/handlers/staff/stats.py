@@ -57,7 +57,9 @@ async def show(update: Update, context: SamenContext) -> None:
             # (the log line and `samen doctor` name it), and no chart is drawn with boxes.
             log.warning("stats chart not drawn: %s", exc)
             png = None
-        contributed = await contribution_figures.of_community(session, chosen, now=runtime.clock())
+        contributed = await contribution_figures.of_community(
+            session, chosen, now=runtime.clock(), locales_dir=runtime.settings.locales_dir
+        )
         await reports.record(
             session, report, via="chat", now=runtime.clock(), actor_user_id=access.user_id
         )
