@@ -50,6 +50,7 @@ from bot.db.models import (
 from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit, contributions, dialogs, meetings
 from bot.services.intake.questions import asked
+from bot.services.translations import tasks as translation_tasks
 
 ERASED_TARGET = "user:erased"
 # Every table an erasure deletes from or rewrites: dead row versions to vacuum (PostgreSQL).
@@ -566,6 +567,9 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
     counts["dialog_states"] = await dialogs.erase(session, member_id)
     # The contributions log goes; a statement already produced keeps its totals, unlinked.
     counts.update(await contributions.erase(session, member_id, telegram_id))
+    # Translation tasks: their offers and what they typed go; a task nobody else holds is
+    # withdrawn.
+    counts.update(await translation_tasks.erase(session, member_id))
     await run("memberships", delete(Membership).where(Membership.member_id == member_id))
     await run(
         "role_assignments",
