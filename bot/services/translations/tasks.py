@@ -301,6 +301,9 @@ async def ask_for_meeting(
     session.add(task)
     await session.flush()
     told, _held = await offer(session, task, now=now)
+    if not told:
+        # Everyone who could do it had a notice today: the expiry job asks them tomorrow.
+        task.expires_at = now + NOTICE_GAP
     await audit.record(
         session,
         "translation.ask",
