@@ -273,6 +273,8 @@ async def test_bad_translations_are_questioned_or_refused_and_foreign_buttons_ch
     # Selam is no translator: the forged tap on Dawit's task is refused and audited.
     await bot.press(SELAM, take)
     assert bot.last_callback_answer() == views.refusal(ti)
+    # Nor does /tasks show her anything but the refusal.
+    assert await bot.say(SELAM, "/tasks") == [views.refusal(ti)]
     # A task that does not exist: a translated answer, nothing else.
     await bot.press(DAWIT, "tsk:999999:take")
     assert bot.last_callback_answer() == views.gone(ti)
@@ -340,7 +342,7 @@ async def test_bad_translations_are_questioned_or_refused_and_foreign_buttons_ch
         )
     assert row.state == AssignmentState.SUBMITTED
     assert row.fields == {"title": "ምስ {naam} ብሓባር ምብሳል", "description": ("ነዊሕ " * 30).strip()}
-    assert [event.actor_user_id for event in refused] == [SELAM.id]
+    assert [event.actor_user_id for event in refused] == [SELAM.id, SELAM.id]
 
     # A forged approval from someone who organises nothing: refused; the text unpublished.
     await bot.press(SELAM, f"tsk:{row.id}:approve")
