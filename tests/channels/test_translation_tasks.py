@@ -461,3 +461,36 @@ async def test_a_task_nobody_takes_expires(bot: BotHarness) -> None:
     async with runtime.sessions() as session:
         figures = await tasks.figures(session)
     assert figures["ti"] == tasks.LanguageFigures(done=0, waiting=0)
+
+
+async def test_at_most_three_translators_hold_a_task_and_not_now_passes_it_on(
+    bot: BotHarness,
+) -> None:
+    runtime = bot.runtime
+    community_id = await _community(bot)
+    ti = runtime.catalogs.translator("ti")
+    await make_meeting(runtime, community_id, questions=())
+    volunteers = [Person(910000321 + i, name, "ti") for i, name in enumerate(("Ruta", "Aman"))]
+    for person in (DAWIT, YONAS, *volunteers):
+        await onboard(bot, person)
+        await _reads_dutch(runtime, person)
+    await bot.say(OLENA, f"/addambassador {DAWIT.id}")
+    for person in (YONAS, *volunteers):
+        await bot.say(person, "/translator")
+        await bot.tap(person, ti.gettext("Become a translator"))
+
+    await _invite_preview(bot, DUTCH.title)
+    await bot.tap(SANNE, _ask_label(bot))
+    await deliver(runtime, bot.api)
+
+    def told(person: Person) -> bool:
+        return any(DUTCH.title in text for _, text, _ in bot.screen(person))
+
+    # The ambassador first, then the longest-standing volunteers: three in all.
+    assert [told(p) for p in (DAWIT, YONAS, *volunteers)] == [True, True, True, False]
+    await bot.tap(YONAS, ti.gettext("Not now"))
+    await deliver(runtime, bot.api)
+    assert told(volunteers[1])
+    async with runtime.sessions() as session:
+        states = sorted(str(row.state) for row in await session.scalars(select(TaskAssignment)))
+    assert states == ["declined", "offered", "offered", "offered"]

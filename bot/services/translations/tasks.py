@@ -622,7 +622,10 @@ async def _submit(
     row.fields = fields
     row.state = AssignmentState.SUBMITTED
     await session.flush()
-    if found.task.approval == ApprovalMode.TRUSTED:
+    own_text = found.task.target_locale in meetings.texts_by_locale(found.meeting)
+    # Trust publishes at once, but never over a text an organiser wrote in the meantime: that
+    # one goes to the organiser to decide.
+    if found.task.approval == ApprovalMode.TRUSTED and not own_text:
         await _publish(session, found, user_id=found.task.requested_by_user_id, now=now)
         return Step("published", offer=found)
     for staff in await _organisers(session, found.task):
