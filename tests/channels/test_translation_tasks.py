@@ -424,6 +424,16 @@ async def test_one_notice_a_day_tasks_on_request_expiry_trust_and_erasure(
     await bot.press(DAWIT, bot.find_button(DAWIT, ti.gettext("Translate"))[1])
     assert bot.last_callback_answer() == views.gone(ti)
 
+    # His /mydata holds the offer.
+    async with runtime.sessions() as session:
+        yonas = await session.scalar(select(Member).where(Member.telegram_user_id == YONAS.id))
+        assert yonas is not None
+        stored = await data_rights.export(session, yonas.id)
+    assert stored is not None
+    assert [(t["target_locale"], t["state"]) for t in stored.to_json()["translation_tasks"]] == [
+        ("ti", "offered")
+    ]
+
     # Yonas erases his data: the task nobody else holds is withdrawn.
     async with runtime.sessions() as session:
         yonas = await session.scalar(select(Member).where(Member.telegram_user_id == YONAS.id))

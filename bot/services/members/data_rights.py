@@ -161,6 +161,20 @@ class StoredRole:
 
 
 @dataclass(frozen=True)
+class StoredTranslationTask:
+    """A translation task offered to the member, and what they typed for it."""
+
+    task_id: int
+    subject: str
+    subject_id: int
+    source_locale: str
+    target_locale: str
+    state: str
+    fields: dict[str, str] | None
+    notified_at: datetime | None
+
+
+@dataclass(frozen=True)
 class StoredTextReview:
     """A verdict the member gave, as a community translator, on one of the bot's texts."""
 
@@ -216,6 +230,7 @@ class MemberData:
     dialog: dict[str, str] | None = None
     translator: bool = False  # volunteered as a community translator (/translator)
     text_reviews: list[StoredTextReview] = field(default_factory=list)
+    translation_tasks: list[StoredTranslationTask] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready document: datetimes as ISO 8601 in UTC."""
@@ -279,6 +294,7 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         )
     ).all()
     logged = await contributions.of_member(session, member_id)
+    offered = await translation_tasks.of_member(session, member_id)
     threads = (
         await session.scalars(
             select(Conversation)
@@ -400,6 +416,19 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         text_reviews=[
             StoredTextReview(r.catalog, r.msgid, r.verdict.value, r.text, r.created_at)
             for r in text_reviews
+        ],
+        translation_tasks=[
+            StoredTranslationTask(
+                task.id,
+                task.subject.value,
+                task.subject_id,
+                task.source_locale,
+                task.target_locale,
+                row.state.value,
+                dict(row.fields) if row.fields else None,
+                row.notified_at,
+            )
+            for row, task in offered
         ],
     )
 

@@ -793,6 +793,19 @@ async def expire_due(session: AsyncSession, *, now: datetime) -> ExpiryRun:
     return run
 
 
+async def of_member(
+    session: AsyncSession, member_id: int
+) -> list[tuple[TaskAssignment, TranslationTask]]:
+    """The tasks offered to the member, oldest first, for /mydata."""
+    rows = await session.execute(
+        select(TaskAssignment, TranslationTask)
+        .join(TranslationTask, TranslationTask.id == TaskAssignment.task_id)
+        .where(TaskAssignment.translator_member_id == member_id)
+        .order_by(TaskAssignment.id)
+    )
+    return [(row, task) for row, task in rows]
+
+
 async def erase(session: AsyncSession, member_id: int) -> dict[str, int]:
     """The member's part in translation tasks goes: what they typed and their offers. A
     published translation's row stays for the figures, without them or their text; an open
