@@ -31,6 +31,7 @@ from bot.services.members import data_rights
 from bot.services.outbox.dispatcher import Dispatcher
 from bot.services.proposals import digests as proposal_digests
 from bot.services.proposals import notices as proposal_notices
+from bot.services.translations import tasks as translation_tasks
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ INBOX_NOTICES_JOB = "inbox-notices"
 SCRUB_JOB = "scrub-disk"
 COHOSTED_JOB = "contributions-cohosted"
 PROPOSAL_DIGESTS_JOB = "proposal-digests"
+TRANSLATION_TASKS_JOB = "translation-tasks"
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,14 @@ def build_scheduler(runtime: Runtime, dispatcher: Dispatcher) -> Scheduler:
             await session.commit()
 
     scheduler.add(PeriodicJob(PROPOSAL_DIGESTS_JOB, digests, timedelta(minutes=10)))
+
+    async def translation_tasks_due() -> None:
+        # Tasks nobody took in time go to the next translators, or expire.
+        async with runtime.sessions() as session:
+            await translation_tasks.expire_due(session, now=runtime.clock())
+            await session.commit()
+
+    scheduler.add(PeriodicJob(TRANSLATION_TASKS_JOB, translation_tasks_due, timedelta(minutes=15)))
 
     # Hourly as well as on each erasure here: erasures by other instances, by the command
     # line, or a checkpoint a busy reader held up, reach the disk within the hour.

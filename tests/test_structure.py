@@ -192,6 +192,7 @@ def test_handlers_are_grouped_by_audience() -> None:
         ("throttle.py", "throttle.py"),
         ("ambassadors/reviews.py", "translations/reviews.py"),
         ("ambassadors/translators.py", "translations/translators.py"),
+        ("ambassadors/tasks.py", "translations/tasks.py"),
     ]:
         assert (handlers / handler).is_file(), handler
         assert (BOT / "services" / service).is_file(), service

@@ -16,6 +16,9 @@ def test_round_trips() -> None:
     assert callbacks.decode("consent:3:no") == ConsentAnswer(3, False)
     assert callbacks.step("profile", 12, "done") == "profile:12:done"
     assert callbacks.decode("profile:12:done") == StepChoice("profile", 12, "done")
+    assert callbacks.task(12, "ask", "ti") == "tsk:12:ask:ti"
+    assert callbacks.decode("tsk:12:ask:ti") == callbacks.TaskAction(12, "ask", "ti")
+    assert callbacks.decode(callbacks.task(7, "approve")) == callbacks.TaskAction(7, "approve")
 
 
 @pytest.mark.parametrize(
@@ -41,6 +44,9 @@ def test_round_trips() -> None:
         "profile:1:" + "a" * 41,
         "\udcff",
         "lang:nl\n",
+        "tsk:0:take",
+        "tsk:5:steal",
+        "tsk:5:ask:ti:more",
     ],
 )
 def test_anything_else_is_none(data: str | None) -> None:

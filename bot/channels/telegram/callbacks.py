@@ -35,7 +35,12 @@ These shapes cover every button:
 - `mkp:<conversation message id>` — a member makes their message a proposal; re-checked
   against the member's own conversation;
 - `out:<outcome id>:useful|not_useful|show` — a member's reaction to a meeting's outcome (or
-  showing it again); valid only for a member it was sent to.
+  showing it again); valid only for a member it was sent to;
+- `tsk:<id>:<action>[:<language tag>]` — community translation tasks: an organiser asks
+  (`ask`, the id a meeting's, with the language) or trusts a task (`trust`, a task id); a
+  translator takes, declines or asks for more (`take`, `decline`, `more`, an assignment id);
+  an organiser approves or rejects a translation (`approve`, `reject`, an assignment id).
+  Re-checked against the role, the community, the translator and the task's state.
 
 Telegram allows 64 bytes. Callback data is user input: anyone can send any bytes, so
 `decode` returns None for anything malformed, and handlers re-check every decoded value
@@ -67,11 +72,13 @@ _RESERVED = {
     "prp",
     "mkp",
     "out",
+    "tsk",
 }
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
 SUPPORT_ACTIONS = frozenset({"support", "listen", "translate"})
 OUTCOME_ACTIONS = frozenset({"useful", "not_useful", "show"})
+TASK_ACTIONS = frozenset({"ask", "trust", "take", "decline", "more", "approve", "reject"})
 PROPOSAL_ACTIONS = frozenset(
     {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}
 )
@@ -186,6 +193,13 @@ class OutcomeAction:
     action: str
 
 
+@dataclass(frozen=True)
+class TaskAction:
+    target_id: int
+    action: str
+    language: str | None = None
+
+
 Callback = (
     LanguageChoice
     | ReadsChoice
@@ -203,6 +217,7 @@ Callback = (
     | ProposalAction
     | MessageToProposal
     | OutcomeAction
+    | TaskAction
 )
 
 
@@ -251,6 +266,12 @@ def encode(callback: Callback) -> str:
             if action not in OUTCOME_ACTIONS:
                 raise ValueError(f"unknown outcome action {action!r}")
             parts = ["out", str(outcome_id), action]
+        case TaskAction(target_id, action, language):
+            if action not in TASK_ACTIONS:
+                raise ValueError(f"unknown task action {action!r}")
+            parts = ["tsk", str(target_id), action]
+            if language is not None:
+                parts.append(language)
         case StepChoice(flow, version, choice):
             if not _FLOW.fullmatch(flow) or flow in _RESERVED:
                 raise ValueError(f"invalid flow name {flow!r}")
@@ -308,6 +329,10 @@ def decode(data: str | None) -> Callback | None:
             return MessageToProposal(int(message))
         case ["out", outcome, action] if _ID.fullmatch(outcome) and action in OUTCOME_ACTIONS:
             return OutcomeAction(int(outcome), action)
+        case ["tsk", target, action, *rest] if (
+            _ID.fullmatch(target) and action in TASK_ACTIONS and len(rest) <= 1
+        ):
+            return TaskAction(int(target), action, rest[0] if rest else None)
         case ["lang", tag]:
             return LanguageChoice(tag)
         case ["reads", "choose"]:
@@ -419,3 +444,7 @@ def message_to_proposal(message_id: int) -> str:
 
 def outcome(outcome_id: int, action: str) -> str:
     return encode(OutcomeAction(outcome_id, action))
+
+
+def task(target_id: int, action: str, language: str | None = None) -> str:
+    return encode(TaskAction(target_id, action, language))

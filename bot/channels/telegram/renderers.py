@@ -15,6 +15,7 @@ from bot.channels.telegram.views import hosts as host_views
 from bot.channels.telegram.views import meetings as meeting_views
 from bot.channels.telegram.views import outcomes as outcome_views
 from bot.channels.telegram.views import proposals as proposal_views
+from bot.channels.telegram.views import tasks as task_views
 from bot.services import checkins, contributions
 from bot.services.contributions import statements
 from bot.services.conversations import notices, replies
@@ -22,6 +23,7 @@ from bot.services.meetings import changes, hosts, invitations, outcomes
 from bot.services.outbox import announcements
 from bot.services.proposals import KIND_DECISION, digests
 from bot.services.proposals import notices as proposal_notices
+from bot.services.translations import tasks
 
 
 def build_renderers() -> Renderers:
@@ -41,4 +43,7 @@ def build_renderers() -> Renderers:
     renderers.register(KIND_DECISION, proposal_views.render_decision)
     renderers.register(digests.KIND, proposal_views.render_digest)
     renderers.register(proposal_notices.KIND, proposal_views.render_notice)
+    renderers.register(tasks.KIND_OFFER, task_views.render_offer)
+    renderers.register(tasks.KIND_SUBMITTED, task_views.render_submitted)
+    renderers.register(tasks.KIND_DECIDED, task_views.render_decided)
     return renderers

@@ -54,7 +54,16 @@ from bot.db.models.proposals import (
     Support,
 )
 from bot.db.models.secrets import InstallationSecret
-from bot.db.models.translations import TextReview, Verdict
+from bot.db.models.translations import (
+    ApprovalMode,
+    AssignmentState,
+    TaskAssignment,
+    TaskStatus,
+    TaskSubject,
+    TextReview,
+    TranslationTask,
+    Verdict,
+)
 
 __all__ = [
     "DUE_AT_ONCE",
@@ -63,6 +72,8 @@ __all__ = [
     "AllowanceMode",
     "Answer",
     "AnswerSource",
+    "ApprovalMode",
+    "AssignmentState",
     "AuditEvent",
     "Author",
     "Broadcast",
@@ -116,6 +127,10 @@ __all__ = [
     "SavedReplyText",
     "Statement",
     "Support",
+    "TaskAssignment",
+    "TaskStatus",
+    "TaskSubject",
     "TextReview",
+    "TranslationTask",
     "Verdict",
 ]

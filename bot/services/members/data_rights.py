@@ -50,6 +50,7 @@ from bot.db.models import (
 from bot.db.notices import ROWS_ERASED, notify_after_commit
 from bot.services import audit, contributions, dialogs, meetings
 from bot.services.intake.questions import asked
+from bot.services.translations import tasks as translation_tasks
 
 ERASED_TARGET = "user:erased"
 # Every table an erasure deletes from or rewrites: dead row versions to vacuum (PostgreSQL).
@@ -160,6 +161,20 @@ class StoredRole:
 
 
 @dataclass(frozen=True)
+class StoredTranslationTask:
+    """A translation task offered to the member, and what they typed for it."""
+
+    task_id: int
+    subject: str
+    subject_id: int
+    source_locale: str
+    target_locale: str
+    state: str
+    fields: dict[str, str] | None
+    notified_at: datetime | None
+
+
+@dataclass(frozen=True)
 class StoredTextReview:
     """A verdict the member gave, as a community translator, on one of the bot's texts."""
 
@@ -215,6 +230,7 @@ class MemberData:
     dialog: dict[str, str] | None = None
     translator: bool = False  # volunteered as a community translator (/translator)
     text_reviews: list[StoredTextReview] = field(default_factory=list)
+    translation_tasks: list[StoredTranslationTask] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready document: datetimes as ISO 8601 in UTC."""
@@ -278,6 +294,7 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         )
     ).all()
     logged = await contributions.of_member(session, member_id)
+    offered = await translation_tasks.of_member(session, member_id)
     threads = (
         await session.scalars(
             select(Conversation)
@@ -399,6 +416,19 @@ async def export(session: AsyncSession, member_id: int) -> MemberData | None:
         text_reviews=[
             StoredTextReview(r.catalog, r.msgid, r.verdict.value, r.text, r.created_at)
             for r in text_reviews
+        ],
+        translation_tasks=[
+            StoredTranslationTask(
+                task.id,
+                task.subject.value,
+                task.subject_id,
+                task.source_locale,
+                task.target_locale,
+                row.state.value,
+                dict(row.fields) if row.fields else None,
+                row.notified_at,
+            )
+            for row, task in offered
         ],
     )
 
@@ -566,6 +596,9 @@ async def erase(session: AsyncSession, member_id: int, *, now: datetime) -> dict
     counts["dialog_states"] = await dialogs.erase(session, member_id)
     # The contributions log goes; a statement already produced keeps its totals, unlinked.
     counts.update(await contributions.erase(session, member_id, telegram_id))
+    # Translation tasks: their offers and what they typed go; a task nobody else holds is
+    # withdrawn.
+    counts.update(await translation_tasks.erase(session, member_id))
     await run("memberships", delete(Membership).where(Membership.member_id == member_id))
     await run(
         "role_assignments",

@@ -257,13 +257,19 @@ SCRIPT = "script"
 
 def doubts(entry: Entry, text: str) -> list[str]:
     """The reasons to ask "keep it anyway?", in the order they are asked about."""
+    return text_doubts(entry.catalog, entry.msgid, text)
+
+
+def text_doubts(catalog: str, source: str, text: str) -> list[str]:
+    """The reasons to ask "keep it anyway?" about `text`, a translation of `source` into the
+    language of `catalog` (a catalog entry, or a text people wrote such as a meeting's)."""
     found: list[str] = []
     letters = _letters(text)
     if not letters:
         found.append(EMPTY)
-    if len(text) > LONGER_FACTOR * len(entry.msgid) + LONGER_SLACK:
+    if len(text) > LONGER_FACTOR * len(source) + LONGER_SLACK:
         found.append(LONGER)
-    script = CATALOG_SCRIPT.get(entry.catalog)
+    script = CATALOG_SCRIPT.get(catalog)
     letters = _letters(_NAMES.sub("", text))
     if letters and script is not None:
         ranges = _SCRIPTS[script]

@@ -5,7 +5,8 @@
 - `staff/`: the guard in front of every staff command, roles, broadcasts, check-ins, exports,
   figures;
 - `conversations/`: what members write outside a dialogue, and the organisers' inbox;
-- `ambassadors/`: community translators: the volunteer switch, reviews of the bot's texts.
+- `ambassadors/`: community translators: the volunteer switch, reviews of the bot's texts,
+  translation tasks (/tasks).
 - `ambassadors/`: what ambassadors do: report contributions, read their own log.
 """
 
@@ -25,6 +26,7 @@ from bot.channels.telegram.handlers import (
 )
 from bot.channels.telegram.handlers.ambassadors import contributions as ambassador_contributions
 from bot.channels.telegram.handlers.ambassadors import reviews as text_reviews
+from bot.channels.telegram.handlers.ambassadors import tasks as translation_tasks
 from bot.channels.telegram.handlers.ambassadors import translators
 from bot.channels.telegram.handlers.conversations import members as conversation_members
 from bot.channels.telegram.handlers.conversations import staff as conversation_staff
@@ -85,6 +87,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     whoami.register(app)
     translators.register(app)
     text_reviews.register(app, table)
+    translation_tasks.register(app, table)
     broadcasts.register(app)
     announcements.register(app, table)
     rsvps.register(app)

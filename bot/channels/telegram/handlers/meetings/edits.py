@@ -16,6 +16,7 @@ from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staf
 from bot.channels.telegram.views import keyboards, prompts
 from bot.channels.telegram.views import languages as language_views
 from bot.channels.telegram.views import meetings as meeting_views
+from bot.channels.telegram.views import tasks as task_views
 from bot.db.models import Meeting, Role
 from bot.i18n import LANGUAGES, Translator, find_language
 from bot.services import communities, dialogs, meetings
@@ -155,7 +156,12 @@ async def _preview(
     lines += language_views.reading_lines(t, seen.reading)
     if lead:
         lines.insert(0, lead + "\n")
-    await context.bot.send_message(access.user_id, "\n".join(lines))
+    # Each language without its own text can be asked of the community's translators.
+    await context.bot.send_message(
+        access.user_id,
+        "\n".join(lines),
+        reply_markup=task_views.ask_buttons(t, meeting.id, list(seen.missing)),
+    )
     # Each language as it will look; a group that reads other languages has its own preview.
     shown_groups: set[tuple[str, tuple[str, ...]]] = set()
     for group in seen.reading:
