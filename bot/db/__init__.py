@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import migrate
-from bot.db.engine import create_engine, describe_connection_error
+from bot.db.engine import create_engine, describe_connection_error, sqlite_obstacle
 from bot.errors import OperatorError
 
 
@@ -16,6 +16,9 @@ class DatabaseUnavailable(OperatorError):
 
 
 async def check_connection(engine: AsyncEngine, safe_url: str) -> None:
+    obstacle = sqlite_obstacle(engine.url)
+    if obstacle is not None:
+        raise DatabaseUnavailable(f"cannot reach the database at {safe_url}: {obstacle}")
     try:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))

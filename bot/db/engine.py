@@ -153,7 +153,13 @@ def describe_connection_error(exc: BaseException, url: URL) -> str:
     return type(cause).__name__
 
 
-def _describe_sqlite(url: URL) -> str:
+def sqlite_obstacle(url: URL) -> str | None:
+    """What keeps SQLite from opening this file, seen without opening it (None: nothing).
+
+    Checked before connecting: a connection that fails inside aiosqlite's worker thread can
+    outlive a command's event loop and print a traceback on the way out."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
     path = Path(url.database or "")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -162,4 +168,8 @@ def _describe_sqlite(url: URL) -> str:
         return f"cannot write in {folder}: give the user that runs samen write access"
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         return f"cannot read and write {path}: give the user that runs samen access"
-    return f"cannot open {path} as a SQLite database"
+    return None
+
+
+def _describe_sqlite(url: URL) -> str:
+    return sqlite_obstacle(url) or f"cannot open {url.database} as a SQLite database"

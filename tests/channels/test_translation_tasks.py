@@ -107,12 +107,14 @@ async def test_an_ambassador_translates_a_meeting_and_the_waiting_invitation_is_
     await _reads_dutch(runtime, DAWIT)
 
     # The coordinator names Dawit ambassador: translators by default.
+    # (The empty reply is the menu Dawit now gets: setMyCommands.)
     assert await bot.say(OLENA, f"/addambassador {DAWIT.id}") == [
+        "",
         uk.gettext(
             "{user} is now an ambassador of {community}.",
             user=str(DAWIT.id),
             community="Buurthuis Oost",
-        )
+        ),
     ]
 
     # The organiser's preview warns that Tigrinya has no text, and offers to ask.
