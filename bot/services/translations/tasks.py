@@ -40,6 +40,8 @@ from bot.db.models import (
 from bot.i18n import find_language, placeholders
 from bot.services import audit, contributions, dialogs, fallback, meetings, members, outbox
 from bot.services import proposals as proposal_texts
+from bot.services.conversations import replies
+from bot.services.conversations.replies import Saved
 from bot.services.dialogs import Dialog
 from bot.services.meetings import TextDraft
 from bot.services.members import privacy
@@ -58,9 +60,14 @@ LIMITS = {
     "description": meetings.MAX_DESCRIPTION,
     "place": meetings.MAX_PLACE,
     "text": proposal_texts.MAX_TEXT,
+    "reply": replies.MAX_SAVED_TEXT,
 }
 # The field without which nothing could be published, per kind of subject.
-REQUIRED = {TaskSubject.MEETING: "title", TaskSubject.PROPOSAL: "text"}
+REQUIRED = {
+    TaskSubject.MEETING: "title",
+    TaskSubject.PROPOSAL: "text",
+    TaskSubject.SAVED_REPLY: "reply",
+}
 # Buttons at a step of the dialogue.
 PASS, KEEP, AGAIN, STOP = "pass", "keep", "again", "stop"
 
@@ -95,18 +102,22 @@ class Offer:
     meeting: Meeting | None  # the subject: a meeting, or an accepted proposal
     source: dict[str, str]  # field → source text (the fields that have one)
     proposal: Proposal | None = None
+    reply: Saved | None = None
 
     @property
     def live(self) -> bool:
         """Whether the subject still takes a translation (a scheduled meeting, an accepted
-        proposal)."""
+        proposal, a saved reply that still exists)."""
         if self.meeting is not None:
             return self.meeting.status == MeetingStatus.SCHEDULED
+        if self.reply is not None:
+            return True
         return self.proposal is not None and self.proposal.status == ProposalStatus.ACCEPTED
 
     def has_own_text(self) -> bool:
         """Whether someone wrote the subject's text in the target language meanwhile."""
-        return self.task.target_locale in subject_locales(self.meeting or self.proposal)
+        subject = self.meeting or self.proposal or self.reply
+        return self.task.target_locale in subject_locales(subject)
 
 
 @dataclass(frozen=True)
@@ -174,8 +185,19 @@ def proposal_source(proposal: Proposal, locale: str) -> dict[str, str]:
     return {"text": text.strip()} if text and text.strip() else {}
 
 
-def subject_locales(subject: Meeting | Proposal | None) -> set[str]:
+def reply_source(reply: Saved, locale: str) -> dict[str, str]:
+    """The saved reply's text in the task's source language."""
+    text = (reply.texts.get(locale) or "").strip()
+    return {"reply": text} if text else {}
+
+
+Subject = Meeting | Proposal | Saved
+
+
+def subject_locales(subject: Subject | None) -> set[str]:
     """The languages the subject has its own text in."""
+    if isinstance(subject, Saved):
+        return set(subject.texts)
     if isinstance(subject, Meeting):
         return set(meetings.texts_by_locale(subject))
     if isinstance(subject, Proposal):
@@ -184,7 +206,7 @@ def subject_locales(subject: Meeting | Proposal | None) -> set[str]:
 
 
 async def missing_languages(
-    session: AsyncSession, community_id: int, subject: Meeting | Proposal
+    session: AsyncSession, community_id: int, subject: Subject
 ) -> list[str]:
     """The languages members of the community use that the subject has no own text in (the
     fallback module's test, as the /invite warning does): what translators can be asked for."""
@@ -355,10 +377,36 @@ async def ask_for_proposal(
     )
 
 
+async def ask_for_saved_reply(
+    session: AsyncSession,
+    reply_id: int,
+    target: str,
+    *,
+    community_ids: Collection[int],
+    requested_by_user_id: int,
+    now: datetime,
+    expires_after: timedelta = EXPIRES_AFTER,
+) -> Asked | Problem:
+    """An organiser asks community translators for a saved reply in `target`."""
+    reply = await replies.saved_reply(session, reply_id)
+    if reply is None:
+        return Problem(GONE)
+    return await _ask(
+        session,
+        TaskSubject.SAVED_REPLY,
+        reply,
+        target,
+        community_ids=community_ids,
+        requested_by_user_id=requested_by_user_id,
+        now=now,
+        expires_after=expires_after,
+    )
+
+
 async def _ask(
     session: AsyncSession,
     kind: TaskSubject,
-    subject: Meeting | Proposal,
+    subject: Subject,
     target: str,
     *,
     community_ids: Collection[int],
@@ -453,6 +501,11 @@ async def load_offer(session: AsyncSession, assignment_id: int) -> Offer | None:
         if proposal is None:
             return None
         return Offer(row, task, None, proposal_source(proposal, task.source_locale), proposal)
+    if task.subject == TaskSubject.SAVED_REPLY:
+        reply = await replies.saved_reply(session, task.subject_id)
+        if reply is None:
+            return None
+        return Offer(row, task, None, reply_source(reply, task.source_locale), reply=reply)
     if task.subject != TaskSubject.MEETING:
         return None
     meeting = await meetings.get(session, task.subject_id)
@@ -780,6 +833,17 @@ async def _publish(
             now=now,
         )
         subject_ref = f"proposal:{found.proposal.id}"
+    elif found.reply is not None:
+        reply = found.reply
+        await replies.save(
+            session,
+            community_id=reply.community_id,
+            name=reply.name,
+            texts={**reply.texts, task.target_locale: fields["reply"]},
+            source_locale=reply.source_locale,
+            now=now,
+        )
+        subject_ref = f"saved_reply:{reply.id}"
     else:
         assert found.meeting is not None
         await meetings.set_text(
@@ -913,6 +977,8 @@ async def expire_due(session: AsyncSession, *, now: datetime) -> ExpiryRun:
 
 
 async def _subject_live(session: AsyncSession, task: TranslationTask) -> bool:
+    if task.subject == TaskSubject.SAVED_REPLY:
+        return await replies.saved_reply(session, task.subject_id) is not None
     if task.subject == TaskSubject.PROPOSAL:
         proposal = await session.get(Proposal, task.subject_id)
         return proposal is not None and proposal.status == ProposalStatus.ACCEPTED
