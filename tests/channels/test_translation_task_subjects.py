@@ -123,7 +123,8 @@ async def test_an_accepted_topic_is_translated_by_a_community_translator(
 
     await deliver(runtime, bot.api)
     _, asked, _ = bot.screen(SANNE)[-1]
-    assert AR_TOPIC in asked and "Мовне кафе" in asked
+    assert AR_TOPIC in asked
+    assert "Мовне кафе" in asked
     await bot.tap(SANNE, nl.gettext("Approve"))
     assert bot.screen(SANNE)[-1][1] == views.decision_text(nl, True, True)
 
@@ -170,7 +171,8 @@ async def test_a_saved_reply_is_translated_and_approved(bot: BotHarness) -> None
             now=now,
         )
         await session.commit()
-    assert isinstance(asked, tasks.Asked) and asked.offered == 1
+    assert isinstance(asked, tasks.Asked)
+    assert asked.offered == 1
 
     # The notice reaches Dawit by the outbox and names the saved reply.
     await deliver(runtime, bot.api)
@@ -192,7 +194,8 @@ async def test_a_saved_reply_is_translated_and_approved(bot: BotHarness) -> None
         (offered,) = await tasks.more(session, member, group.dawit.id, now=now)  # type: ignore[misc]
         assert offered.source == {"reply": "Wij zijn open van 9 tot 17 uur."}
         step = await tasks.begin(session, member, group.dawit.id, offered.assignment.id, now=now)
-        assert step.kind == "field" and step.dialog is not None
+        assert step.kind == "field"
+        assert step.dialog is not None
         step = await tasks.typed(session, member, group.dawit.id, step.dialog, translated, now=now)
         assert step.kind == "submitted"
         decided = await tasks.decide(
@@ -204,7 +207,9 @@ async def test_a_saved_reply_is_translated_and_approved(bot: BotHarness) -> None
             now=now,
         )
         await session.commit()
-    assert decided is not None and decided.approved and decided.changed
+    assert decided is not None
+    assert decided.approved
+    assert decided.changed
     async with runtime.sessions() as session:
         (reply,) = await replies.saved_replies(session, group.community_id)
         task = (await session.scalars(select(TranslationTask))).one()
