@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.channels.telegram.views import conversations as conversation_views
 from bot.channels.telegram.views import tasks as views
 from bot.db.models import (
     Contribution,
@@ -162,17 +163,29 @@ async def test_a_saved_reply_is_translated_and_approved(bot: BotHarness) -> None
             source_locale="nl",
             now=now,
         )
-        asked = await tasks.ask_for_saved_reply(
-            session,
-            saved.id,
-            "ar",
-            community_ids={group.community_id},
-            requested_by_user_id=SANNE.id,
-            now=now,
-        )
         await session.commit()
-    assert isinstance(asked, tasks.Asked)
-    assert asked.offered == 1
+    nl = runtime.catalogs.translator("nl")
+    # In a conversation with an Arabic-speaking member, the saved replies list offers to ask
+    # the community's translators for the reply in Arabic.
+    _, markup = conversation_views.saved_buttons(nl, 1, 1, [saved], "ar")
+    assert markup is not None
+    (ask,) = [b for row in markup.inline_keyboard for b in row if b.text != saved.name]
+    assert ask.text == "Openingstijden · " + nl.gettext(
+        "Ask community translators: {language}", language=ARABIC
+    )
+    assert isinstance(ask.callback_data, str)
+    await bot.press(SANNE, ask.callback_data)
+    assert bot.api.texts(SANNE.id)[-1].startswith(
+        nl.ngettext(
+            "{count} community translator is asked for {language}. You approve the translation "
+            "before it is published.",
+            "{count} community translators are asked for {language}. You approve the "
+            "translation before it is published.",
+            1,
+            count="1",
+            language=ARABIC,
+        )
+    )
 
     # The notice reaches Dawit by the outbox and names the saved reply.
     await deliver(runtime, bot.api)
