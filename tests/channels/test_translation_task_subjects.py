@@ -146,6 +146,14 @@ async def test_an_accepted_topic_is_translated_by_a_community_translator(
     assert logged.proposal_id == proposal.id
     assert logged.words == 2
     assert task.status == TaskStatus.DONE
+    # /stats (for coordinators: Sanne becomes one) counts the task done for Arabic.
+    await make_organiser(runtime, group.community_id, SANNE.id, Role.COORDINATOR)
+    (shown,) = await bot.feed(bot.updates.text(SANNE, "/stats"))
+    # A photo with the figures as its caption (as text where the chart's fonts are missing).
+    caption = shown.params.get("caption") or shown.text or ""
+    assert (
+        nl.gettext("Translation tasks done / waiting: {languages}", languages="ar 1/0") in caption
+    )
 
 
 async def test_a_saved_reply_is_translated_and_approved(bot: BotHarness) -> None:
