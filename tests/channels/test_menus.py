@@ -137,6 +137,7 @@ async def test_ambassadors_and_translators_find_their_commands_in_menu_and_help(
         "/contribute — " + ti.gettext("Report an activity you did for the community"),
         "/hosting — " + ti.gettext("See the meetings you co-host"),
         "/reviewtexts — " + ti.gettext("Review the bot's texts in your language"),
+        "/tasks — " + ti.gettext("See the translation tasks you can do"),
     ]
     # A member without a role: the member menu only, and /help says nothing of roles.
     (text,) = await bot.say(DAWIT, "/help")
@@ -148,20 +149,22 @@ async def test_ambassadors_and_translators_find_their_commands_in_menu_and_help(
         "contribute",
         "hosting",
         "reviewtexts",
+        "tasks",
         "help",
     ]
     (text,) = await bot.say(DAWIT, "/help")
-    assert text.splitlines()[-4:] == role_lines
+    assert text.splitlines()[-5:] == role_lines
     # No longer an ambassador: back to the member menu.
     await bot.say(OLENA, f"/removeambassador {DAWIT.id}")
     assert _own_menu(bot, DAWIT.id) == COMMAND_NAMES
-    # A volunteer translator gets /reviewtexts only, and loses it when they stop.
+    # A volunteer translator gets /reviewtexts and /tasks only, and loses them when they stop.
     nl = bot.runtime.catalogs.translator("nl")
     await bot.say(SANNE, "/translator")
     await bot.tap(SANNE, nl.gettext("Become a translator"))
-    assert _own_menu(bot, SANNE.id) == [*COMMAND_NAMES[:-1], "reviewtexts", "help"]
+    assert _own_menu(bot, SANNE.id) == [*COMMAND_NAMES[:-1], "reviewtexts", "tasks", "help"]
     (text,) = await bot.say(SANNE, "/help")
-    assert text.splitlines()[-2:] == [
+    assert text.splitlines()[-3:] == [
         nl.gettext("As an ambassador or community translator:"),
         "/reviewtexts — " + nl.gettext("Review the bot's texts in your language"),
+        "/tasks — " + nl.gettext("See the translation tasks you can do"),
     ]

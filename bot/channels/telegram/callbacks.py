@@ -78,7 +78,10 @@ _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
 SUPPORT_ACTIONS = frozenset({"support", "listen", "translate"})
 OUTCOME_ACTIONS = frozenset({"useful", "not_useful", "show"})
-TASK_ACTIONS = frozenset({"ask", "trust", "take", "decline", "more", "approve", "reject"})
+# "ask" a meeting's text, "askp" a proposal's topic, "asks" a saved reply.
+TASK_ACTIONS = frozenset(
+    {"ask", "askp", "asks", "trust", "take", "decline", "more", "approve", "reject"}
+)
 PROPOSAL_ACTIONS = frozenset(
     {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}
 )

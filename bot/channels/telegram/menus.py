@@ -44,7 +44,10 @@ AMBASSADOR_COMMANDS = (
     ("contribute", N_("Report an activity you did for the community")),
     ("hosting", N_("See the meetings you co-host")),
 )
-TRANSLATOR_COMMANDS = (("reviewtexts", N_("Review the bot's texts in your language")),)
+TRANSLATOR_COMMANDS = (
+    ("reviewtexts", N_("Review the bot's texts in your language")),
+    ("tasks", N_("See the translation tasks you can do")),
+)
 
 Commands = tuple[tuple[str, str], ...]
 

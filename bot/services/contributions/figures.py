@@ -25,8 +25,9 @@ from bot.db.models import (
 )
 from bot.i18n import Translator
 from bot.services.translations import catalog as catalogs
-from bot.services.translations import reviews, translators
+from bot.services.translations import reviews, tasks, translators
 from bot.services.translations.catalog import Share
+from bot.services.translations.tasks import LanguageFigures
 
 # The months a report looks back over, this one included.
 MONTHS = 12
@@ -50,6 +51,8 @@ class Figures:
     translators: list[tuple[str, int]] = field(default_factory=list)  # (catalog, translators)
     reviews: list[Reviews] = field(default_factory=list)  # per catalog, installation-wide
     shares: list[Share] = field(default_factory=list)  # per catalog, installation-wide
+    # Per target language: translation tasks done (published) and waiting (open).
+    translation_tasks: dict[str, LanguageFigures] = field(default_factory=dict)
 
     @property
     def anything(self) -> bool:
@@ -61,6 +64,7 @@ class Figures:
             or self.pending
             or any(n for _, n in self.hours)
             or any(r.done for r in self.reviews)
+            or bool(self.translation_tasks)
         )
 
 
@@ -181,6 +185,7 @@ async def of_community(
         translators=await translators_per_language(session, community),
         reviews=await text_reviews(session, locales_dir),
         shares=reviewed_shares(locales_dir),
+        translation_tasks=await tasks.figures(session, [community.id]),
     )
 
 
@@ -218,6 +223,12 @@ def lines(t: Translator, figures: Figures, *, months: int = MONTHS) -> list[str]
             for s in figures.shares
         )
         found.append(t.gettext("Reviewed share of each catalog: {catalogs}", catalogs=shares))
+    if figures.translation_tasks:
+        counted = ", ".join(
+            f"{tag} {t.fmt_number(f.done)}/{t.fmt_number(f.waiting)}"
+            for tag, f in figures.translation_tasks.items()
+        )
+        found.append(t.gettext("Translation tasks done / waiting: {languages}", languages=counted))
     shown = [(m, n) for m, n in figures.hours[-months:] if n]
     hours = ", ".join(f"{m}: {t.fmt_number(round(n / 60, 1))}" for m, n in shown)
     found.append(t.gettext("Confirmed contribution hours per month: {hours}", hours=hours or "—"))

@@ -36,6 +36,7 @@ from bot.services.outbox.claims import unreachable_reason
 FLOW = "inbox_reply"
 WRITING = "writing"
 PURPOSE = "inbox.reply"
+MAX_SAVED_TEXT = 3500  # a saved reply's text per language, within one Telegram message
 KIND = "inbox.reply"
 # Kinds an organiser can send to a member.
 SENDABLE = frozenset({MessageKind.TEXT, MessageKind.VOICE, MessageKind.PHOTO})
@@ -194,6 +195,7 @@ class Saved:
     name: str
     texts: Mapping[str, str]
     source_locale: str
+    community_id: int = 0
 
 
 async def save(
@@ -214,7 +216,7 @@ async def save(
     for locale, text in texts.items():
         if find_language(locale) is None:
             raise ValueError(f"no catalog for the language {locale!r}")
-        if not text.strip() or len(text) > 3500:
+        if not text.strip() or len(text) > MAX_SAVED_TEXT:
             raise ValueError("each text is 1 to 3500 characters")
     row = await session.scalar(
         select(SavedReply).where(SavedReply.community_id == community_id, SavedReply.name == name)
@@ -236,7 +238,20 @@ async def save(
     for locale, text in texts.items():
         session.add(SavedReplyText(saved_reply_id=row.id, locale=locale, text=text.strip()))
     await session.flush()
-    return Saved(row.id, row.name, dict(texts), source_locale)
+    return Saved(row.id, row.name, dict(texts), source_locale, community_id)
+
+
+async def saved_reply(session: AsyncSession, reply_id: int) -> Saved | None:
+    """One saved reply with its texts per language (for a translation task)."""
+    row = await session.get(SavedReply, reply_id)
+    if row is None:
+        return None
+    texts = await session.scalars(
+        select(SavedReplyText).where(SavedReplyText.saved_reply_id == row.id)
+    )
+    return Saved(
+        row.id, row.name, {t.locale: t.text for t in texts}, row.source_locale, row.community_id
+    )
 
 
 async def saved_replies(session: AsyncSession, community_id: int) -> list[Saved]:
@@ -257,7 +272,9 @@ async def saved_replies(session: AsyncSession, community_id: int) -> list[Saved]
     by_reply: dict[int, dict[str, str]] = {}
     for text in texts:
         by_reply.setdefault(text.saved_reply_id, {})[text.locale] = text.text
-    return [Saved(r.id, r.name, by_reply.get(r.id, {}), r.source_locale) for r in rows]
+    return [
+        Saved(r.id, r.name, by_reply.get(r.id, {}), r.source_locale, r.community_id) for r in rows
+    ]
 
 
 async def send_saved(

@@ -1,13 +1,15 @@
-"""Translation tasks: an organiser asks community translators for a meeting's text in a
-language nobody wrote it in; translators who read the source and the target language get the
-task in chat, type it field by field (or pass a field), and the organiser approves it, or it
-is published at once when the organiser trusts that task's translators.
+"""Translation tasks: an organiser asks community translators for a meeting's text (or an
+accepted proposal's topic) in a language nobody wrote it in; translators who read the source
+and the target language get the task in chat, type it field by field (or pass a field), and
+the organiser approves it, or it is published at once when the organiser trusts that task's
+translators.
 
 Each task is offered to at most `OFFER_AT_ONCE` translators at a time, nobody is sent more
 than one task notice a day (unless they ask for more with /tasks or "More tasks"), and a task
 runs out after `EXPIRES_AFTER`: the expiry job offers it to the next translators, or marks it
 expired. Publishing goes through `meetings.set_text` (what /translate uses), so invitations
-still waiting in the outbox carry the new text: they are rendered when they are sent.
+still waiting in the outbox carry the new text: they are rendered when they are sent; a
+proposal's topic through `proposals.add_text` (what the proposal card's translation uses).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from bot.db.models import (
     MeetingStatus,
     Member,
     Membership,
+    Proposal,
+    ProposalStatus,
     Role,
     RoleAssignment,
     TaskAssignment,
@@ -34,7 +38,10 @@ from bot.db.models import (
     TranslationTask,
 )
 from bot.i18n import find_language, placeholders
-from bot.services import audit, contributions, dialogs, meetings, members, outbox
+from bot.services import audit, contributions, dialogs, fallback, meetings, members, outbox
+from bot.services import proposals as proposal_texts
+from bot.services.conversations import replies
+from bot.services.conversations.replies import Saved
 from bot.services.dialogs import Dialog
 from bot.services.meetings import TextDraft
 from bot.services.members import privacy
@@ -46,10 +53,20 @@ FLOW = "tasktr"
 DOUBT = "doubt"
 # The fields of a meeting's text, in the order a translator is asked for them.
 FIELDS = ("title", "description", "place")
+# An accepted proposal has one field: its topic.
+PROPOSAL_FIELDS = ("text",)
 LIMITS = {
     "title": meetings.MAX_TITLE,
     "description": meetings.MAX_DESCRIPTION,
     "place": meetings.MAX_PLACE,
+    "text": proposal_texts.MAX_TEXT,
+    "reply": replies.MAX_SAVED_TEXT,
+}
+# The field without which nothing could be published, per kind of subject.
+REQUIRED = {
+    TaskSubject.MEETING: "title",
+    TaskSubject.PROPOSAL: "text",
+    TaskSubject.SAVED_REPLY: "reply",
 }
 # Buttons at a step of the dialogue.
 PASS, KEEP, AGAIN, STOP = "pass", "keep", "again", "stop"
@@ -82,8 +99,25 @@ class Offer:
 
     assignment: TaskAssignment
     task: TranslationTask
-    meeting: Meeting
+    meeting: Meeting | None  # the subject: a meeting, or an accepted proposal
     source: dict[str, str]  # field → source text (the fields that have one)
+    proposal: Proposal | None = None
+    reply: Saved | None = None
+
+    @property
+    def live(self) -> bool:
+        """Whether the subject still takes a translation (a scheduled meeting, an accepted
+        proposal, a saved reply that still exists)."""
+        if self.meeting is not None:
+            return self.meeting.status == MeetingStatus.SCHEDULED
+        if self.reply is not None:
+            return True
+        return self.proposal is not None and self.proposal.status == ProposalStatus.ACCEPTED
+
+    def has_own_text(self) -> bool:
+        """Whether someone wrote the subject's text in the target language meanwhile."""
+        subject = self.meeting or self.proposal or self.reply
+        return self.task.target_locale in subject_locales(subject)
 
 
 @dataclass(frozen=True)
@@ -143,6 +177,45 @@ def meeting_source(meeting: Meeting, locale: str) -> dict[str, str]:
         return {}
     values = {"title": text.title, "description": text.description, "place": text.place}
     return {name: str(values[name]).strip() for name in FIELDS if (values[name] or "").strip()}
+
+
+def proposal_source(proposal: Proposal, locale: str) -> dict[str, str]:
+    """The proposal's topic in the task's source language."""
+    text = next((t.text for t in proposal.texts if t.locale == locale), None)
+    return {"text": text.strip()} if text and text.strip() else {}
+
+
+def reply_source(reply: Saved, locale: str) -> dict[str, str]:
+    """The saved reply's text in the task's source language."""
+    text = (reply.texts.get(locale) or "").strip()
+    return {"reply": text} if text else {}
+
+
+Subject = Meeting | Proposal | Saved
+
+
+def subject_locales(subject: Subject | None) -> set[str]:
+    """The languages the subject has its own text in."""
+    if isinstance(subject, Saved):
+        return set(subject.texts)
+    if isinstance(subject, Meeting):
+        return set(meetings.texts_by_locale(subject))
+    if isinstance(subject, Proposal):
+        return {t.locale for t in subject.texts}
+    return set()
+
+
+async def missing_languages(
+    session: AsyncSession, community_id: int, subject: Subject
+) -> list[str]:
+    """The languages members of the community use that the subject has no own text in (the
+    fallback module's test, as the /invite warning does): what translators can be asked for."""
+    have = {locale: True for locale in subject_locales(subject)}
+    used = await session.scalars(
+        members.reachable_query(community_id, privacy.current_notice_version())
+    )
+    locales = {m.locale for m in used if m.locale}
+    return sorted(locale for locale in locales if not fallback.has_own_text(have, locale))
 
 
 def words(fields: dict[str, str]) -> int:
@@ -264,20 +337,92 @@ async def ask_for_meeting(
 ) -> Asked | Problem:
     """An organiser asks community translators for the meeting's text in `target`."""
     meeting = await meetings.get(session, meeting_id)
-    language = find_language(target)
-    if (
-        meeting is None
-        or meeting.community_id not in community_ids
-        or meeting.status != MeetingStatus.SCHEDULED
-        or language is None
-    ):
+    if meeting is None or meeting.status != MeetingStatus.SCHEDULED:
         return Problem(GONE)
-    if language.tag in meetings.texts_by_locale(meeting):
+    return await _ask(
+        session,
+        TaskSubject.MEETING,
+        meeting,
+        target,
+        community_ids=community_ids,
+        requested_by_user_id=requested_by_user_id,
+        now=now,
+        expires_after=expires_after,
+    )
+
+
+async def ask_for_proposal(
+    session: AsyncSession,
+    proposal_id: int,
+    target: str,
+    *,
+    community_ids: Collection[int],
+    requested_by_user_id: int,
+    now: datetime,
+    expires_after: timedelta = EXPIRES_AFTER,
+) -> Asked | Problem:
+    """An organiser asks community translators for an accepted proposal's topic in `target`."""
+    proposal = await session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status != ProposalStatus.ACCEPTED:
+        return Problem(GONE)
+    return await _ask(
+        session,
+        TaskSubject.PROPOSAL,
+        proposal,
+        target,
+        community_ids=community_ids,
+        requested_by_user_id=requested_by_user_id,
+        now=now,
+        expires_after=expires_after,
+    )
+
+
+async def ask_for_saved_reply(
+    session: AsyncSession,
+    reply_id: int,
+    target: str,
+    *,
+    community_ids: Collection[int],
+    requested_by_user_id: int,
+    now: datetime,
+    expires_after: timedelta = EXPIRES_AFTER,
+) -> Asked | Problem:
+    """An organiser asks community translators for a saved reply in `target`."""
+    reply = await replies.saved_reply(session, reply_id)
+    if reply is None:
+        return Problem(GONE)
+    return await _ask(
+        session,
+        TaskSubject.SAVED_REPLY,
+        reply,
+        target,
+        community_ids=community_ids,
+        requested_by_user_id=requested_by_user_id,
+        now=now,
+        expires_after=expires_after,
+    )
+
+
+async def _ask(
+    session: AsyncSession,
+    kind: TaskSubject,
+    subject: Subject,
+    target: str,
+    *,
+    community_ids: Collection[int],
+    requested_by_user_id: int,
+    now: datetime,
+    expires_after: timedelta,
+) -> Asked | Problem:
+    language = find_language(target)
+    if subject.community_id not in community_ids or language is None:
+        return Problem(GONE)
+    if language.tag in subject_locales(subject):
         return Problem(HAS_TEXT)
     open_task = await session.scalar(
         select(TranslationTask).where(
-            TranslationTask.subject == TaskSubject.MEETING,
-            TranslationTask.subject_id == meeting.id,
+            TranslationTask.subject == kind,
+            TranslationTask.subject_id == subject.id,
             TranslationTask.target_locale == language.tag,
             TranslationTask.status == TaskStatus.OPEN,
         )
@@ -285,10 +430,10 @@ async def ask_for_meeting(
     if open_task is not None:
         return Asked(open_task, 0, again=True)
     task = TranslationTask(
-        community_id=meeting.community_id,
-        subject=TaskSubject.MEETING,
-        subject_id=meeting.id,
-        source_locale=meeting.source_locale,
+        community_id=subject.community_id,
+        subject=kind,
+        subject_id=subject.id,
+        source_locale=subject.source_locale,
         target_locale=language.tag,
         status=TaskStatus.OPEN,
         approval=ApprovalMode.ORGANISER,
@@ -310,7 +455,7 @@ async def ask_for_meeting(
         now=now,
         actor_user_id=requested_by_user_id,
         community_id=task.community_id,
-        target=f"meeting:{meeting.id}",
+        target=f"{kind.value}:{subject.id}",
         details={"locale": language.tag, "task": task.id, "offered": told},
     )
     return Asked(task, told)
@@ -349,7 +494,19 @@ async def load_offer(session: AsyncSession, assignment_id: int) -> Offer | None:
     if row is None:
         return None
     task = await session.get(TranslationTask, row.task_id)
-    if task is None or task.subject != TaskSubject.MEETING:
+    if task is None:
+        return None
+    if task.subject == TaskSubject.PROPOSAL:
+        proposal = await session.get(Proposal, task.subject_id)
+        if proposal is None:
+            return None
+        return Offer(row, task, None, proposal_source(proposal, task.source_locale), proposal)
+    if task.subject == TaskSubject.SAVED_REPLY:
+        reply = await replies.saved_reply(session, task.subject_id)
+        if reply is None:
+            return None
+        return Offer(row, task, None, reply_source(reply, task.source_locale), reply=reply)
+    if task.subject != TaskSubject.MEETING:
         return None
     meeting = await meetings.get(session, task.subject_id)
     if meeting is None:
@@ -379,7 +536,7 @@ async def _own_open_offer(
         or member is None
         or found.assignment.translator_member_id != member.id
         or found.task.status != TaskStatus.OPEN
-        or found.meeting.status != MeetingStatus.SCHEDULED
+        or not found.live
         or found.assignment.state != AssignmentState.OFFERED
         or not found.source
     ):
@@ -448,7 +605,7 @@ async def more(
             select(TranslationTask)
             .where(
                 TranslationTask.status == TaskStatus.OPEN,
-                TranslationTask.subject == TaskSubject.MEETING,
+                TranslationTask.subject.in_(list(REQUIRED)),
                 TranslationTask.community_id.in_(communities),
             )
             .order_by(TranslationTask.expires_at, TranslationTask.id)
@@ -612,8 +769,8 @@ async def _submit(
     session: AsyncSession, found: Offer, fields: dict[str, str], *, now: datetime
 ) -> Step:
     row = found.assignment
-    if "title" not in fields:
-        # A meeting's text needs a title: without one, nothing could be published.
+    if REQUIRED[found.task.subject] not in fields:
+        # A meeting's text needs a title, a topic its text: without it, nothing to publish.
         row.state = AssignmentState.DECLINED
         row.decided_at = now
         await session.flush()
@@ -622,7 +779,7 @@ async def _submit(
     row.fields = fields
     row.state = AssignmentState.SUBMITTED
     await session.flush()
-    own_text = found.task.target_locale in meetings.texts_by_locale(found.meeting)
+    own_text = found.has_own_text()
     # Trust publishes at once, but never over a text an organiser wrote in the meantime: that
     # one goes to the organiser to decide.
     if found.task.approval == ApprovalMode.TRUSTED and not own_text:
@@ -664,18 +821,44 @@ async def _publish(
 ) -> None:
     row, task = found.assignment, found.task
     fields = {k: str(v) for k, v in (row.fields or {}).items()}
-    await meetings.set_text(
-        session,
-        found.meeting,
-        task.target_locale,
-        TextDraft(
-            title=fields.get("title", ""),
-            description=fields.get("description", ""),
-            place=fields.get("place"),
-        ),
-        now=now,
-        actor_user_id=user_id,
-    )
+    # Through each subject's own way of setting a text in a language (what /translate and the
+    # proposal card's "add a translation" use).
+    if found.proposal is not None:
+        await proposal_texts.add_text(
+            session,
+            found.proposal,
+            task.target_locale,
+            fields["text"],
+            actor_user_id=user_id if user_id is not None else task.requested_by_user_id,
+            now=now,
+        )
+        subject_ref = f"proposal:{found.proposal.id}"
+    elif found.reply is not None:
+        reply = found.reply
+        await replies.save(
+            session,
+            community_id=reply.community_id,
+            name=reply.name,
+            texts={**reply.texts, task.target_locale: fields["reply"]},
+            source_locale=reply.source_locale,
+            now=now,
+        )
+        subject_ref = f"saved_reply:{reply.id}"
+    else:
+        assert found.meeting is not None
+        await meetings.set_text(
+            session,
+            found.meeting,
+            task.target_locale,
+            TextDraft(
+                title=fields.get("title", ""),
+                description=fields.get("description", ""),
+                place=fields.get("place"),
+            ),
+            now=now,
+            actor_user_id=user_id,
+        )
+        subject_ref = f"meeting:{found.meeting.id}"
     row.state = AssignmentState.APPROVED
     row.decided_at = now
     task.status = TaskStatus.DONE
@@ -686,10 +869,11 @@ async def _publish(
             community_id=task.community_id,
             member_id=row.translator_member_id,
             words=words(fields),
-            reference=f"meeting:{found.meeting.id}:{task.target_locale}",
+            reference=f"{subject_ref}:{task.target_locale}",
             approved_by_user_id=user_id,
             now=now,
-            meeting_id=found.meeting.id,
+            meeting_id=found.meeting.id if found.meeting is not None else None,
+            proposal_id=found.proposal.id if found.proposal is not None else None,
         )
     await _tell_translator(session, row, now)
 
@@ -774,9 +958,8 @@ async def expire_due(session: AsyncSession, *, now: datetime) -> ExpiryRun:
                 row.state = AssignmentState.DECLINED
                 row.decided_at = now
         await session.flush()
-        meeting = await meetings.get(session, task.subject_id)
         told, held = (0, 0)
-        if meeting is not None and meeting.status == MeetingStatus.SCHEDULED:
+        if await _subject_live(session, task):
             told, held = await offer(session, task, now=now)
         if told:
             task.expires_at = now + EXPIRES_AFTER
@@ -791,6 +974,16 @@ async def expire_due(session: AsyncSession, *, now: datetime) -> ExpiryRun:
             run.ids.append(task.id)
     await session.flush()
     return run
+
+
+async def _subject_live(session: AsyncSession, task: TranslationTask) -> bool:
+    if task.subject == TaskSubject.SAVED_REPLY:
+        return await replies.saved_reply(session, task.subject_id) is not None
+    if task.subject == TaskSubject.PROPOSAL:
+        proposal = await session.get(Proposal, task.subject_id)
+        return proposal is not None and proposal.status == ProposalStatus.ACCEPTED
+    meeting = await meetings.get(session, task.subject_id)
+    return meeting is not None and meeting.status == MeetingStatus.SCHEDULED
 
 
 async def of_member(

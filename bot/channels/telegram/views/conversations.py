@@ -12,8 +12,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Media, Outgoing, RenderContext
+from bot.channels.telegram.views import tasks as task_views
 from bot.db.models import Author, ConversationStatus, MessageKind, OutboxState
 from bot.i18n import N_, Translator, find_language
+from bot.services import fallback
 from bot.services.conversations import (
     Figures,
     InboxEntry,
@@ -306,8 +308,9 @@ def saved_buttons(
         return t.gettext("This community has no saved replies yet."), None
     lines = [t.gettext("Choose a saved reply. It is sent in the member's language if it has one.")]
     rows = []
+    asks = []
     for reply in saved:
-        own = locale is not None and (locale in reply.texts or locale.split("-")[0] in reply.texts)
+        own = locale is not None and fallback.has_own_text(reply.texts, locale)
         mark = "✓ " if own else ""
         rows.append(
             [
@@ -317,7 +320,21 @@ def saved_buttons(
                 )
             ]
         )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+        if locale is not None and not own and find_language(locale) is not None:
+            # The member's language is one the community uses and this reply lacks: its
+            # translators can be asked (the task's answer comes to this chat).
+            ask = t.gettext(
+                "Ask community translators: {language}", language=task_views.language_name(locale)
+            )
+            asks.append(
+                [
+                    InlineKeyboardButton(
+                        f"{reply.name[:24]} · {ask}"[:64],
+                        callback_data=callbacks.task(reply.id, "asks", locale),
+                    )
+                ]
+            )
+    return "\n".join(lines), InlineKeyboardMarkup(rows + asks)
 
 
 # --- outbox renderers ----------------------------------------------------------------------------

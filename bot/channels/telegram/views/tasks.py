@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.channels.telegram import callbacks
 from bot.channels.telegram.outbox.outgoing import Button, Outgoing, RenderContext
 from bot.channels.telegram.views import keyboards
-from bot.db.models import ApprovalMode, AssignmentState
+from bot.db.models import ApprovalMode, AssignmentState, TaskSubject
 from bot.i18n import N_, Translator, find_language
 from bot.services import communities
 from bot.services.outbox.dispatcher import RenderError
@@ -25,7 +25,25 @@ FIELD_LABELS = {
     "title": N_("Title"),
     "description": N_("Description"),
     "place": N_("Place"),
+    "text": N_("Text"),
+    "reply": N_("Text"),
 }
+# What a translator is asked to translate, per kind of subject.
+OFFER_TEXTS = {
+    TaskSubject.MEETING: N_(
+        "{community} asks for your help as a community translator: the meeting "
+        "“{title}”, from {source} into {target}."
+    ),
+    TaskSubject.PROPOSAL: N_(
+        "{community} asks for your help as a community translator: the topic "
+        "“{title}”, from {source} into {target}."
+    ),
+    TaskSubject.SAVED_REPLY: N_(
+        "{community} asks for your help as a community translator: the saved reply "
+        "“{title}”, from {source} into {target}."
+    ),
+}
+SHORT_TITLE = 60
 
 
 def language_name(tag: str) -> str:
@@ -34,26 +52,37 @@ def language_name(tag: str) -> str:
 
 
 def _title(offer: Offer) -> str:
-    return offer.source.get("title") or "?"
+    """The meeting's title, a saved reply's name, or the start of a topic."""
+    if offer.reply is not None:
+        return offer.reply.name
+    title = offer.source.get("title") or offer.source.get("text") or "?"
+    return title if len(title) <= SHORT_TITLE else title[: SHORT_TITLE - 1].rstrip() + "…"
 
 
 # --- the organiser ----------------------------------------------------------------------------
 
 
 def ask_buttons(
-    t: Translator, meeting_id: int, missing: Sequence[str]
+    t: Translator, meeting_id: int, missing: Sequence[str], *, action: str = "ask"
 ) -> InlineKeyboardMarkup | None:
-    """Under the /invite warning: one "Ask community translators" per language without its own
-    text."""
+    """Under the /invite warning (and the proposal card's languages, `action` "askp"): one
+    "Ask community translators" per language without its own text."""
+    rows = ask_rows(t, meeting_id, missing, action=action)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def ask_rows(
+    t: Translator, target_id: int, missing: Sequence[str], *, action: str
+) -> list[list[InlineKeyboardButton]]:
     rows = []
     for tag in missing:
         if find_language(tag) is None:
             continue
         label = t.gettext("Ask community translators: {language}", language=language_name(tag))
         rows.append(
-            [InlineKeyboardButton(label, callback_data=callbacks.task(meeting_id, "ask", tag))]
+            [InlineKeyboardButton(label, callback_data=callbacks.task(target_id, action, tag))]
         )
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows
 
 
 def asked(t: Translator, result: Asked | Problem) -> Message:
@@ -172,8 +201,7 @@ def _offer_text(t: Translator, offer: Offer, community: str) -> str:
     return "\n".join(
         [
             t.gettext(
-                "{community} asks for your help as a community translator: the meeting "
-                "“{title}”, from {source} into {target}.",
+                OFFER_TEXTS.get(offer.task.subject, OFFER_TEXTS[TaskSubject.MEETING]),
                 community=community,
                 title=_title(offer),
                 source=language_name(offer.task.source_locale),

@@ -26,7 +26,13 @@ from bot.services import communities
 from bot.services.translations import tasks
 from bot.services.translations.tasks import Step
 
-ORGANISER_ACTIONS = {"ask", "trust", "approve", "reject"}
+ORGANISER_ACTIONS = {"ask", "askp", "asks", "trust", "approve", "reject"}
+# What each "ask" button asks translators for.
+ASKS = {
+    "ask": tasks.ask_for_meeting,
+    "askp": tasks.ask_for_proposal,
+    "asks": tasks.ask_for_saved_reply,
+}
 
 
 async def _show(context: SamenContext, chat_id: int, messages: list[views.Message]) -> None:
@@ -108,8 +114,8 @@ async def _organiser(update: Update, context: SamenContext, decoded: callbacks.T
         if access is None:
             return
         t = access.t
-        if decoded.action == "ask":
-            result = await tasks.ask_for_meeting(
+        if decoded.action in ASKS:
+            result = await ASKS[decoded.action](
                 session,
                 decoded.target_id,
                 decoded.language or "",

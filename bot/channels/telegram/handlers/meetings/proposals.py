@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.channels.telegram import callbacks
@@ -21,11 +21,13 @@ from bot.channels.telegram.handlers.common import PRIVATE_MESSAGES, neutral, ret
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import proposals as views
+from bot.channels.telegram.views import tasks as task_views
 from bot.db.models import Meeting, Proposal, ProposalPurpose, ProposalStatus, Role
 from bot.i18n import find_language
 from bot.services import dialogs, meetings, proposals
 from bot.services.dialogs import Dialog
 from bot.services.proposals import Decision, ProposalError, questions, supports
+from bot.services.translations import tasks as translation_tasks
 
 # The organiser's dialogue while typing a translation.
 TRANSLATE = "proposal_text"
@@ -224,10 +226,14 @@ async def on_button(update: Update, context: SamenContext) -> None:
         )
         return
     if action == "text":
+        # Beside typing it: asking the community's translators for each language its members
+        # use that the topic has no text in.
+        asks = task_views.ask_rows(t, proposal.id, targets, action="askp")
+        languages = views.language_buttons(proposal)
         await context.bot.send_message(
             access.user_id,
             t.gettext("Which language do you want to add?"),
-            reply_markup=views.language_buttons(proposal),
+            reply_markup=InlineKeyboardMarkup([*languages.inline_keyboard, *asks]),
         )
         return
     if action == "lang":
@@ -322,6 +328,10 @@ async def _act(
         case "decline" | "text":
             if decoded.action == "decline" and proposal.status != ProposalStatus.NEW:
                 raise ProposalError("stale")
+            if decoded.action == "text" and proposal.status == ProposalStatus.ACCEPTED:
+                return proposal, await translation_tasks.missing_languages(
+                    session, proposal.community_id, proposal
+                )
             return proposal, []
         case "lang":
             if find_language(decoded.argument) is None:
