@@ -89,7 +89,7 @@ def asked(t: Translator, result: Asked | Problem) -> Message:
     """The answer to "Ask community translators"."""
     if isinstance(result, Problem):
         if result.code == tasks.HAS_TEXT:
-            return t.gettext("This meeting has its own text in that language now."), None
+            return t.gettext("There is a text in that language now."), None
         if result.code == tasks.NOBODY:
             return (
                 t.gettext(
@@ -136,8 +136,7 @@ def trusted(t: Translator, found: bool, language: str | None) -> str:
     if not found or language is None:
         return t.gettext("This is no longer available.")
     return t.gettext(
-        "Translations into {language} for this meeting are published as soon as a translator "
-        "sends them.",
+        "Translations into {language} are published as soon as a translator sends them.",
         language=language_name(language),
     )
 
