@@ -37,7 +37,8 @@ These shapes cover every button:
 - `out:<outcome id>:useful|not_useful|show` — a member's reaction to a meeting's outcome (or
   showing it again); valid only for a member it was sent to;
 - `tsk:<id>:<action>[:<language tag>]` — community translation tasks: an organiser asks
-  (`ask`, the id a meeting's, with the language) or trusts a task (`trust`, a task id); a
+  (`ask`, the id a meeting's, with the language; `askp` a proposal's, `asks` a saved
+  reply's, `asko` an outcome's) or trusts a task (`trust`, a task id); a
   translator takes, declines or asks for more (`take`, `decline`, `more`, an assignment id);
   an organiser approves or rejects a translation (`approve`, `reject`, an assignment id).
   Re-checked against the role, the community, the translator and the task's state.
@@ -78,9 +79,10 @@ _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 MEETING_ACTIONS = frozenset({"going", "maybe", "no", "change", "ics", "input", "suggest"})
 SUPPORT_ACTIONS = frozenset({"support", "listen", "translate"})
 OUTCOME_ACTIONS = frozenset({"useful", "not_useful", "show"})
-# "ask" a meeting's text, "askp" a proposal's topic, "asks" a saved reply.
+# "ask" a meeting's text, "askp" a proposal's topic, "asks" a saved reply, "asko" a shared
+# outcome's texts.
 TASK_ACTIONS = frozenset(
-    {"ask", "askp", "asks", "trust", "take", "decline", "more", "approve", "reject"}
+    {"ask", "askp", "asks", "asko", "trust", "take", "decline", "more", "approve", "reject"}
 )
 PROPOSAL_ACTIONS = frozenset(
     {"accept", "merge", "into", "decline", "reason", "agenda", "text", "lang", "listen"}

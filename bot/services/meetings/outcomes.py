@@ -139,6 +139,39 @@ async def add_text(session: AsyncSession, dialog: Dialog, text: str, *, now: dat
     return await dialogs.update(session, dialog, now=now, step=MORE, locales=locales)
 
 
+async def add_translation(
+    session: AsyncSession, outcome_id: int, locale: str, texts_by_position: dict[int, str]
+) -> Outcome:
+    """A translation of a shared outcome (a community translator's, approved): one text per
+    item position the outcome has, in `locale`. Members' messages are rendered from these
+    texts when they are sent, so the ones still waiting in the outbox carry it too.
+    OutcomeError("gone" | "cancelled")."""
+    outcome = await session.get(Outcome, outcome_id)
+    if outcome is None or outcome.sent_at is None:
+        raise OutcomeError("gone")
+    meeting = await meetings.get(session, outcome.meeting_id)
+    if meeting is None or meeting.status == MeetingStatus.CANCELLED:
+        raise OutcomeError("cancelled")
+    tag = language_tag(locale)
+    items = {x.position: x.proposal_id for x in outcome.texts}
+    for position, body in texts_by_position.items():
+        if position not in items or not body.strip():
+            continue
+        existing = next(
+            (x for x in outcome.texts if x.position == position and x.locale == tag), None
+        )
+        if existing is None:
+            outcome.texts.append(
+                OutcomeText(
+                    position=position, proposal_id=items[position], locale=tag, text=body.strip()
+                )
+            )
+        else:
+            existing.text = body.strip()
+    await session.flush()
+    return outcome
+
+
 async def to_audience(session: AsyncSession, dialog: Dialog, *, now: datetime) -> Dialog:
     return await dialogs.update(session, dialog, now=now, step=AUDIENCE)
 

@@ -9,7 +9,9 @@ than one task notice a day (unless they ask for more with /tasks or "More tasks"
 runs out after `EXPIRES_AFTER`: the expiry job offers it to the next translators, or marks it
 expired. Publishing goes through `meetings.set_text` (what /translate uses), so invitations
 still waiting in the outbox carry the new text: they are rendered when they are sent; a
-proposal's topic through `proposals.add_text` (what the proposal card's translation uses).
+proposal's topic through `proposals.add_text` (what the proposal card's translation uses);
+a shared outcome's texts through `outcomes.add_translation` (members' outcome messages are
+rendered when they are sent, so those still waiting carry the translation).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.db.models import (
     MeetingStatus,
     Member,
     Membership,
+    Outcome,
     Proposal,
     ProposalStatus,
     Role,
@@ -43,7 +46,7 @@ from bot.services import proposals as proposal_texts
 from bot.services.conversations import replies
 from bot.services.conversations.replies import Saved
 from bot.services.dialogs import Dialog
-from bot.services.meetings import TextDraft
+from bot.services.meetings import TextDraft, invitations, outcomes
 from bot.services.members import privacy
 from bot.services.translations import catalog as catalogs
 from bot.services.translations import translators
@@ -55,18 +58,24 @@ DOUBT = "doubt"
 FIELDS = ("title", "description", "place")
 # An accepted proposal has one field: its topic.
 PROPOSAL_FIELDS = ("text",)
+# A shared outcome: "outcome" for a single text, else "item<position>" per agenda item.
+OUTCOME_FIELD = "outcome"
+ITEM_FIELD = "item"
 LIMITS = {
     "title": meetings.MAX_TITLE,
     "description": meetings.MAX_DESCRIPTION,
     "place": meetings.MAX_PLACE,
     "text": proposal_texts.MAX_TEXT,
     "reply": replies.MAX_SAVED_TEXT,
+    OUTCOME_FIELD: outcomes.MAX_TEXT,
 }
 # The field without which nothing could be published, per kind of subject.
-REQUIRED = {
+REQUIRED: dict[TaskSubject, str | None] = {
     TaskSubject.MEETING: "title",
     TaskSubject.PROPOSAL: "text",
     TaskSubject.SAVED_REPLY: "reply",
+    # An outcome's items stand on their own: any one translated item can be published.
+    TaskSubject.OUTCOME: None,
 }
 # Buttons at a step of the dialogue.
 PASS, KEEP, AGAIN, STOP = "pass", "keep", "again", "stop"
@@ -103,11 +112,21 @@ class Offer:
     source: dict[str, str]  # field → source text (the fields that have one)
     proposal: Proposal | None = None
     reply: Saved | None = None
+    outcome: Outcome | None = None
+    outcome_meeting: Meeting | None = None  # the meeting an outcome is about
+
+    @property
+    def subject(self) -> Subject | None:
+        return self.outcome or self.meeting or self.proposal or self.reply
 
     @property
     def live(self) -> bool:
         """Whether the subject still takes a translation (a scheduled meeting, an accepted
-        proposal, a saved reply that still exists)."""
+        proposal, a saved reply that still exists, a shared outcome of a meeting that was not
+        cancelled)."""
+        if self.outcome is not None:
+            meeting = self.outcome_meeting
+            return meeting is not None and meeting.status != MeetingStatus.CANCELLED
         if self.meeting is not None:
             return self.meeting.status == MeetingStatus.SCHEDULED
         if self.reply is not None:
@@ -116,8 +135,7 @@ class Offer:
 
     def has_own_text(self) -> bool:
         """Whether someone wrote the subject's text in the target language meanwhile."""
-        subject = self.meeting or self.proposal or self.reply
-        return self.task.target_locale in subject_locales(subject)
+        return self.task.target_locale in subject_locales(self.subject)
 
 
 @dataclass(frozen=True)
@@ -191,7 +209,38 @@ def reply_source(reply: Saved, locale: str) -> dict[str, str]:
     return {"reply": text} if text else {}
 
 
-Subject = Meeting | Proposal | Saved
+def item_field(position: int) -> str:
+    return f"{ITEM_FIELD}{position}"
+
+
+def item_position(name: str) -> int | None:
+    """The outcome item position a field stands for ("outcome" is the single text's)."""
+    if name == OUTCOME_FIELD:
+        return 0
+    if name.startswith(ITEM_FIELD) and name[len(ITEM_FIELD) :].isdigit():
+        return int(name[len(ITEM_FIELD) :])
+    return None
+
+
+def limit(name: str) -> int:
+    return LIMITS.get(name, outcomes.MAX_TEXT)
+
+
+def outcome_source(outcome: Outcome, locale: str) -> dict[str, str]:
+    """The outcome's texts in the task's source language, one field per item position."""
+    texts = sorted(
+        (x for x in outcome.texts if x.locale == locale and x.text.strip()),
+        key=lambda x: x.position,
+    )
+    single = len({x.position for x in outcome.texts}) == 1 and all(
+        x.proposal_id is None for x in outcome.texts
+    )
+    if single and texts:
+        return {OUTCOME_FIELD: texts[0].text.strip()}
+    return {item_field(x.position): x.text.strip() for x in texts}
+
+
+Subject = Meeting | Proposal | Saved | Outcome
 
 
 def subject_locales(subject: Subject | None) -> set[str]:
@@ -200,7 +249,7 @@ def subject_locales(subject: Subject | None) -> set[str]:
         return set(subject.texts)
     if isinstance(subject, Meeting):
         return set(meetings.texts_by_locale(subject))
-    if isinstance(subject, Proposal):
+    if isinstance(subject, Proposal | Outcome):
         return {t.locale for t in subject.texts}
     return set()
 
@@ -209,11 +258,17 @@ async def missing_languages(
     session: AsyncSession, community_id: int, subject: Subject
 ) -> list[str]:
     """The languages members of the community use that the subject has no own text in (the
-    fallback module's test, as the /invite warning does): what translators can be asked for."""
+    fallback module's test, as the /invite warning does): what translators can be asked for.
+    For an outcome: the languages of the members invited to its meeting."""
     have = {locale: True for locale in subject_locales(subject)}
-    used = await session.scalars(
-        members.reachable_query(community_id, privacy.current_notice_version())
+    used = list(
+        await session.scalars(
+            members.reachable_query(community_id, privacy.current_notice_version())
+        )
     )
+    if isinstance(subject, Outcome):
+        invited = set(await invitations.invited_ids(session, subject.meeting_id))
+        used = [m for m in used if m.id in invited]
     locales = {m.locale for m in used if m.locale}
     return sorted(locale for locale in locales if not fallback.has_own_text(have, locale))
 
@@ -403,6 +458,45 @@ async def ask_for_saved_reply(
     )
 
 
+async def ask_for_outcome(
+    session: AsyncSession,
+    outcome_id: int,
+    target: str,
+    *,
+    community_ids: Collection[int],
+    requested_by_user_id: int,
+    now: datetime,
+    expires_after: timedelta = EXPIRES_AFTER,
+) -> Asked | Problem:
+    """An organiser asks community translators for a shared outcome's texts in `target`."""
+    outcome = await session.get(Outcome, outcome_id)
+    if outcome is None or outcome.sent_at is None:
+        return Problem(GONE)
+    meeting = await meetings.get(session, outcome.meeting_id)
+    if meeting is None or meeting.status == MeetingStatus.CANCELLED:
+        return Problem(GONE)
+    return await _ask(
+        session,
+        TaskSubject.OUTCOME,
+        outcome,
+        target,
+        community_ids=community_ids,
+        requested_by_user_id=requested_by_user_id,
+        now=now,
+        expires_after=expires_after,
+        community_id=meeting.community_id,
+    )
+
+
+async def outcome_missing(session: AsyncSession, outcome_id: int) -> list[str]:
+    """The languages translators can be asked for once the outcome is sent."""
+    outcome = await session.get(Outcome, outcome_id)
+    meeting = await meetings.get(session, outcome.meeting_id) if outcome else None
+    if outcome is None or meeting is None:
+        return []
+    return await missing_languages(session, meeting.community_id, outcome)
+
+
 async def _ask(
     session: AsyncSession,
     kind: TaskSubject,
@@ -413,9 +507,16 @@ async def _ask(
     requested_by_user_id: int,
     now: datetime,
     expires_after: timedelta,
+    community_id: int | None = None,
 ) -> Asked | Problem:
+    # An outcome belongs to its meeting's community.
+    if community_id is not None:
+        community = community_id
+    else:
+        assert not isinstance(subject, Outcome)
+        community = subject.community_id
     language = find_language(target)
-    if subject.community_id not in community_ids or language is None:
+    if community not in community_ids or language is None:
         return Problem(GONE)
     if language.tag in subject_locales(subject):
         return Problem(HAS_TEXT)
@@ -430,7 +531,7 @@ async def _ask(
     if open_task is not None:
         return Asked(open_task, 0, again=True)
     task = TranslationTask(
-        community_id=subject.community_id,
+        community_id=community,
         subject=kind,
         subject_id=subject.id,
         source_locale=subject.source_locale,
@@ -506,6 +607,13 @@ async def load_offer(session: AsyncSession, assignment_id: int) -> Offer | None:
         if reply is None:
             return None
         return Offer(row, task, None, reply_source(reply, task.source_locale), reply=reply)
+    if task.subject == TaskSubject.OUTCOME:
+        outcome = await session.get(Outcome, task.subject_id)
+        if outcome is None:
+            return None
+        of = await meetings.get(session, outcome.meeting_id)
+        source = outcome_source(outcome, task.source_locale)
+        return Offer(row, task, None, source, outcome=outcome, outcome_meeting=of)
     if task.subject != TaskSubject.MEETING:
         return None
     meeting = await meetings.get(session, task.subject_id)
@@ -682,7 +790,7 @@ async def typed(
             missing=trouble[0],
             added=trouble[1],
         )
-    if len(value) > LIMITS[name]:
+    if len(value) > limit(name):
         return Step("field", dialog=dialog, offer=found, field=name, reason=TOO_LONG)
     questions = catalogs.text_doubts(_catalog(found.task.target_locale), source, value)
     if questions:
@@ -769,7 +877,8 @@ async def _submit(
     session: AsyncSession, found: Offer, fields: dict[str, str], *, now: datetime
 ) -> Step:
     row = found.assignment
-    if REQUIRED[found.task.subject] not in fields:
+    required = REQUIRED[found.task.subject]
+    if not fields or (required is not None and required not in fields):
         # A meeting's text needs a title, a topic its text: without it, nothing to publish.
         row.state = AssignmentState.DECLINED
         row.decided_at = now
@@ -823,7 +932,19 @@ async def _publish(
     fields = {k: str(v) for k, v in (row.fields or {}).items()}
     # Through each subject's own way of setting a text in a language (what /translate and the
     # proposal card's "add a translation" use).
-    if found.proposal is not None:
+    if found.outcome is not None:
+        await outcomes.add_translation(
+            session,
+            found.outcome.id,
+            task.target_locale,
+            {
+                position: value
+                for name, value in fields.items()
+                if (position := item_position(name)) is not None
+            },
+        )
+        subject_ref = f"outcome:{found.outcome.id}"
+    elif found.proposal is not None:
         await proposal_texts.add_text(
             session,
             found.proposal,
@@ -872,7 +993,9 @@ async def _publish(
             reference=f"{subject_ref}:{task.target_locale}",
             approved_by_user_id=user_id,
             now=now,
-            meeting_id=found.meeting.id if found.meeting is not None else None,
+            meeting_id=(found.meeting or found.outcome_meeting).id
+            if (found.meeting or found.outcome_meeting) is not None
+            else None,
             proposal_id=found.proposal.id if found.proposal is not None else None,
         )
     await _tell_translator(session, row, now)
@@ -979,6 +1102,10 @@ async def expire_due(session: AsyncSession, *, now: datetime) -> ExpiryRun:
 async def _subject_live(session: AsyncSession, task: TranslationTask) -> bool:
     if task.subject == TaskSubject.SAVED_REPLY:
         return await replies.saved_reply(session, task.subject_id) is not None
+    if task.subject == TaskSubject.OUTCOME:
+        found = await session.get(Outcome, task.subject_id)
+        of = await meetings.get(session, found.meeting_id) if found else None
+        return of is not None and of.status != MeetingStatus.CANCELLED
     if task.subject == TaskSubject.PROPOSAL:
         proposal = await session.get(Proposal, task.subject_id)
         return proposal is not None and proposal.status == ProposalStatus.ACCEPTED

@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "place": N_("Place"),
     "text": N_("Text"),
     "reply": N_("Text"),
+    tasks.OUTCOME_FIELD: N_("Text"),
 }
 # What a translator is asked to translate, per kind of subject.
 OFFER_TEXTS = {
@@ -37,6 +38,10 @@ OFFER_TEXTS = {
     TaskSubject.PROPOSAL: N_(
         "{community} asks for your help as a community translator: the topic "
         "“{title}”, from {source} into {target}."
+    ),
+    TaskSubject.OUTCOME: N_(
+        "{community} asks for your help as a community translator: the outcome of the "
+        "meeting “{title}”, from {source} into {target}."
     ),
     TaskSubject.SAVED_REPLY: N_(
         "{community} asks for your help as a community translator: the saved reply "
@@ -51,10 +56,25 @@ def language_name(tag: str) -> str:
     return language.native_name if language else tag
 
 
+def field_label(t: Translator, name: str) -> str:
+    """A field's label; an outcome's agenda items are numbered from 1."""
+    position = tasks.item_position(name)
+    if name not in FIELD_LABELS and position is not None:
+        return t.gettext("Item {number}", number=t.fmt_number(position + 1))
+    return t.gettext(FIELD_LABELS[name])
+
+
 def _title(offer: Offer) -> str:
-    """The meeting's title, a saved reply's name, or the start of a topic."""
+    """The meeting's title (an outcome's meeting's too), a saved reply's name, or the start of
+    a topic."""
     if offer.reply is not None:
         return offer.reply.name
+    if offer.outcome is not None and offer.outcome_meeting is not None:
+        meeting = offer.outcome_meeting
+        own = tasks.meeting_source(meeting, offer.task.source_locale)
+        return own.get("title") or tasks.meeting_source(meeting, meeting.source_locale).get(
+            "title", "?"
+        )
     title = offer.source.get("title") or offer.source.get("text") or "?"
     return title if len(title) <= SHORT_TITLE else title[: SHORT_TITLE - 1].rstrip() + "…"
 
@@ -173,7 +193,7 @@ async def render_submitted(
         "",
     ]
     for name, source in found.source.items():
-        label = t.gettext(FIELD_LABELS[name])
+        label = field_label(t, name)
         lines.append(f"{label} ({language_name(found.task.source_locale)}): {source}")
         typed = fields.get(name)
         if typed:
@@ -275,7 +295,7 @@ def _field_prompt(t: Translator, step: Step, lead: str | None = None) -> Message
     assert step.offer is not None
     assert step.field is not None
     offer = step.offer
-    label = t.gettext(FIELD_LABELS[step.field])
+    label = field_label(t, step.field)
     text = "\n".join(
         [
             f"{label} ({language_name(offer.task.source_locale)}):",

@@ -1,6 +1,6 @@
 """Community translation tasks in chat: the organiser's "Ask community translators" (from the
-/invite warning), trusting and deciding; the translator's notice, /tasks, and the field-by-field
-translation.
+/invite warning, a topic's card, a saved reply, a shared outcome), trusting and deciding; the
+translator's notice, /tasks, and the field-by-field translation.
 
 Every button is re-checked in the service: the organiser's role and community, the
 translator's standing and that the offer is theirs and still open. A stale or forged button
@@ -26,13 +26,16 @@ from bot.services import communities
 from bot.services.translations import tasks
 from bot.services.translations.tasks import Step
 
-ORGANISER_ACTIONS = {"ask", "askp", "asks", "trust", "approve", "reject"}
+ORGANISER_ACTIONS = {"ask", "askp", "asks", "asko", "trust", "approve", "reject"}
 # What each "ask" button asks translators for.
 ASKS = {
     "ask": tasks.ask_for_meeting,
     "askp": tasks.ask_for_proposal,
     "asks": tasks.ask_for_saved_reply,
+    "asko": tasks.ask_for_outcome,
 }
+# Buttons that stay after a tap: one per language, the organiser may ask for several.
+KEEPS_BUTTONS = {"ask", "asko"}
 
 
 async def _show(context: SamenContext, chat_id: int, messages: list[views.Message]) -> None:
@@ -150,7 +153,7 @@ async def _organiser(update: Update, context: SamenContext, decoded: callbacks.T
             else:
                 reply = (views.decision_text(t, decision.approved, decision.changed), None)
     await query.answer()
-    if decoded.action != "ask":
+    if decoded.action not in KEEPS_BUTTONS:
         await retire_buttons(query)
     await _show(context, access.user_id, [reply])
 

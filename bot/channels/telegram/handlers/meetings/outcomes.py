@@ -15,12 +15,14 @@ from bot.channels.telegram.handlers.common import neutral, retire_buttons, step_
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import outcomes as views
+from bot.channels.telegram.views import tasks as task_views
 from bot.db.models import Meeting, OutcomeAudience, Reaction, Role
 from bot.i18n import Translator, find_language
 from bot.services import proposals
 from bot.services.dialogs import Dialog
 from bot.services.meetings import outcomes
 from bot.services.meetings.outcomes import FLOW, OutcomeError
+from bot.services.translations import tasks
 
 
 async def _topic(context: SamenContext, t: Translator, dialog: Dialog) -> str | None:
@@ -91,6 +93,7 @@ async def on_choice(update: Update, context: SamenContext) -> None:
                     change = outcomes.again if choice == "again" else outcomes.to_audience
                     dialog = await change(session, dialog, now=now)
                 elif dialog.step == outcomes.AUDIENCE and choice in ("attending", "everyone"):
+                    outcome_id = int(dialog.data["outcome"])
                     sent = await outcomes.send(
                         session,
                         dialog,
@@ -99,6 +102,8 @@ async def on_choice(update: Update, context: SamenContext) -> None:
                         actor_user_id=access.user_id,
                     )
                     dialog = None  # type: ignore[assignment]
+                    # Languages invited members read that nobody wrote it in: ask translators.
+                    missing = await tasks.outcome_missing(session, outcome_id)
                 else:
                     problem = "gone"
             except OutcomeError as error:
@@ -120,6 +125,7 @@ async def on_choice(update: Update, context: SamenContext) -> None:
                 sent,
                 count=t.fmt_number(sent),
             ),
+            reply_markup=task_views.ask_buttons(t, outcome_id, missing, action="asko"),
         )
         return
     await _ask(context, access.user_id, t, dialog)
