@@ -99,6 +99,7 @@ async def test_a_member_writes_and_an_organiser_answers_in_the_members_language(
                             nl.gettext("Take it"),
                             nl.gettext("Close"),
                             nl.gettext("Internal note"),
+                            nl.gettext("Hand to an ambassador"),
                         ],
                     )
                 ],

@@ -18,7 +18,8 @@ These shapes cover every button:
 - `cnv:<conversation id>:<community id>` — a member of several communities says which one
   their message is for; re-checked against the member's conversation and memberships;
 - `inb:<conversation id>:<action>:<conversation version>[:<saved reply id>]` — an organiser's
-  inbox button (open, reply, take, close, reopen, note, saved, send, cancel), re-checked
+  inbox button (open, reply, take, close, reopen, note, saved, send, cancel, hand; handto
+  carries the chosen ambassador's member id in the last field), re-checked
   against their role, the conversation's community and its version on every tap;
 - `trn:on|off` — a member's volunteer switch as a community translator: it sets the state it
   names (never toggles), so an old or repeated tap is harmless;
@@ -89,7 +90,19 @@ PROPOSAL_ACTIONS = frozenset(
 )
 _EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 INBOX_ACTIONS = frozenset(
-    {"open", "reply", "take", "close", "reopen", "note", "saved", "send", "cancel"}
+    {
+        "open",
+        "reply",
+        "take",
+        "close",
+        "reopen",
+        "note",
+        "saved",
+        "send",
+        "cancel",
+        "hand",
+        "handto",
+    }
 )
 
 

@@ -16,7 +16,7 @@ from bot.channels.telegram.views import meetings as meeting_views
 from bot.channels.telegram.views import outcomes as outcome_views
 from bot.channels.telegram.views import proposals as proposal_views
 from bot.channels.telegram.views import tasks as task_views
-from bot.services import checkins, contributions
+from bot.services import checkins, contributions, conversations
 from bot.services.contributions import statements
 from bot.services.conversations import notices, replies
 from bot.services.meetings import changes, hosts, invitations, outcomes
@@ -35,6 +35,7 @@ def build_renderers() -> Renderers:
     renderers.register(checkins.KIND, checkin_views.render_checkin)
     renderers.register(replies.KIND, conversation_views.render_reply)
     renderers.register(notices.KIND, conversation_views.render_notice)
+    renderers.register(conversations.HANDED_KIND, conversation_views.render_handed)
     renderers.register(contributions.KIND_NOTICE, contribution_views.render_notice)
     renderers.register(contributions.KIND_DECIDED, contribution_views.render_decided)
     renderers.register(statements.KIND, contribution_views.render_statement)

@@ -32,8 +32,10 @@ from bot.db.models import (
     Origin,
     OutboxMessage,
     OutboxState,
+    Role,
+    RoleAssignment,
 )
-from bot.services import audit, communities
+from bot.services import audit, communities, outbox
 
 # Telegram's limit for one message: what a member can write at once.
 MAX_TEXT = 4096
@@ -513,6 +515,93 @@ async def act(
     )
     await session.flush()
     return Outcome.DONE
+
+
+HANDED_PURPOSE = "staff.inbox.handed"
+HANDED_KIND = "inbox.handed"
+
+
+async def hand(
+    session: AsyncSession,
+    conversation_id: int,
+    ambassador_member_id: int,
+    *,
+    actor_user_id: int,
+    community_ids: Collection[int],
+    version: int | None,
+    now: datetime,
+) -> Outcome:
+    """An organiser hands an open conversation to one of its community's ambassadors: it is
+    taken by them (with the same version check as Take), audited, and they are told in chat
+    through the outbox. The caller commits."""
+    conversation = await _in_scope(session, conversation_id, community_ids)
+    if conversation is None:
+        return Outcome.GONE
+    if version is not None and version != conversation.version:
+        return Outcome.STALE
+    ambassador = await session.get(Member, ambassador_member_id)
+    if (
+        ambassador is None
+        or conversation.status != ConversationStatus.OPEN
+        or not await is_ambassador(
+            session, ambassador.telegram_user_id, conversation.community_id or 0
+        )
+    ):
+        return Outcome.STALE
+    conversation.taken_by_user_id = ambassador.telegram_user_id
+    conversation.version += 1
+    await audit.record(
+        session,
+        "conversation.hand",
+        now=now,
+        actor_user_id=actor_user_id,
+        community_id=conversation.community_id,
+        target=f"conversation:{conversation.id}",
+        row_count=1,
+        details={"to_member": ambassador.id},
+    )
+    await outbox.enqueue(
+        session,
+        purpose=HANDED_PURPOSE,
+        dedupe_key=f"inbox-handed:{conversation.id}:{conversation.version}",
+        member_id=ambassador.id,
+        chat_id=ambassador.telegram_user_id,
+        payload={
+            "kind": HANDED_KIND,
+            "conversation_id": conversation.id,
+            "version": conversation.version,
+        },
+    )
+    await session.flush()
+    return Outcome.DONE
+
+
+async def is_ambassador(session: AsyncSession, user_id: int, community_id: int) -> bool:
+    """Whether the user holds the community's ambassador role now."""
+    found = await session.scalar(
+        select(RoleAssignment.id).where(
+            RoleAssignment.telegram_user_id == user_id,
+            RoleAssignment.community_id == community_id,
+            RoleAssignment.role == Role.AMBASSADOR,
+        )
+    )
+    return found is not None
+
+
+async def handed_scope(
+    session: AsyncSession, conversation_id: int, user_id: int, ambassador_ids: Collection[int]
+) -> tuple[int, ...]:
+    """The community an ambassador may work on this conversation in: only when it was handed
+    to them (taken by them) and they still hold the ambassador role there; else nothing."""
+    conversation = await session.get(Conversation, conversation_id)
+    if (
+        conversation is None
+        or conversation.taken_by_user_id != user_id
+        or conversation.community_id not in set(ambassador_ids)
+        or not await is_ambassador(session, user_id, conversation.community_id)
+    ):
+        return ()
+    return (conversation.community_id,)
 
 
 async def add_note(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram import callbacks
-from bot.channels.telegram.outbox.outgoing import Media, Outgoing, RenderContext
+from bot.channels.telegram.outbox.outgoing import Button, Media, Outgoing, RenderContext
 from bot.channels.telegram.views import tasks as task_views
 from bot.db.models import Author, ConversationStatus, MessageKind, OutboxState
 from bot.i18n import N_, Translator, find_language
@@ -249,12 +249,19 @@ def thread(
     return "\n".join([*head, "", *(_message_line(t, m, code) for m in found.messages)])
 
 
-def thread_buttons(t: Translator, found: Thread) -> InlineKeyboardMarkup:
+def thread_buttons(t: Translator, found: Thread, *, handed: bool = False) -> InlineKeyboardMarkup:
+    """The organiser's buttons; an ambassador it was handed to (`handed`) may only answer."""
     cid, version = found.conversation_id, found.version
 
     def button(label: str, action: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=callbacks.inbox(cid, action, version))
 
+    if handed:
+        if found.status is ConversationStatus.CLOSED:
+            return InlineKeyboardMarkup([])
+        return InlineKeyboardMarkup(
+            [[button(t.gettext("Reply"), "reply"), button(t.gettext("Saved replies"), "saved")]]
+        )
     if found.status is ConversationStatus.CLOSED:
         return InlineKeyboardMarkup([[button(t.gettext("Reopen"), "reopen")]])
     return InlineKeyboardMarkup(
@@ -262,8 +269,37 @@ def thread_buttons(t: Translator, found: Thread) -> InlineKeyboardMarkup:
             [button(t.gettext("Reply"), "reply"), button(t.gettext("Saved replies"), "saved")],
             [button(t.gettext("Take it"), "take"), button(t.gettext("Close"), "close")],
             [button(t.gettext("Internal note"), "note")],
+            [button(t.gettext("Hand to an ambassador"), "hand")],
         ]
     )
+
+
+def hand_choices(
+    t: Translator, found: Thread, ambassadors: Sequence[tuple[int, str]]
+) -> InlineKeyboardMarkup:
+    """The community's ambassadors by pseudonymous code: (member id, code)."""
+    cid, version = found.conversation_id, found.version
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    code, callback_data=callbacks.inbox(cid, "handto", version, member_id)
+                )
+            ]
+            for member_id, code in ambassadors
+        ]
+    )
+
+
+def hand_prompt(t: Translator) -> str:
+    return t.gettext(
+        "Hand this conversation to which ambassador? They will see and answer only this "
+        "conversation."
+    )
+
+
+def not_handed_text(t: Translator) -> str:
+    return t.gettext("This conversation was not handed to you, so you cannot open it.")
 
 
 def media_of(found: Thread) -> list[ThreadMessage]:
@@ -377,3 +413,16 @@ async def render_notice(t: Translator, payload: Mapping[str, Any], ctx: RenderCo
         count=t.fmt_number(count),
     )
     return Outgoing(text=f"{text} " + t.gettext("Send /inbox to read and answer them."))
+
+
+async def render_handed(t: Translator, payload: Mapping[str, Any], ctx: RenderContext) -> Outgoing:
+    """An ambassador is told an organiser handed them a conversation, with its Open button."""
+    cid, version = payload.get("conversation_id"), payload.get("version")
+    if not isinstance(cid, int) or not isinstance(version, int):
+        raise RenderError("a hand-off needs a conversation and its version")
+    return Outgoing(
+        text=t.gettext(
+            "An organiser handed you a conversation with a member. Open it to read and answer."
+        ),
+        buttons=((Button(t.gettext("Open"), callbacks.inbox(cid, "open", version)),),),
+    )

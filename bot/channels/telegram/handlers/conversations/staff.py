@@ -21,16 +21,20 @@ from bot.channels.telegram.handlers.conversations.members import incoming_of
 from bot.channels.telegram.handlers.router import Router
 from bot.channels.telegram.handlers.staff.guard import StaffAccess, require_staff
 from bot.channels.telegram.views import conversations as views
+from bot.channels.telegram.views import hosts as host_views
 from bot.db.models import MessageKind, Role
-from bot.services import conversations, dialogs, exports
+from bot.services import audit, conversations, dialogs, exports
 from bot.services.conversations import Action, Outcome, Thread, replies
 from bot.services.conversations.replies import ReplyResult, ReplyStatus
+from bot.services.meetings import hosts
 
 if TYPE_CHECKING:
     # Types only: the unit of work's session is handed to services, never queried here.
     from sqlalchemy.ext.asyncio import AsyncSession
 
 NOTE = "note"
+# What an ambassador may do in a conversation an organiser handed to them: read and answer.
+HANDED_ACTIONS = frozenset({"open", "reply", "saved", "send", "cancel"})
 # Buttons that put the organiser in the reply dialogue (their next message is for the thread).
 BEGINS = ("reply", "saved", NOTE)
 
@@ -127,10 +131,11 @@ async def _send_thread(
 ) -> None:
     code = (await _codes(context)).code(found.member_id)
     t, chat = access.t, access.user_id
+    handed = found.community.id in access.also_ids
     await context.bot.send_message(
         chat,
         views.thread(t, found, code, viewer=access.user_id, names=names),
-        reply_markup=views.thread_buttons(t, found),
+        reply_markup=views.thread_buttons(t, found, handed=handed),
     )
     if with_media:
         # Heard and seen in the chat: sent again by Telegram's file id, never downloaded.
@@ -168,6 +173,36 @@ class _Tapped:
     names: dict[int, str | None] = field(default_factory=dict)
     result: ReplyResult | None = None
     saved: list[replies.Saved] = field(default_factory=list)
+    ambassadors: list[int] = field(default_factory=list)  # member ids, for Hand
+
+
+async def with_handed(
+    session: AsyncSession,
+    context: SamenContext,
+    access: StaffAccess,
+    conversation_id: int,
+    action: str,
+) -> StaffAccess | None:
+    """Organisers as before; an ambassador only in a conversation handed to them (taken by
+    them, the role still held) and only to read and answer. Anything else is refused and
+    audited; None then."""
+    if action in HANDED_ACTIONS and access.also_ids:
+        handed = await conversations.handed_scope(
+            session, conversation_id, access.user_id, access.also_ids
+        )
+        if handed:
+            return replace(access, community_ids=access.community_ids + handed)
+    if access.community_ids:
+        return access
+    await audit.record(
+        session,
+        "staff.refused",
+        now=context.runtime.clock(),
+        actor_user_id=access.user_id,
+        target=f"conversation:{conversation_id}",
+        details={"command": "inbox", "reason": "not_handed"},
+    )
+    return None
 
 
 async def _tap(
@@ -180,6 +215,28 @@ async def _tap(
     organiser = access.member
     if action == "open":
         found, names = await _thread_and_names(session, access, cid, now=now, mark_read=True)
+        return _Tapped(found=found, names=names)
+    if action == "hand":
+        found = await conversations.thread(
+            session, cid, access.community_ids, now=now, mark_read=False
+        )
+        if found is None or found.version != decoded.version:
+            return _Tapped(done=False)
+        people = await hosts.ambassadors_of(session, found.community.id)
+        return _Tapped(found=found, ambassadors=[m.id for m in people])
+    if action == "handto":
+        outcome = await conversations.hand(
+            session,
+            cid,
+            decoded.saved_reply_id or 0,
+            actor_user_id=access.user_id,
+            community_ids=access.community_ids,
+            version=decoded.version,
+            now=now,
+        )
+        if outcome is not Outcome.DONE:
+            return _Tapped(done=False)
+        found, names = await _thread_and_names(session, access, cid, now=now, mark_read=False)
         return _Tapped(found=found, names=names)
     if action in ("take", "close", "reopen"):
         outcome = await conversations.act(
@@ -251,16 +308,43 @@ async def on_button(update: Update, context: SamenContext) -> None:
         return
     decoded = callbacks.decode(query.data)
     tapped = _Tapped(done=False)
+    refused = False
     async with context.work() as session:
-        access = await require_staff(update, context, session, role=Role.ORGANISER, action="inbox")
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="inbox", also=Role.AMBASSADOR
+        )
         if access is not None and isinstance(decoded, callbacks.InboxAction):
-            tapped = await _tap(session, context, access, decoded)
+            scoped = await with_handed(
+                session, context, access, decoded.conversation_id, decoded.action
+            )
+            refused = scoped is None
+            if scoped is not None:
+                access = scoped
+                tapped = await _tap(session, context, access, decoded)
     if access is None:
+        return
+    if refused:
+        await query.answer(views.not_handed_text(access.t), show_alert=True)
         return
     if not isinstance(decoded, callbacks.InboxAction) or not tapped.done:
         await query.answer(_stale_text(access), show_alert=True)
         return
     t, action = access.t, decoded.action
+    if action == "hand":
+        await query.answer()
+        assert tapped.found is not None
+        if not tapped.ambassadors:
+            await context.bot.send_message(access.user_id, host_views.no_ambassadors_text(t))
+            return
+        codes = await _codes(context)
+        await context.bot.send_message(
+            access.user_id,
+            views.hand_prompt(t),
+            reply_markup=views.hand_choices(
+                t, tapped.found, [(m, codes.code(m)) for m in tapped.ambassadors]
+            ),
+        )
+        return
     if action == "open":
         await query.answer()
         if tapped.found is None:
@@ -268,7 +352,7 @@ async def on_button(update: Update, context: SamenContext) -> None:
         else:
             await _send_thread(context, access, tapped.found, tapped.names, with_media=True)
         return
-    if action in ("take", "close", "reopen"):
+    if action in ("take", "close", "reopen", "handto"):
         await query.answer(t.gettext("Done."))
         if tapped.found is not None:
             await _send_thread(context, access, tapped.found, tapped.names, with_media=False)
@@ -349,7 +433,11 @@ async def on_message(update: Update, context: SamenContext) -> None:
     noted: Outcome | None = None
     result: ReplyResult | None = None
     async with context.work() as session:
-        access = await require_staff(update, context, session, role=Role.ORGANISER, action="inbox")
+        access = await require_staff(
+            update, context, session, role=Role.ORGANISER, action="inbox", also=Role.AMBASSADOR
+        )
+        if access is not None:
+            access = await with_handed(session, context, access, cid, "reply")
         if access is None:
             if context.member is not None:
                 # No longer an organiser: the answer they were writing cannot go anywhere.
