@@ -238,8 +238,9 @@ async def test_a_saved_reply_is_translated_and_approved(bot: BotHarness) -> None
     assert task.status == TaskStatus.DONE
     # Asking again for a language it has now is answered, not a new task.
     async with runtime.sessions() as session:
-        again = await tasks.ask_for_saved_reply(
+        again = await tasks.ask_for(
             session,
+            tasks.TaskSubject.SAVED_REPLY,
             saved.id,
             "ar",
             community_ids={group.community_id},

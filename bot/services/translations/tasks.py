@@ -380,9 +380,38 @@ async def offer(session: AsyncSession, task: TranslationTask, *, now: datetime) 
     return told, held
 
 
-async def ask_for_meeting(
+async def _askable(
+    session: AsyncSession, kind: TaskSubject, subject_id: int
+) -> tuple[Subject, int | None] | None:
+    """What translators would translate, while it can still be asked for; with the community
+    it belongs to where the subject itself does not say (an outcome: its meeting's)."""
+    match kind:
+        case TaskSubject.MEETING:
+            meeting = await meetings.get(session, subject_id)
+            ok = meeting is not None and meeting.status == MeetingStatus.SCHEDULED
+            return (meeting, None) if ok and meeting is not None else None
+        case TaskSubject.PROPOSAL:
+            proposal = await session.get(Proposal, subject_id)
+            ok = proposal is not None and proposal.status == ProposalStatus.ACCEPTED
+            return (proposal, None) if ok and proposal is not None else None
+        case TaskSubject.SAVED_REPLY:
+            reply = await replies.saved_reply(session, subject_id)
+            return (reply, None) if reply is not None else None
+        case TaskSubject.OUTCOME:
+            outcome = await session.get(Outcome, subject_id)
+            if outcome is None or outcome.sent_at is None:
+                return None
+            meeting = await meetings.get(session, outcome.meeting_id)
+            if meeting is None or meeting.status == MeetingStatus.CANCELLED:
+                return None
+            return outcome, meeting.community_id
+    return None
+
+
+async def ask_for(
     session: AsyncSession,
-    meeting_id: int,
+    kind: TaskSubject,
+    subject_id: int,
     target: str,
     *,
     community_ids: Collection[int],
@@ -390,101 +419,22 @@ async def ask_for_meeting(
     now: datetime,
     expires_after: timedelta = EXPIRES_AFTER,
 ) -> Asked | Problem:
-    """An organiser asks community translators for the meeting's text in `target`."""
-    meeting = await meetings.get(session, meeting_id)
-    if meeting is None or meeting.status != MeetingStatus.SCHEDULED:
+    """An organiser asks community translators for a meeting's text, an accepted proposal's
+    topic, a saved reply or a shared outcome's texts in `target`."""
+    found = await _askable(session, kind, subject_id)
+    if found is None:
         return Problem(GONE)
+    subject, community_id = found
     return await _ask(
         session,
-        TaskSubject.MEETING,
-        meeting,
+        kind,
+        subject,
         target,
         community_ids=community_ids,
         requested_by_user_id=requested_by_user_id,
         now=now,
         expires_after=expires_after,
-    )
-
-
-async def ask_for_proposal(
-    session: AsyncSession,
-    proposal_id: int,
-    target: str,
-    *,
-    community_ids: Collection[int],
-    requested_by_user_id: int,
-    now: datetime,
-    expires_after: timedelta = EXPIRES_AFTER,
-) -> Asked | Problem:
-    """An organiser asks community translators for an accepted proposal's topic in `target`."""
-    proposal = await session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status != ProposalStatus.ACCEPTED:
-        return Problem(GONE)
-    return await _ask(
-        session,
-        TaskSubject.PROPOSAL,
-        proposal,
-        target,
-        community_ids=community_ids,
-        requested_by_user_id=requested_by_user_id,
-        now=now,
-        expires_after=expires_after,
-    )
-
-
-async def ask_for_saved_reply(
-    session: AsyncSession,
-    reply_id: int,
-    target: str,
-    *,
-    community_ids: Collection[int],
-    requested_by_user_id: int,
-    now: datetime,
-    expires_after: timedelta = EXPIRES_AFTER,
-) -> Asked | Problem:
-    """An organiser asks community translators for a saved reply in `target`."""
-    reply = await replies.saved_reply(session, reply_id)
-    if reply is None:
-        return Problem(GONE)
-    return await _ask(
-        session,
-        TaskSubject.SAVED_REPLY,
-        reply,
-        target,
-        community_ids=community_ids,
-        requested_by_user_id=requested_by_user_id,
-        now=now,
-        expires_after=expires_after,
-    )
-
-
-async def ask_for_outcome(
-    session: AsyncSession,
-    outcome_id: int,
-    target: str,
-    *,
-    community_ids: Collection[int],
-    requested_by_user_id: int,
-    now: datetime,
-    expires_after: timedelta = EXPIRES_AFTER,
-) -> Asked | Problem:
-    """An organiser asks community translators for a shared outcome's texts in `target`."""
-    outcome = await session.get(Outcome, outcome_id)
-    if outcome is None or outcome.sent_at is None:
-        return Problem(GONE)
-    meeting = await meetings.get(session, outcome.meeting_id)
-    if meeting is None or meeting.status == MeetingStatus.CANCELLED:
-        return Problem(GONE)
-    return await _ask(
-        session,
-        TaskSubject.OUTCOME,
-        outcome,
-        target,
-        community_ids=community_ids,
-        requested_by_user_id=requested_by_user_id,
-        now=now,
-        expires_after=expires_after,
-        community_id=meeting.community_id,
+        community_id=community_id,
     )
 
 

@@ -24,15 +24,15 @@ from bot.channels.telegram.views import tasks as views
 from bot.db.models import Role
 from bot.services import communities
 from bot.services.translations import tasks
-from bot.services.translations.tasks import Step
+from bot.services.translations.tasks import Step, TaskSubject
 
 ORGANISER_ACTIONS = {"ask", "askp", "asks", "asko", "trust", "approve", "reject"}
 # What each "ask" button asks translators for.
 ASKS = {
-    "ask": tasks.ask_for_meeting,
-    "askp": tasks.ask_for_proposal,
-    "asks": tasks.ask_for_saved_reply,
-    "asko": tasks.ask_for_outcome,
+    "ask": TaskSubject.MEETING,
+    "askp": TaskSubject.PROPOSAL,
+    "asks": TaskSubject.SAVED_REPLY,
+    "asko": TaskSubject.OUTCOME,
 }
 # Buttons that stay after a tap: one per language, the organiser may ask for several.
 KEEPS_BUTTONS = {"ask", "asko"}
@@ -118,8 +118,9 @@ async def _organiser(update: Update, context: SamenContext, decoded: callbacks.T
             return
         t = access.t
         if decoded.action in ASKS:
-            result = await ASKS[decoded.action](
+            result = await tasks.ask_for(
                 session,
+                ASKS[decoded.action],
                 decoded.target_id,
                 decoded.language or "",
                 community_ids=access.community_ids,
